@@ -1,0 +1,29 @@
+"""Start-up: check config against the data, migrate to head, seed demo data into an empty database."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from data_access import demo, service_queries
+from data_access.db import make_engine, migrate
+from domain.errors import ConfigError
+from domain.settings import Settings
+
+
+def open_database(settings: Settings) -> Engine:
+    """The engine for settings.database_url, upgraded to head, seeded if demo mode finds it empty."""
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    if settings.demo_mode and demo.is_empty(engine):
+        demo.seed(engine, settings)
+    check_codes(engine, settings)
+    return engine
+
+
+def check_codes(engine: Engine, settings: Settings) -> None:
+    """Refuse to start when stored matters use a category, channel or mode that config.yaml lacks."""
+    for column, options in (("category", settings.categories), ("channel", settings.channels),
+                            ("mode", settings.modes), ("urgency", settings.urgencies)):
+        unknown = service_queries.unknown_codes(engine, column, {o.code for o in options})
+        if unknown:
+            raise ConfigError("config.codes_in_use", column=column, codes=", ".join(unknown))

@@ -1,0 +1,73 @@
+"""Demo data for a fresh install: one street, three communities with grids, the demo accounts, ~300 matters."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from sqlalchemy import Engine, func, insert, select
+
+from data_access import audit, clock, sample
+from data_access.accounts import DEMO_PASSWORD, hash_password
+from data_access.db import transaction
+from data_access.models import Community, Grid, Matter, MatterEvent, Street, User, UserRole
+from domain.access import SYSTEM
+from domain.settings import Settings
+
+STREET = "青春山街道"
+COMMUNITIES = [("康盛社区", "KS", 6), ("康和社区", "KH", 5), ("康泰社区", "KT", 4)]
+# username, display name, [(role, index of community or None)]
+ACCOUNTS = [
+    ("admin", "系统管理员", [("admin", None)]),
+    ("leader", "街道领导 刘振华", [("leader", None)]),
+    ("secretary", "康盛社区书记 王丽娟", [("secretary", 0)]),
+    ("worker", "康盛社区社工 张敏", [("worker", 0)]),
+    ("unitrep", "成员单位代表 赵建国", [("unitrep", 0)]),
+    ("recorder", "议事会记录员 孙雅琴", [("recorder", 0)]),
+]
+
+
+def is_empty(engine: Engine) -> bool:
+    with transaction(engine) as session:
+        return session.execute(select(func.count()).select_from(Street)).scalar_one() == 0
+
+
+def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetime | None = None,
+         seed_value: int = 365) -> None:
+    """Fill an empty database with the demo street in one transaction."""
+    now = now or clock.now()
+    rng = random.Random(seed_value)
+    with transaction(engine) as session:
+        street = Street(name=STREET)
+        session.add(street)
+        session.flush()
+        places = []
+        community_ids = []
+        for name, code, n_grids in COMMUNITIES:
+            community = Community(street_id=street.id, name=name, code=code)
+            session.add(community)
+            session.flush()
+            grids = [Grid(community_id=community.id, name=f"{name[:2]}第{i}网格") for i in range(1, n_grids + 1)]
+            session.add_all(grids)
+            session.flush()
+            places.append((community.id, [g.id for g in grids]))
+            community_ids.append(community.id)
+        hashed = hash_password(DEMO_PASSWORD)  # one hash for all demo accounts: they share the password
+        actors = []
+        for username, display, roles in ACCOUNTS:
+            user = User(username=username, display_name=display, password_hash=hashed, created_at=now)
+            session.add(user)
+            session.flush()
+            for role, index in roles:
+                session.add(UserRole(user_id=user.id, role=role,
+                                     community_id=None if index is None else community_ids[index]))
+            if username in ("secretary", "worker"):
+                actors.append((user.id, display))
+        rows, events = [], []
+        for matter, timeline in sample.matters(rng, settings, places, matters, now, actors=actors):
+            rows.append(matter)
+            events.extend(timeline)
+        session.execute(insert(Matter), rows)
+        session.execute(insert(MatterEvent), events)
+        audit.record(session, actor=SYSTEM, action="demo.seed", entity="street", entity_id=street.id, at=now,
+                     after={"communities": len(COMMUNITIES), "matters": len(rows), "accounts": len(ACCOUNTS)})

@@ -1,0 +1,22 @@
+"""SQLModel tables, one module per area. Importing this package registers every table on the metadata."""
+
+from sqlalchemy import MetaData
+from sqlmodel import SQLModel
+
+# Named constraints keep SQLite batch migrations working (see Alembic's naming-convention docs).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+from data_access.models.accounts import User, UserRole  # noqa: E402
+from data_access.models.audit import AuditLog  # noqa: E402
+from data_access.models.org import Community, Grid, Street  # noqa: E402
+from data_access.models.service import Matter, MatterEvent  # noqa: E402
+
+metadata: MetaData = SQLModel.metadata
+
+__all__ = ["AuditLog", "Community", "Grid", "Matter", "MatterEvent", "Street", "User", "UserRole", "metadata"]

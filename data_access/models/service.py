@@ -1,0 +1,65 @@
+"""Resident matters (民情事项) of the 365 method and their step history."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+
+class Matter(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_matter_community_registered", "community_id", "registered_at"),
+        Index("ix_matter_step_deadline", "step", "deadline"),
+        Index("ix_matter_community_step", "community_id", "step"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    number: str | None = Field(default=None, max_length=24, unique=True)
+    registered_at: datetime = Field(index=True)
+    channel: str = Field(max_length=20)
+    sub_source: str = Field(max_length=30)
+    community_id: int = Field(foreign_key="community.id")
+    grid_id: int = Field(foreign_key="grid.id")
+    anonymous: bool = False
+    reporter_name: str | None = Field(default=None, max_length=30)
+    reporter_phone: str | None = Field(default=None, max_length=20)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    category: str = Field(max_length=20)
+    urgency: str = Field(max_length=20)
+    mode: str = Field(max_length=20)
+    step: int = Field(default=1)
+    handler: str | None = Field(default=None, max_length=30)
+    supervisor: str | None = Field(default=None, max_length=30)
+    ledger_no: str | None = Field(default=None, max_length=40, unique=True)
+    deadline: date
+    extension_count: int = 0
+    result: str | None = Field(default=None, sa_column=Column(Text))
+    feedback_content: str | None = Field(default=None, sa_column=Column(Text))
+    feedback_method: str | None = Field(default=None, max_length=20)
+    evaluation: str | None = Field(default=None, max_length=20)
+    evaluation_comment: str | None = Field(default=None, max_length=500)
+    evaluated_at: datetime | None = None
+    reopen_count: int = 0
+    escalated: bool = False
+    score: int | None = None
+    closed_at: datetime | None = None
+    handled_on_time: bool | None = None
+    handling_days: float | None = None
+    created_by: int | None = Field(default=None, foreign_key="user_account.id")
+    updated_at: datetime
+
+
+class MatterEvent(SQLModel, table=True):
+    """One entry of a matter's timeline: who did what, when, moving it from one step to another."""
+
+    __tablename__ = "matter_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    matter_id: int = Field(foreign_key="matter.id", index=True)
+    at: datetime
+    actor_id: int | None = Field(default=None, foreign_key="user_account.id")
+    actor_name: str = Field(max_length=40)
+    action: str = Field(max_length=20)
+    step_from: int | None = None
+    step_to: int
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    data: dict | None = Field(default=None, sa_column=Column(JSON))

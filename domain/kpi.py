@@ -1,0 +1,45 @@
+"""KPI formulas of the 365 method over counts that the database aggregates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A share in [0, 1], or None when nothing was counted (never a false 0%)."""
+    return numerator / denominator if denominator else None
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Counts over one period and scope, as aggregated by data_access.service_queries."""
+
+    accepted: int = 0        # registered in the period
+    closed: int = 0          # of those, closed (销号)
+    due: int = 0             # deadline fell in the period (up to now)
+    due_on_time: int = 0     # of those, handled (办理完成) on or before the deadline
+    rated: int = 0           # evaluated at least once
+    satisfied: int = 0       # latest evaluation 满意
+    basic: int = 0           # latest evaluation 基本满意
+    reopened: int = 0        # sent back at least once
+    handling_days_sum: float = 0.0
+
+
+@dataclass(frozen=True)
+class Kpis:
+    closure_rate: float | None
+    on_time_rate: float | None
+    satisfaction_rate: float | None
+    reopen_rate: float | None
+    avg_handling_days: float | None
+
+
+def compute(c: Counts, *, count_basic: bool) -> Kpis:
+    happy = c.satisfied + (c.basic if count_basic else 0)
+    return Kpis(
+        closure_rate=rate(c.closed, c.accepted),
+        on_time_rate=rate(c.due_on_time, c.due),
+        satisfaction_rate=rate(happy, c.rated),
+        reopen_rate=rate(c.reopened, c.rated),
+        avg_handling_days=(c.handling_days_sum / c.closed) if c.closed else None,
+    )

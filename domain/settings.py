@@ -1,0 +1,174 @@
+"""Typed view of config.yaml, checked once at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.calendar import WorkCalendar, parse_days
+from domain.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Option:
+    """A configured choice: stored as `code`, shown by its label in the UI language."""
+
+    code: str
+    zh: str
+    en: str
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class Channel(Option):
+    sub_sources: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True)
+class Category(Option):
+    deadline_days: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Role(Option):
+    scope: str = "community"
+    can: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Settings:
+    language: str
+    demo_mode: bool
+    database_url: str
+    page_size: int
+    cache_ttl_s: int
+    number_prefix: str
+    channels: tuple[Channel, ...]
+    modes: tuple[Option, ...]
+    urgencies: tuple[Option, ...]
+    categories: tuple[Category, ...]
+    feedback_methods: tuple[Option, ...]
+    reopen_escalation: int
+    max_extension_days: int
+    satisfaction_counts_basic: bool
+    good_rate: float
+    satisfaction_floor: float
+    roles: dict[str, Role]
+    calendar: WorkCalendar
+
+    def channel(self, code: str) -> Channel:
+        return _find(self.channels, code)
+
+    def category(self, code: str) -> Category:
+        return _find(self.categories, code)
+
+    def deadline_days(self, category: str, urgency: str) -> int:
+        return int(self.category(category).deadline_days[urgency])
+
+
+def _find(options, code):
+    for option in options:
+        if option.code == code:
+            return option
+    raise KeyError(code)
+
+
+def _options(raw, section: str, cls=Option, **extra) -> tuple:
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError("config.missing_list", section=section)
+    seen, result = set(), []
+    for item in raw:
+        if not isinstance(item, dict) or not item.get("code") or not item.get("zh"):
+            raise ConfigError("config.bad_option", section=section, item=str(item))
+        code = str(item["code"])
+        if code in seen:
+            raise ConfigError("config.duplicate_code", section=section, code=code)
+        seen.add(code)
+        kwargs = {k: item[k] for k in extra if k in item}
+        for key, convert in extra.items():
+            if key in kwargs:
+                kwargs[key] = convert(kwargs[key], f"{section}.{code}")
+        result.append(cls(code=code, zh=str(item["zh"]), en=str(item.get("en") or item["zh"]), **kwargs))
+    return tuple(result)
+
+
+def parse_settings(raw: dict, database_url: str | None = None) -> Settings:
+    """Build Settings from the parsed YAML; raise ConfigError (with a message key) on any inconsistency."""
+    app = raw.get("app") or {}
+    svc = raw.get("service365") or {}
+    kpi = raw.get("kpi") or {}
+    cal = raw.get("calendar") or {}
+
+    urgencies = _options(svc.get("urgencies"), "service365.urgencies")
+    urgency_codes = {u.code for u in urgencies}
+
+    def deadlines(value, where):
+        if not isinstance(value, dict):
+            raise ConfigError("config.bad_deadlines", where=where)
+        unknown = set(map(str, value)) - urgency_codes
+        if unknown:
+            raise ConfigError("config.unknown_urgency", where=where, code=", ".join(sorted(unknown)))
+        missing = urgency_codes - set(map(str, value))
+        if missing:
+            raise ConfigError("config.missing_deadline", where=where, code=", ".join(sorted(missing)))
+        for days in value.values():
+            if not isinstance(days, int) or days < 0:
+                raise ConfigError("config.bad_deadlines", where=where)
+        return {str(k): int(v) for k, v in value.items()}
+
+    def sub_sources(value, where):
+        return _options(value, where)
+
+    def can(value, where):
+        return frozenset(value or [])
+
+    channels = _options(svc.get("channels"), "service365.channels", Channel, sub_sources=sub_sources)
+    if len(channels) != 3:
+        raise ConfigError("config.three_channels", count=len(channels))
+    modes = _options(svc.get("modes"), "service365.modes")
+    if len(modes) != 5:
+        raise ConfigError("config.five_modes", count=len(modes))
+    categories = _options(svc.get("categories"), "service365.categories", Category, deadline_days=deadlines)
+    for category in categories:
+        if not category.deadline_days:
+            raise ConfigError("config.missing_deadline", where=category.code, code=", ".join(sorted(urgency_codes)))
+
+    roles_raw = raw.get("roles") or {}
+    roles = {}
+    for code, item in roles_raw.items():
+        if item.get("scope") not in ("street", "community"):
+            raise ConfigError("config.bad_scope", role=code)
+        roles[code] = Role(code=code, zh=item.get("zh", code), en=item.get("en", code),
+                           scope=item["scope"], can=can(item.get("can"), code))
+    if not roles:
+        raise ConfigError("config.missing_list", section="roles")
+
+    try:
+        calendar = WorkCalendar(parse_days(cal.get("holidays")), parse_days(cal.get("extra_workdays")))
+    except ValueError as exc:
+        raise ConfigError("config.bad_date", value=str(exc)) from exc
+
+    language = str(app.get("language", "zh"))
+    if language not in ("zh", "en"):
+        raise ConfigError("config.bad_language", value=language)
+    return Settings(
+        language=language,
+        demo_mode=bool(app.get("demo_mode", True)),
+        database_url=database_url or str(app.get("database_url", "sqlite:///data/gongzhi.db")),
+        page_size=int(app.get("page_size", 50)),
+        cache_ttl_s=int(app.get("cache_ttl_s", 60)),
+        number_prefix=str(svc.get("number_prefix", "MQ")),
+        channels=channels,
+        modes=modes,
+        urgencies=urgencies,
+        categories=categories,
+        feedback_methods=_options(svc.get("feedback_methods"), "service365.feedback_methods"),
+        reopen_escalation=int(svc.get("reopen_escalation", 3)),
+        max_extension_days=int(svc.get("max_extension_days", 15)),
+        satisfaction_counts_basic=bool(kpi.get("satisfaction_counts_basic", True)),
+        good_rate=float(kpi.get("good_rate", 0.8)),
+        satisfaction_floor=float(kpi.get("satisfaction_floor", 0.85)),
+        roles=roles,
+        calendar=calendar,
+    )

@@ -1,0 +1,80 @@
+"""The ledger (民情台账): filter, sort and page on the server, highlight overdue rows, open, export."""
+
+import math
+
+import streamlit as st
+
+from data_access import clock
+from data_access.exports import EXPORT_LIMIT, ledger_xlsx
+from data_access.service_queries import SORTS, MatterFilter
+from ui import cached
+from ui.context import page_context
+from ui.i18n import labels, t
+from ui.tables import matter_table
+
+ctx = page_context()
+cfg = ctx.settings
+today = clock.today()
+st.title(t("ledger.title"))
+
+communities = dict(cached.read(ctx.engine, "communities", ctx.scope))
+steps = {i: t(f"step.{i}") for i in range(1, 8)}
+ALL = None
+
+
+def choose(label: str, options: dict, key: str):
+    return st.selectbox(label, [ALL, *options], key=key,
+                        format_func=lambda v: t("common.all") if v is None else options[v])
+
+
+with st.expander(t("ledger.filters"), expanded=True, icon=":material/filter_alt:"):
+    c1, c2, c3, c4 = st.columns(4)
+    with c1:
+        community = choose(t("field.community"), communities, "ledger_community")
+        grid = choose(t("field.grid"), dict(cached.read(ctx.engine, "grids", community)), "ledger_grid")
+    with c2:
+        step = choose(t("field.step"), steps, "ledger_step")
+        channel = choose(t("field.channel"), labels(cfg.channels), "ledger_channel")
+    with c3:
+        mode = choose(t("field.mode"), labels(cfg.modes), "ledger_mode")
+        category = choose(t("field.category"), labels(cfg.categories), "ledger_category")
+    with c4:
+        dates = st.date_input(t("ledger.date_range"), value=(), key="ledger_dates", max_value=today)
+        overdue_only = st.checkbox(t("ledger.overdue_only"), key="ledger_overdue")
+    text = st.text_input(t("ledger.search"), key="ledger_text", max_chars=100)
+
+flt = MatterFilter(
+    community_ids=ctx.within_scope(community), grid_id=grid, step=step, channel=channel, mode=mode, category=category, overdue_only=overdue_only,
+    date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None, text=text)
+
+c1, c2, c3 = st.columns([2, 1, 3])
+with c1:
+    sort = st.selectbox(t("ledger.sort"), list(SORTS), key="ledger_sort", format_func=lambda s: t(f"ledger.sort_{s}"))
+with c2:
+    descending = st.toggle(t("ledger.descending"), value=True, key="ledger_desc")
+
+size = cfg.page_size
+total = cached.read(ctx.engine, "count", flt, today=today)
+pages = max(1, math.ceil(total / size))
+with c3:
+    page = st.number_input(t("ledger.page_input"), min_value=1, max_value=pages, value=1, step=1, key="ledger_page")
+df = cached.read(ctx.engine, "ledger", flt, today=today, page=min(page, pages), page_size=size, sort=sort,
+                        descending=descending)
+
+if df.empty:
+    st.info(t("common.empty_filtered"), icon=":material/info:")
+else:
+    st.caption(t("common.page", page=min(page, pages), pages=pages, total=f"{total:,}") + " · " + t("ledger.open_hint"))
+    selected = matter_table(df, cfg, key="ledger_table")
+    if selected is not None:
+        st.session_state["matter_id"] = int(selected)
+        st.switch_page("pages/service/matter.py")
+
+st.download_button(
+    t("ledger.export"), data=lambda: ledger_xlsx(ctx.engine, flt, today=today, lang=st.session_state.get("lang")
+                                                 or cfg.language, settings=cfg),
+    file_name=f"民情台账-{today:%Y%m%d}.xlsx", key="ledger_export", icon=":material/download:",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", disabled=total == 0,
+    help=t("ledger.export_hint", limit=f"{EXPORT_LIMIT:,}"), on_click="ignore")
+if total > EXPORT_LIMIT:
+    st.warning(t("ledger.export_too_many", total=f"{total:,}", limit=f"{EXPORT_LIMIT:,}"))

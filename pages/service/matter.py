@@ -1,0 +1,164 @@
+"""A matter's detail (事项办理): its record, the six steps, the current step's form, and the timeline."""
+
+import streamlit as st
+
+from data_access import clock
+from data_access.exports import code_labels
+from data_access.matters import advance_matter
+from data_access.service_queries import find_by_number, matter_detail
+from domain.workflow import Action, Evaluation, Step, allowed_actions, permission_for
+from ui.context import page_context
+from ui.format import day, when
+from ui.forms import field_error, form_message, submit
+from ui.i18n import labels, lang, t
+
+ctx = page_context()
+cfg = ctx.settings
+st.title(t("matter.title"))
+
+with st.form("matter_find", border=False):
+    c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+    number = c1.text_input(t("matter.find"), key="matter_find_number")
+    if c2.form_submit_button(t("matter.find_button"), icon=":material/search:") and number.strip():
+        found = find_by_number(ctx.engine, number, community_ids=ctx.scope)
+        if found is None:
+            st.error(t("error.not_found"))
+        else:
+            st.session_state["matter_id"] = found
+
+matter_id = st.session_state.get("matter_id") or st.query_params.get("id")
+detail = matter_detail(ctx.engine, int(matter_id), community_ids=ctx.scope) if str(matter_id or "").isdigit() else None
+if detail is None:
+    st.info(t("error.not_found") if matter_id else t("matter.choose"), icon=":material/info:")
+    st.stop()
+st.query_params["id"] = str(detail.matter.id)
+m = detail.matter
+maps = code_labels(cfg, lang())
+today = clock.today()
+
+badges = [f":red-badge[{t('matter.overdue_badge', days=(today - m.deadline).days)}]"
+          if m.step < Step.CLOSED and m.deadline < today else "",
+          f":orange-badge[{t('matter.escalated_badge', count=m.reopen_count)}]" if m.escalated else ""]
+st.subheader(f"{m.number} · {t(f'step.{m.step}')} {' '.join(b for b in badges if b)}")
+trail = []
+for step in range(1, 7):
+    name = t(f"step.{step}")
+    trail.append(f":green-badge[:material/check: {name}]" if step < m.step
+                 else f":red-badge[:material/radio_button_checked: {name}]" if step == m.step else f":gray-badge[{name}]")
+st.markdown(" → ".join(trail))
+
+reporter = t("common.anonymous") if m.anonymous else " ".join(x for x in (m.reporter_name, m.reporter_phone) if x)
+facts = [
+    ("field.registered_at", when(m.registered_at)), ("field.community", f"{detail.community} · {detail.grid}"),
+    ("field.channel", f"{maps['channel'].get(m.channel, m.channel)} · {maps['sub_source'].get(m.sub_source, m.sub_source)}"),
+    ("matter.reporter", reporter or t("common.none")), ("field.category", maps["category"].get(m.category, m.category)),
+    ("field.urgency", maps["urgency"].get(m.urgency, m.urgency)), ("field.mode", maps["mode"].get(m.mode, m.mode)),
+    ("field.deadline", day(m.deadline)), ("field.handler", m.handler or t("common.none")),
+    ("field.supervisor", m.supervisor or t("common.none")), ("field.ledger_no", m.ledger_no or t("common.none")),
+    ("field.reopen_count", str(m.reopen_count)),
+    ("field.evaluation", t(f"evaluation.{m.evaluation}") if m.evaluation else t("common.none")),
+    ("field.score", t("common.none") if m.score is None else str(m.score)),
+]
+with st.container(border=True):
+    st.text(m.description)
+    cols = st.columns(4)
+    for index, (key, value) in enumerate(facts):
+        cols[index % 4].markdown(f"**{t(key)}**  \n{value}")
+    for key, value in (("field.result", m.result), ("field.content", m.feedback_content),
+                       ("field.comment", m.evaluation_comment)):
+        if value:
+            st.caption(t(key))
+            st.text(value)
+
+
+def step_form(action: Action) -> None:
+    """The small form of one action on this matter."""
+    form = f"step{m.id}_{action.value}"
+
+    def key(field: str) -> str:
+        return f"{form}_{field}"
+
+    def text(field: str, area: bool = False, **kwargs) -> None:
+        (st.text_area if area else st.text_input)(t(f"field.{field}"), key=key(field), **kwargs)
+        field_error(form, field)
+
+    def choice(field: str, options: dict, **kwargs) -> None:
+        st.selectbox(t(f"field.{field}"), list(options), format_func=options.get, key=key(field), **kwargs)
+        field_error(form, field)
+
+    fields: list[str]
+    form_message(form)
+    if action is Action.ANALYSE:
+        fields = ["handler", "supervisor", "mode", "note"]
+        text("handler", max_chars=30)
+        text("supervisor", max_chars=30)
+        modes = labels(cfg.modes)
+        choice("mode", modes, index=list(modes).index(m.mode) if m.mode in modes else 0)
+        text("note", area=True, max_chars=500)
+    elif action is Action.REGISTER:
+        fields = ["ledger_no", "deadline"]
+        text("ledger_no", value=f"TZ-{m.community_id:03d}-{clock.local(m.registered_at):%Y}-{m.id:07d}", max_chars=40)
+        st.date_input(t("field.deadline"), value=m.deadline, key=key("deadline"))
+        field_error(form, "deadline")
+    elif action is Action.PROGRESS:
+        fields = ["note"]
+        text("note", area=True, max_chars=500)
+    elif action is Action.EXTEND:
+        fields = ["deadline", "reason"]
+        st.date_input(t("field.deadline"), value=m.deadline, key=key("deadline"))
+        field_error(form, "deadline")
+        text("reason", area=True, max_chars=500)
+    elif action is Action.COMPLETE:
+        fields = ["result"]
+        text("result", area=True, max_chars=1000)
+    elif action is Action.FEEDBACK:
+        fields = ["content", "method"]
+        text("content", area=True, max_chars=1000)
+        choice("method", labels(cfg.feedback_methods), index=None, placeholder=t("common.choose"))
+    elif action is Action.EVALUATE:
+        fields = ["evaluation", "comment"]
+        st.radio(t("field.evaluation"), [e.value for e in Evaluation], key=key("evaluation"), index=None,
+                 horizontal=True, format_func=lambda e: t(f"evaluation.{e}"))
+        field_error(form, "evaluation")
+        st.caption(t("matter.reopen_note"))
+        text("comment", area=True, max_chars=500)
+    else:
+        fields = ["score", "note"]
+        st.number_input(t("field.score"), min_value=0, max_value=100, value=90, step=1, key=key("score"))
+        field_error(form, "score")
+        text("note", area=True, max_chars=500)
+
+    def save(values: dict):
+        return advance_matter(ctx.engine, actor=ctx.actor, settings=cfg, matter_id=m.id, action=action, data=values,
+                              expected_step=m.step)
+
+    st.button(t(f"action.{action.value}"), key=f"{form}_save", type="primary", on_click=submit,
+              args=(form, fields, save), kwargs={"success": t("matter.saved", action=t(f"action.{action.value}"))})
+
+
+with st.container(border=True):
+    if m.step == Step.CLOSED:
+        st.success(t("matter.closed"), icon=":material/verified:")
+    else:
+        st.markdown(f"#### {t('matter.next_action', step=t(f'step.{m.step}'))}")
+        actions = allowed_actions(Step(m.step))
+        permitted = [a for a in actions if ctx.can(permission_for(a), m.community_id)]
+        if not permitted:
+            can_read_only = not any(ctx.can(permission_for(a)) for a in actions)
+            st.info(t("common.read_only") if can_read_only
+                    else t("matter.no_permission_step", action=t(f"action.{actions[0].value}")))
+        elif len(permitted) == 1:
+            step_form(permitted[0])
+        else:
+            for tab, action in zip(st.tabs([t(f"action.{a.value}") for a in permitted]), permitted):
+                with tab:
+                    step_form(action)
+
+st.subheader(t("matter.timeline"))
+events = detail.events.copy()
+events["what"] = events["action"].map(lambda a: t(f"action.{a}"))
+events["step"] = [t(f"step.{s}") for s in events["step_to"]]
+events["at"] = events["at"].dt.strftime("%Y-%m-%d %H:%M")
+st.dataframe(events[["at", "actor", "what", "step", "note"]], hide_index=True, column_config={
+    "at": t("matter.at"), "actor": t("matter.actor"), "what": t("matter.what"), "step": t("field.step"),
+    "note": t("matter.detail")})

@@ -1,0 +1,124 @@
+"""The secretary's overview (书记总览): KPIs, pipeline, trend, splits, overdue list, for a period and community."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from data_access import clock
+from data_access.service_queries import MatterFilter
+from domain.kpi import compute, rate
+from ui import cached, charts
+from ui.context import page_context
+from ui.format import pct
+from ui.i18n import labels, t
+from ui.kpi import card
+from ui.tables import matter_table
+
+ctx = page_context()
+cfg = ctx.settings
+today = clock.today()
+st.title(t("overview.title"))
+
+
+def period_bounds(preset: str) -> tuple[date, date]:
+    if preset == "month":
+        return today.replace(day=1), today
+    if preset == "quarter":
+        return today - timedelta(days=90), today
+    if preset == "year":
+        return today.replace(month=1, day=1), today
+    return (today.replace(day=1) - timedelta(days=335)).replace(day=1), today
+
+
+communities = dict(cached.read(ctx.engine, "communities", ctx.scope))
+c1, c2, c3 = st.columns([2, 2, 2])
+with c1:
+    presets = ["month", "quarter", "year", "12m", "custom"]
+    preset = st.segmented_control(t("overview.period"), presets, default="12m", key="overview_period",
+                                  format_func=lambda p: t(f"overview.period_{p}"), required=True)
+with c2:
+    start, end = period_bounds(preset)
+    if preset == "custom":
+        picked = st.date_input(t("overview.custom_range"), value=(start, end), max_value=today, key="overview_range")
+        if len(picked) == 2:
+            start, end = picked
+    else:
+        st.caption(f"{start:%Y-%m-%d} ~ {end:%Y-%m-%d}")
+with c3:
+    community = st.selectbox(t("overview.community"), [None, *communities], key="overview_community",
+                             format_func=lambda c: t("overview.all_communities") if c is None else communities[c])
+
+flt = MatterFilter(community_ids=ctx.within_scope(community), date_from=start, date_to=end)
+counts = cached.read(ctx.engine, "counts", flt, today=today)
+kpis = compute(counts, count_basic=cfg.satisfaction_counts_basic)
+
+cols = st.columns(6)
+satisfaction_def = "def_satisfaction_rate_basic" if cfg.satisfaction_counts_basic else "def_satisfaction_rate_strict"
+with cols[0]:
+    card(t("overview.accepted"), counts.accepted if counts.accepted else None, kind="count",
+         definition=t("overview.def_accepted"), why_empty=t("overview.why_no_matters"))
+with cols[1]:
+    card(t("overview.closure_rate"), kpis.closure_rate, definition=t("overview.def_closure_rate"),
+         why_empty=t("overview.why_no_matters"), good=cfg.good_rate)
+with cols[2]:
+    card(t("overview.on_time_rate"), kpis.on_time_rate, definition=t("overview.def_on_time_rate"),
+         why_empty=t("overview.why_no_due"), good=cfg.good_rate)
+with cols[3]:
+    card(t("overview.satisfaction_rate"), kpis.satisfaction_rate, definition=t(f"overview.{satisfaction_def}"),
+         why_empty=t("overview.why_no_rated"), good=cfg.satisfaction_floor)
+with cols[4]:
+    card(t("overview.reopen_rate"), kpis.reopen_rate, definition=t("overview.def_reopen_rate"),
+         why_empty=t("overview.why_no_rated"), good=1 - cfg.good_rate, higher_is_better=False)
+with cols[5]:
+    card(t("overview.avg_days"), kpis.avg_handling_days, kind="days", definition=t("overview.def_avg_days"),
+         why_empty=t("overview.why_no_closed"))
+
+if counts.accepted == 0:
+    st.info(t("overview.empty"), icon=":material/info:")
+else:
+    satisfaction = cached.read(ctx.engine, "satisfaction", flt, today=today)
+    if not satisfaction.empty:
+        happy = satisfaction["satisfied"] + (satisfaction["basic"] if cfg.satisfaction_counts_basic else 0)
+        shares = [rate(h, r) for h, r in zip(happy, satisfaction["rated"])]
+        below = [name for name, share in zip(satisfaction["community"], shares) if share < cfg.satisfaction_floor]
+        floor = pct(cfg.satisfaction_floor)
+        if below:
+            st.warning(t("overview.below_floor", floor=floor, names="、".join(below)), icon=":material/warning:")
+        else:
+            st.success(t("overview.all_above_floor", floor=floor), icon=":material/verified:")
+
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader(t("overview.pipeline"))
+        steps = cached.read(ctx.engine, "by_column", flt, "step", today=today)
+        steps["name"] = steps["code"].map(lambda s: t(f"step.{s}"))
+        st.altair_chart(charts.bars(steps, category="name", value="count", category_title=t("field.step"),
+                                    value_title=t("overview.count"), horizontal=False,
+                                    sort=[t(f"step.{i}") for i in range(1, 8)]), width="stretch")
+    with right:
+        st.subheader(t("overview.trend"))
+        trend = cached.read(ctx.engine, "monthly", flt, today=today)
+        st.altair_chart(charts.monthly(trend, month_title=t("overview.month"), count_title=t("overview.count"),
+                                       series_title=t("overview.series"),
+                                       names={"accepted": t("overview.trend_accepted"),
+                                              "closed": t("overview.trend_closed")}), width="stretch")
+    for column, (title, options) in zip(st.columns(3, gap="large"), [
+            ("by_channel", cfg.channels), ("by_mode", cfg.modes), ("by_category", cfg.categories)]):
+        with column:
+            st.subheader(t(f"overview.{title}"))
+            split = cached.read(ctx.engine, "by_column", flt, title.removeprefix("by_"), today=today)
+            names = labels(options)
+            split["name"] = split["code"].map(lambda c, n=names: n.get(c, c))
+            st.altair_chart(charts.bars(split, category="name", value="count", category_title=t(f"field.{title[3:]}"),
+                                        value_title=t("overview.count")), width="stretch")
+
+st.subheader(t("overview.overdue"))
+overdue, n_overdue = cached.read(ctx.engine, "overdue", MatterFilter(community_ids=flt.community_ids), today=today)
+if n_overdue == 0:
+    st.success(t("overview.no_overdue"), icon=":material/task_alt:")
+else:
+    st.caption(t("overview.overdue_count", count=f"{n_overdue:,}", shown=len(overdue)))
+    selected = matter_table(overdue, cfg, key="overview_overdue")
+    if selected is not None:
+        st.session_state["matter_id"] = selected
+        st.switch_page("pages/service/matter.py")

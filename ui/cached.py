@@ -1,0 +1,31 @@
+"""Cached reads for the pages: keyed by database URL, query and arguments; cleared after every write."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from data_access import org, service_queries
+from data_access.config import settings
+
+QUERIES = {
+    "communities": org.communities,
+    "grids": org.grids,
+    "counts": service_queries.counts,
+    "by_column": service_queries.by_column,
+    "monthly": service_queries.monthly,
+    "satisfaction": service_queries.satisfaction_by_community,
+    "overdue": service_queries.overdue,
+    "ledger": service_queries.ledger_page,
+    "count": service_queries.count_matters,
+}
+
+
+@st.cache_data(ttl=settings().cache_ttl_s, show_spinner=False)
+def _run(_engine: Engine, url: str, name: str, args: tuple, kwargs: tuple):
+    return QUERIES[name](_engine, *args, **dict(kwargs))
+
+
+def read(engine: Engine, name: str, *args, **kwargs):
+    """QUERIES[name](engine, *args, **kwargs), served from the cache when the same read was made lately."""
+    return _run(engine, str(engine.url), name, args, tuple(sorted(kwargs.items())))

@@ -1,0 +1,53 @@
+"""Form helpers: validation messages next to each field, input kept on error, cleared after a save."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from domain.errors import DomainError, ValidationFailed
+from ui.i18n import error_text, t
+
+
+def errors_key(form: str) -> str:
+    return f"{form}__errors"
+
+
+def field_error(form: str, field: str) -> None:
+    """Show the validation message of `field` right under its widget, if there is one."""
+    error = st.session_state.get(errors_key(form), {}).get(field)
+    if error:
+        key, params = error
+        st.error(t(key, **params), icon=":material/error:")
+
+
+def form_message(form: str) -> None:
+    """The form-level message (success or a general error), shown once."""
+    message = st.session_state.pop(f"{form}__message", None)
+    if message:
+        kind, text = message
+        (st.success if kind == "success" else st.error)(text)
+
+
+def submit(form: str, fields: list[str], save, *, success: str | None = None) -> None:
+    """Callback body: collect `form`'s widget values, call save(values); on success clear the fields.
+
+    `save` raises DomainError on refusal; its message goes next to the field or above the form,
+    and every typed value stays in its widget.
+    """
+    values = {field: st.session_state.get(f"{form}_{field}") for field in fields}
+    try:
+        result = save(values)
+    except ValidationFailed as err:
+        st.session_state[errors_key(form)] = err.errors
+        st.session_state[f"{form}__message"] = ("error", error_text(err))
+        return
+    except DomainError as err:
+        st.session_state[errors_key(form)] = {}
+        st.session_state[f"{form}__message"] = ("error", error_text(err))
+        return
+    st.session_state[errors_key(form)] = {}
+    for field in fields:
+        st.session_state.pop(f"{form}_{field}", None)
+    st.cache_data.clear()
+    st.session_state[f"{form}__message"] = ("success", success(result) if callable(success) else (success or t("common.saved")))
+    st.session_state[f"{form}__result"] = result

@@ -1,0 +1,49 @@
+"""t(): the UI string in the session's language; labels of configured options; error messages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data_access.config import settings
+from domain.errors import DomainError
+from domain.settings import Option
+from i18n import translate
+
+
+def lang() -> str:
+    chosen = st.session_state.get("lang")
+    if chosen:
+        return chosen
+    try:
+        return settings().language
+    except DomainError:  # a broken config.yaml is reported in Chinese
+        return "zh"
+
+
+def t(key: str, **params: object) -> str:
+    return translate(lang(), key, **params)
+
+
+def label(option: Option) -> str:
+    return option.label(lang())
+
+
+def labels(options) -> dict[str, str]:
+    """code -> label of configured options (for format_func and for table columns)."""
+    return {o.code: o.label(lang()) for o in options}
+
+
+def error_text(err: DomainError) -> str:
+    """The user's message for a domain error, with step and action names filled in."""
+    params = dict(err.params)
+    if "step" in params:
+        params["step_name"] = t(f"step.{params['step']}")
+    if "action" in params:
+        params["action_name"] = t(f"action.{params['action']}")
+    return t(err.key, **params)
+
+
+def role_names(codes) -> str:
+    """The configured names of role codes, joined for display."""
+    roles = settings().roles
+    return "、".join(roles[c].label(lang()) for c in codes if c in roles)
