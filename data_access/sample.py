@@ -94,7 +94,7 @@ def matters(rng: random.Random, settings: Settings, places: list[tuple[int, list
 def _timeline(rng, settings, m, now, actors) -> list[dict]:
     """Walk the six steps with plausible delays; stop where the clock (now) or the chosen target stops."""
     age = (now - m["registered_at"]).days
-    target = Step.CLOSED if rng.random() < min(0.95, age / 45) else Step(rng.choice([1, 2, 3, 3, 3, 4, 5, 6]))
+    target = Step.CLOSED if rng.random() < (0.99 if age > 60 else age / 60) else Step(rng.choice([1, 2, 3, 3, 3, 4, 5, 6]))
     actor_id, actor_name = rng.choice(actors)
     events = [_event(m, m["registered_at"], actor_id, actor_name, Action.RECORD, None, Step.ANALYSE,
                      m["description"])]

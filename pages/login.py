@@ -35,5 +35,5 @@ if settings().demo_mode:
         st.subheader(t("login.demo_title"))
         st.info(t("login.demo_hint", password=accounts.DEMO_PASSWORD))
         rows = [(username, name, role_names(roles)) for username, name, roles in accounts.demo_accounts(current_engine())]
-        st.dataframe(pd.DataFrame(rows, columns=[t("login.demo_user"), t("login.demo_name"), t("login.demo_roles")]),
-                     hide_index=True)
+        st.table(pd.DataFrame(rows, columns=[t("login.demo_user"), t("login.demo_name"), t("login.demo_roles")])
+                 .set_index(t("login.demo_user")))

@@ -2,11 +2,13 @@
 
 from datetime import date, timedelta
 
+import pandas as pd
 import streamlit as st
 
 from data_access import clock
 from data_access.service_queries import MatterFilter
 from domain.kpi import compute, rate
+from domain.workflow import Step
 from ui import cached, charts
 from ui.context import page_context
 from ui.format import pct
@@ -31,7 +33,7 @@ def period_bounds(preset: str) -> tuple[date, date]:
 
 
 communities = dict(cached.read(ctx.engine, "communities", ctx.scope))
-c1, c2, c3 = st.columns([2, 2, 2])
+c1, c2, c3 = st.columns([3, 2, 2])
 with c1:
     presets = ["month", "quarter", "year", "12m", "custom"]
     preset = st.segmented_control(t("overview.period"), presets, default="12m", key="overview_period",
@@ -90,11 +92,12 @@ else:
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader(t("overview.pipeline"))
-        steps = cached.read(ctx.engine, "by_column", flt, "step", today=today)
-        steps["name"] = steps["code"].map(lambda s: t(f"step.{s}"))
+        found = cached.read(ctx.engine, "by_column", flt, "step", today=today).set_index("code")["count"]
+        steps = pd.DataFrame({"name": [t(f"step.{s}") for s in Step],
+                              "count": [int(found.get(int(s), 0)) for s in Step]})
         st.altair_chart(charts.bars(steps, category="name", value="count", category_title=t("field.step"),
                                     value_title=t("overview.count"), horizontal=False,
-                                    sort=[t(f"step.{i}") for i in range(1, 8)]), width="stretch")
+                                    sort=list(steps["name"])), width="stretch")
     with right:
         st.subheader(t("overview.trend"))
         trend = cached.read(ctx.engine, "monthly", flt, today=today)

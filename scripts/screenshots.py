@@ -1,0 +1,56 @@
+"""Take the README screenshots: start the app on a fresh demo database and photograph each screen.
+
+    .venv/bin/python scripts/screenshots.py   (needs Debian's chromium at /usr/bin/chromium)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser_support import CHROMIUM_ARGS, login, running_server  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+
+
+def first_open_number(page, url: str) -> str:
+    """The number of a matter still in handling, from the demo database."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(os.environ["SHOTS_DB"])
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT number FROM matter WHERE step = 3 AND community_id = 1 ORDER BY id DESC LIMIT 1")).scalar_one()
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp, running_server(db := f"sqlite:///{tmp}/shots.db") as url, \
+            sync_playwright() as p:
+        os.environ["SHOTS_DB"] = db
+        browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+                                    args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        page.goto(url)
+        page.get_by_text("演示账户").wait_for()
+        page.screenshot(path=OUT / "login.png")
+        login(page, "secretary")
+        for link, marker, name in [("书记总览", "各步骤事项数", "overview"), ("民情台账", "筛选条件", "ledger"),
+                                   ("登记民情", "事项描述", "intake"), ("事项办理", "办理过程", "matter")]:
+            page.get_by_role("link", name=link).click()
+            if name == "matter":
+                page.locator(".st-key-matter_find_number input").fill(first_open_number(page, url))
+                page.keyboard.press("Enter")
+            page.get_by_text(marker).first.wait_for()
+            page.wait_for_timeout(2500)
+            page.screenshot(path=OUT / f"{name}.png", full_page=True)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
