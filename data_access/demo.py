@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, insert, select
 
 from data_access import audit, clock, sample
 from data_access.accounts import DEMO_PASSWORD, hash_password
-from data_access.db import transaction
+from data_access.db import sync_id_sequence, transaction
 from data_access.models import Community, Grid, Matter, MatterEvent, Street, User, UserRole
 from domain.access import SYSTEM
 from domain.settings import Settings
@@ -69,5 +69,6 @@ def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetim
             events.extend(timeline)
         session.execute(insert(Matter), rows)
         session.execute(insert(MatterEvent), events)
+        sync_id_sequence(session, "matter")
         audit.record(session, actor=SYSTEM, action="demo.seed", entity="street", entity_id=street.id, at=now,
                      after={"communities": len(COMMUNITIES), "matters": len(rows), "accounts": len(ACCOUNTS)})

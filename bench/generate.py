@@ -1,0 +1,154 @@
+"""The benchmark database: streets, communities, grids, the demo accounts and `n` matters with their timelines.
+
+Matters come from data_access.sample (the demo's generator) and are inserted in chunks of CHUNK matters, committed
+every TRANSACTION matters, so memory stays flat. The same scale and `now` always give the same rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, func, insert, select, text
+
+from data_access import sample
+from data_access.accounts import DEMO_PASSWORD, hash_password
+from data_access.db import make_engine, migrate, transaction
+from data_access.demo import ACCOUNTS
+from data_access.models import Community, Grid, Matter, MatterEvent, Street, User, UserRole
+from domain.settings import Settings
+
+DATA = Path(__file__).resolve().parent / "data"
+CHUNK = 20_000
+TRANSACTION = 100_000
+SEED = 365
+
+STREETS = ["青春山", "解放路", "和平里", "东湖", "西园", "南苑", "北关", "新华", "朝阳", "光明", "振兴", "龙泉",
+           "长安", "滨江", "锦绣", "文昌"]
+SYLLABLES = "康和泰盛安宁平乐福寿丰华兴隆祥瑞春秋明德惠民佳园景苑嘉禾翠柳桂兰"
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    streets: int
+    communities: int
+    matters: int
+
+
+SCALES = {
+    "demo": Scale("demo", 1, 3, 300),
+    "district": Scale("district", 6, 117, 200_000),
+    "city": Scale("city", 12, 217, 1_000_000),
+}
+
+
+def database_path(scale: Scale) -> Path:
+    return DATA / f"{scale.name}.db"
+
+
+def matter_count(engine: Engine) -> int | None:
+    """Rows in the matter table, or None if the database has no schema yet."""
+    try:
+        with engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(Matter)).scalar_one()
+    except Exception:  # noqa: BLE001 - a missing table or a broken file both mean "generate again"
+        return None
+
+
+def ensure(scale: Scale, settings: Settings, now: datetime, *, log=print) -> tuple[Path, float | None]:
+    """The database file for `scale`, generated unless it already holds exactly scale.matters matters.
+
+    Returns the path and the generation time in seconds (None when an existing file was reused).
+    """
+    path = database_path(scale)
+    if path.exists():
+        engine = make_engine(f"sqlite:///{path}")
+        found = matter_count(engine)
+        engine.dispose()
+        if found == scale.matters:
+            log(f"Reusing {path} ({found:,} matters).")
+            return path, None
+        log(f"{path} holds {found} matters, not {scale.matters:,}: generating it again.")
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    started = time.perf_counter()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        migrate(engine)
+        generate(engine, scale, settings, now, log=log)
+        with engine.connect() as conn:
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    finally:
+        engine.dispose()
+    seconds = time.perf_counter() - started
+    log(f"Generated {path} in {seconds:.0f} s ({path.stat().st_size / 2**20:,.0f} MiB).")
+    return path, seconds
+
+
+def generate(engine: Engine, scale: Scale, settings: Settings, now: datetime, *, log=print) -> None:
+    """Fill an empty, migrated database."""
+    rng = random.Random(SEED)
+    places, actors = _organisation(engine, scale, rng, now)
+    log(f"{scale.streets} streets, {len(places)} communities, {sum(len(g) for _, g in places)} grids; "
+        f"generating {scale.matters:,} matters ...")
+    rows = sample.matters(rng, settings, places, scale.matters, now, actors=actors)
+    done = events = 0
+    started = time.perf_counter()
+    while done < scale.matters:
+        with transaction(engine) as session:
+            session.execute(text("PRAGMA cache_size=-65536"))  # 64 MiB of page cache for the index updates
+            for _ in range(0, TRANSACTION, CHUNK):
+                matters, timeline = [], []
+                for matter, steps in itertools.islice(rows, CHUNK):
+                    matters.append(matter)
+                    timeline.extend(steps)
+                if not matters:
+                    break
+                session.execute(insert(Matter), matters)
+                session.execute(insert(MatterEvent), timeline)
+                done += len(matters)
+                events += len(timeline)
+        elapsed = time.perf_counter() - started
+        eta = elapsed / done * (scale.matters - done)
+        log(f"  {done:>9,} / {scale.matters:,} matters, {events:>10,} events, {elapsed:5.0f} s, ETA {eta:4.0f} s")
+
+
+def _organisation(engine: Engine, scale: Scale, rng: random.Random,
+                  now: datetime) -> tuple[list[tuple[int, list[int]]], list[tuple[int, str]]]:
+    """Streets, communities with 3-8 grids each, and the demo accounts (community roles in the first community).
+
+    Returns the (community id, grid ids) places and the (user id, name) actors of the timelines.
+    """
+    names = [a + b for a, b in itertools.permutations(SYLLABLES, 2)]
+    names = rng.sample(names, scale.communities)
+    places = []
+    with transaction(engine) as session:
+        streets = [Street(name=f"{STREETS[i % len(STREETS)]}街道") for i in range(scale.streets)]
+        session.add_all(streets)
+        session.flush()
+        for index, name in enumerate(names):
+            community = Community(street_id=streets[index % scale.streets].id, name=f"{name}社区",
+                                  code=f"C{index + 1:03d}")
+            session.add(community)
+            session.flush()
+            grids = [Grid(community_id=community.id, name=f"{name}第{i}网格") for i in range(1, rng.randint(3, 8) + 1)]
+            session.add_all(grids)
+            session.flush()
+            places.append((community.id, [g.id for g in grids]))
+        hashed = hash_password(DEMO_PASSWORD)
+        actors = []
+        for username, display, roles in ACCOUNTS:
+            user = User(username=username, display_name=display, password_hash=hashed, created_at=now)
+            session.add(user)
+            session.flush()
+            for role, index in roles:
+                session.add(UserRole(user_id=user.id, role=role,
+                                     community_id=None if index is None else places[index][0]))
+            if username in ("secretary", "worker"):
+                actors.append((user.id, display))
+    return places, actors

@@ -1,0 +1,244 @@
+"""Write functions and SQL reads of the 365 workflow, on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from data_access import service_queries as q
+from data_access.bootstrap import check_codes
+from data_access.db import migrate, reading
+from data_access.exports import ledger_xlsx
+from data_access.matters import advance_matter, compute_deadline, create_matter
+from data_access.models import AuditLog, Grid, Matter, MatterEvent
+from domain.errors import ConfigError, DomainError, PermissionDenied, ValidationFailed
+from domain.kpi import compute
+from domain.workflow import Action, Step
+from tests.conftest import NOW
+
+TODAY = NOW.date()
+pytestmark = pytest.mark.db
+
+
+def count(engine, model) -> int:
+    with reading(engine) as session:
+        return session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def grid_of(engine, community_id: int) -> int:
+    with reading(engine) as session:
+        return session.execute(select(Grid.id).where(Grid.community_id == community_id)).scalars().first()
+
+
+def new_matter(engine, settings, actor, **changes) -> Matter:
+    data = {"channel": "cadre", "sub_source": "home_visit", "community_id": 1, "grid_id": grid_of(engine, 1),
+            "reporter_name": "李桂英", "reporter_phone": "13912345678", "description": "3号楼电梯又停了，老人下不了楼",
+            "category": "property", "urgency": "urgent", "mode": "team", "registered_at": NOW - timedelta(hours=2)}
+    data.update(changes)
+    return create_matter(engine, actor=actor, settings=settings, data=data, now=NOW)
+
+
+def advance(engine, settings, actor, matter, action, **data):
+    return advance_matter(engine, actor=actor, settings=settings, matter_id=matter.id, action=action, data=data,
+                          now=NOW)
+
+
+def test_migration_is_idempotent(engine):
+    migrate(engine)
+    migrate(engine)
+    assert count(engine, Matter) == 0
+
+
+def test_record_a_matter_with_deadline_timeline_and_audit(demo_engine, settings, actors):
+    before_audit = count(demo_engine, AuditLog)
+    m = new_matter(demo_engine, settings, actors["worker"])
+    assert m.number.startswith("MQ20261120") and m.step == Step.ANALYSE
+    assert m.deadline == compute_deadline(settings, m.registered_at, "property", "urgent")
+    assert m.deadline == settings.calendar.add_working_days(TODAY, 2)
+    detail = q.matter_detail(demo_engine, m.id, community_ids=None)
+    assert list(detail.events["action"]) == ["record"] and detail.events["actor"][0] == "康盛社区社工 张敏"
+    with reading(demo_engine) as session:
+        entry = session.execute(select(AuditLog).order_by(AuditLog.id.desc())).scalars().first()
+    assert count(demo_engine, AuditLog) == before_audit + 1
+    assert (entry.action, entry.entity_id, entry.actor_name, entry.before) == ("matter.create", m.id, "worker", None)
+    assert entry.after["description"] == "3号楼电梯又停了，老人下不了楼"
+
+
+def test_full_workflow_to_closure_with_reopening(demo_engine, settings, actors):
+    sec = actors["secretary"]
+    m = new_matter(demo_engine, settings, sec)
+    advance(demo_engine, settings, sec, m, Action.ANALYSE, handler="张敏", supervisor="王丽娟", mode="proxy", note="")
+    advance(demo_engine, settings, sec, m, Action.REGISTER, ledger_no="TZ-KS-0001", deadline=m.deadline)
+    advance(demo_engine, settings, sec, m, Action.PROGRESS, note="已联系电梯维保公司")
+    m = advance(demo_engine, settings, sec, m, Action.EXTEND, reason="配件需从厂家调货",
+                deadline=m.deadline + timedelta(days=3))
+    assert m.extension_count == 1
+    for _ in range(3):
+        advance(demo_engine, settings, sec, m, Action.COMPLETE, result="更换了主板")
+        advance(demo_engine, settings, sec, m, Action.FEEDBACK, content="电话告知已修好", method="phone")
+        m = advance(demo_engine, settings, sec, m, Action.EVALUATE, evaluation="dissatisfied", comment="又坏了")
+        assert m.step == Step.HANDLE
+    assert m.reopen_count == 3 and m.escalated
+    advance(demo_engine, settings, sec, m, Action.COMPLETE, result="整机更换")
+    advance(demo_engine, settings, sec, m, Action.FEEDBACK, content="上门告知", method="visit")
+    advance(demo_engine, settings, sec, m, Action.EVALUATE, evaluation="satisfied", comment="")
+    m = advance(demo_engine, settings, sec, m, Action.ASSESS, score=88, note="")
+    assert (m.step, m.score, m.handled_on_time) == (Step.CLOSED, 88, True)
+    assert m.closed_at is not None and m.handling_days == pytest.approx(2 / 24, abs=0.01)
+    events = q.matter_detail(demo_engine, m.id, community_ids=(1,)).events
+    assert len(events) == 1 + 4 + 9 + 4
+    assert list(events["step_to"])[-1] == Step.CLOSED
+    with reading(demo_engine) as session:
+        trail = session.execute(select(AuditLog.action, AuditLog.before, AuditLog.after)
+                                .where(AuditLog.entity_id == m.id).order_by(AuditLog.id)).all()
+    assert [a for a, _, _ in trail][:3] == ["matter.create", "matter.analyse", "matter.register"]
+    assert trail[-1].before["step"] == Step.ASSESS and trail[-1].after["step"] == Step.CLOSED
+
+
+@pytest.mark.parametrize(("action", "data", "key"), [
+    (Action.COMPLETE, {"result": "做完了"}, "workflow.not_allowed"),            # skipped steps
+    (Action.EVALUATE, {"evaluation": "satisfied"}, "workflow.not_allowed"),     # not yet fed back
+    (Action.ASSESS, {"score": 90}, "workflow.not_allowed"),
+])
+def test_refused_transitions_write_nothing(demo_engine, settings, actors, action, data, key):
+    m = new_matter(demo_engine, settings, actors["secretary"])
+    events, audits = count(demo_engine, MatterEvent), count(demo_engine, AuditLog)
+    with pytest.raises(DomainError) as err:
+        advance(demo_engine, settings, actors["secretary"], m, action, **data)
+    assert err.value.key == key
+    assert (count(demo_engine, MatterEvent), count(demo_engine, AuditLog)) == (events, audits)
+    assert q.matter_detail(demo_engine, m.id, community_ids=None).matter.step == Step.ANALYSE
+
+
+def test_bad_input_writes_nothing(demo_engine, settings, actors):
+    matters = count(demo_engine, Matter)
+    with pytest.raises(ValidationFailed) as err:
+        new_matter(demo_engine, settings, actors["secretary"], reporter_phone="12345", grid_id=grid_of(demo_engine, 2))
+    assert set(err.value.errors) == {"reporter_phone", "grid_id"}
+    assert count(demo_engine, Matter) == matters
+    m = new_matter(demo_engine, settings, actors["secretary"])
+    advance(demo_engine, settings, actors["secretary"], m, Action.ANALYSE, handler="张敏", supervisor="王", mode="team")
+    with pytest.raises(ValidationFailed) as err:
+        advance(demo_engine, settings, actors["secretary"], m, Action.REGISTER, ledger_no="X",
+                deadline=TODAY - timedelta(days=3))
+    assert err.value.errors["deadline"][0] == "error.deadline_before_registration"
+    advance(demo_engine, settings, actors["secretary"], m, Action.REGISTER, ledger_no="X", deadline=m.deadline)
+    with pytest.raises(ValidationFailed):
+        advance(demo_engine, settings, actors["secretary"], m, Action.EXTEND, reason="", deadline=m.deadline)
+    other = new_matter(demo_engine, settings, actors["secretary"])
+    advance(demo_engine, settings, actors["secretary"], other, Action.ANALYSE, handler="张", supervisor="王", mode="team")
+    with pytest.raises(ValidationFailed) as err:
+        advance(demo_engine, settings, actors["secretary"], other, Action.REGISTER, ledger_no="X", deadline=m.deadline)
+    assert err.value.errors["ledger_no"][0] == "error.ledger_no_taken"
+    assert q.matter_detail(demo_engine, other.id, community_ids=None).matter.step == Step.LEDGER
+
+
+def test_permissions_and_scope(demo_engine, settings, actors):
+    audits = count(demo_engine, AuditLog)
+    with pytest.raises(PermissionDenied):
+        new_matter(demo_engine, settings, actors["leader"])
+    with pytest.raises(PermissionDenied):    # the secretary of community 1 writing in community 2
+        new_matter(demo_engine, settings, actors["secretary"], community_id=2, grid_id=grid_of(demo_engine, 2))
+    assert count(demo_engine, AuditLog) == audits
+    m = new_matter(demo_engine, settings, actors["worker"])
+    for action, data in [(Action.ANALYSE, {"handler": "张", "supervisor": "王", "mode": "team"}),
+                         (Action.REGISTER, {"ledger_no": "P-1", "deadline": m.deadline}),
+                         (Action.COMPLETE, {"result": "已处理"}),
+                         (Action.FEEDBACK, {"content": "已告知", "method": "phone"})]:
+        advance(demo_engine, settings, actors["worker"], m, action, **data)
+    with pytest.raises(PermissionDenied):    # steps 5-6 need the secretary
+        advance(demo_engine, settings, actors["worker"], m, Action.EVALUATE, evaluation="satisfied")
+    assert q.matter_detail(demo_engine, m.id, community_ids=(2,)) is None
+    with pytest.raises(DomainError) as err:
+        advance_matter(demo_engine, actor=actors["secretary"], settings=settings, matter_id=m.id,
+                       action=Action.EVALUATE, data={"evaluation": "satisfied"}, now=NOW, expected_step=Step.FEEDBACK)
+    assert err.value.key == "workflow.changed_meanwhile"
+
+
+def test_ledger_filters_pages_and_sorts_in_sql(demo_engine, settings):
+    everything = q.MatterFilter()
+    total = q.count_matters(demo_engine, everything, today=TODAY)
+    assert total == 300
+    page1 = q.ledger_page(demo_engine, everything, today=TODAY, page=1, page_size=50)
+    page2 = q.ledger_page(demo_engine, everything, today=TODAY, page=2, page_size=50)
+    assert len(page1) == 50 and not set(page1["id"]) & set(page2["id"])
+    assert page1["registered_at"].is_monotonic_decreasing
+    by_deadline = q.ledger_page(demo_engine, everything, today=TODAY, sort="deadline", descending=False)
+    assert by_deadline["deadline"].is_monotonic_increasing
+    mine = q.MatterFilter(community_ids=(1,), category="complaint")
+    rows = q.ledger_page(demo_engine, mine, today=TODAY, page_size=500)
+    assert len(rows) == q.count_matters(demo_engine, mine, today=TODAY) > 0
+    assert set(rows["community"]) == {"康盛社区"} and set(rows["category"]) == {"complaint"}
+    overdue = q.ledger_page(demo_engine, q.MatterFilter(overdue_only=True), today=TODAY, page_size=500)
+    assert len(overdue) > 0 and overdue["overdue"].all()
+    assert all(d < TODAY for d in overdue["deadline"]) and (overdue["step"] < Step.CLOSED).all()
+    assert q.count_matters(demo_engine, q.MatterFilter(text="50%_不存在"), today=TODAY) == 0
+    month = q.MatterFilter(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
+    october = q.ledger_page(demo_engine, month, today=TODAY, page_size=500)
+    assert len(october) > 0 and all(r.month == 10 for r in october["registered_at"])
+    assert q.count_matters(demo_engine, q.MatterFilter(community_ids=()), today=TODAY) == 0
+
+
+def test_kpis_change_when_a_matter_is_closed(demo_engine, settings, actors):
+    flt = q.MatterFilter(community_ids=(1,), date_from=TODAY - timedelta(days=30), date_to=TODAY)
+    before = q.counts(demo_engine, flt, today=TODAY)
+    sec = actors["secretary"]
+    m = new_matter(demo_engine, settings, sec)
+    for action, data in [(Action.ANALYSE, {"handler": "张", "supervisor": "王", "mode": "team"}),
+                         (Action.REGISTER, {"ledger_no": "K-1", "deadline": m.deadline}),
+                         (Action.COMPLETE, {"result": "已处理"}), (Action.FEEDBACK, {"content": "已告知", "method": "phone"}),
+                         (Action.EVALUATE, {"evaluation": "basic", "comment": ""}), (Action.ASSESS, {"score": 90})]:
+        advance(demo_engine, settings, sec, m, action, **data)
+    after = q.counts(demo_engine, flt, today=TODAY)
+    assert (after.accepted, after.closed, after.rated, after.basic) == \
+        (before.accepted + 1, before.closed + 1, before.rated + 1, before.basic + 1)
+    strict = compute(after, count_basic=False).satisfaction_rate
+    assert compute(after, count_basic=True).satisfaction_rate > strict
+
+
+def test_empty_period_counts_nothing(demo_engine):
+    flt = q.MatterFilter(date_from=date(2020, 1, 1), date_to=date(2020, 1, 31))
+    kpis = compute(q.counts(demo_engine, flt, today=TODAY), count_basic=True)
+    assert kpis.closure_rate is None and kpis.satisfaction_rate is None and kpis.avg_handling_days is None
+
+
+def test_aggregates_agree_with_the_rows(demo_engine):
+    flt = q.MatterFilter()
+    counts = q.counts(demo_engine, flt, today=TODAY)
+    steps = q.by_column(demo_engine, flt, "step", today=TODAY)
+    months = q.monthly(demo_engine, flt, today=TODAY)
+    assert steps["count"].sum() == months["accepted"].sum() == counts.accepted == 300
+    assert int(steps.set_index("code")["count"][int(Step.CLOSED)]) == counts.closed == months["closed"].sum()
+    assert len(months) >= 12 and months["month"].is_monotonic_increasing
+    by_community = q.satisfaction_by_community(demo_engine, flt, today=TODAY)
+    assert by_community["rated"].sum() == counts.rated
+    overdue, n = q.overdue(demo_engine, flt, today=TODAY, limit=5)
+    assert len(overdue) == min(5, n) and n == q.count_matters(demo_engine, q.MatterFilter(overdue_only=True),
+                                                               today=TODAY)
+
+
+def test_excel_export_has_chinese_headers_and_safe_cells(demo_engine, settings, actors):
+    new_matter(demo_engine, settings, actors["secretary"], description="=HYPERLINK(\"http://x\") 楼道灯不亮")
+    data = ledger_xlsx(demo_engine, q.MatterFilter(community_ids=(1,)), today=TODAY, lang="zh", settings=settings)
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.freeze_panes == "A2"
+    headers = [c.value for c in sheet[1]]
+    assert headers[:3] == ["事项编号", "登记时间", "社区"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == q.count_matters(demo_engine, q.MatterFilter(community_ids=(1,)), today=TODAY)
+    assert {r[2] for r in rows} == {"康盛社区"}
+    assert sheet.column_dimensions["A"].width >= 18
+    assert all(not str(v).startswith("=") for r in rows for v in r if v is not None)
+
+
+def test_unknown_codes_in_the_database_stop_the_start(demo_engine, settings):
+    check_codes(demo_engine, settings)
+    trimmed = replace(settings, categories=tuple(c for c in settings.categories if c.code != "complaint"))
+    with pytest.raises(ConfigError) as err:
+        check_codes(demo_engine, trimmed)
+    assert err.value.key == "config.codes_in_use" and "complaint" in err.value.params["codes"]
