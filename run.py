@@ -24,8 +24,6 @@ STAMP = VENV / ".requirements.sha256"
 
 def ensure_environment() -> None:
     """Create the virtual environment and install the pinned requirements if they changed."""
-    if sys.version_info < (3, 11):
-        sys.exit("Gongzhi needs Python 3.11 or newer.")
     digest = hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest()
     if PYTHON.exists() and STAMP.exists() and STAMP.read_text().strip() == digest:
         return

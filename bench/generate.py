@@ -109,8 +109,8 @@ def generate(engine: Engine, scale: Scale, settings: Settings, now: datetime, *,
                     timeline.extend(steps)
                 if not matters:
                     break
-                session.execute(insert(Matter), matters)
-                session.execute(insert(MatterEvent), timeline)
+                session.execute(insert(Matter.__table__), matters)  # Core: half the time of ORM bulk
+                session.execute(insert(MatterEvent.__table__), timeline)
                 done += len(matters)
                 events += len(timeline)
         elapsed = time.perf_counter() - started

@@ -10,7 +10,8 @@ from functools import lru_cache
 from domain.settings import Settings
 from domain.workflow import Action, Evaluation, Step
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
+SURNAMES = ("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋"
+            "蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段")
 GIVEN = ["秀英", "桂英", "建国", "志强", "海燕", "丽娟", "国华", "文静", "永刚", "春梅", "红霞", "德胜", "淑珍",
          "玉兰", "俊杰", "晓东", "雅琴", "宏伟", "敏", "磊", "静", "勇", "芳", "军", "杰", "娜", "涛", "超", "霞"]
 WHERE = ["{b}号楼{u}单元", "{b}号楼", "小区{b}号门", "{b}号楼{u}单元{f}层", "{b}号楼楼下"]
@@ -94,7 +95,8 @@ def matters(rng: random.Random, settings: Settings, places: list[tuple[int, list
 def _timeline(rng, settings, m, now, actors) -> list[dict]:
     """Walk the six steps with plausible delays; stop where the clock (now) or the chosen target stops."""
     age = (now - m["registered_at"]).days
-    target = Step.CLOSED if rng.random() < (0.99 if age > 60 else age / 60) else Step(rng.choice([1, 2, 3, 3, 3, 4, 5, 6]))
+    closed_share = 0.99 if age > 60 else age / 60
+    target = Step.CLOSED if rng.random() < closed_share else Step(rng.choice([1, 2, 3, 3, 3, 4, 5, 6]))
     actor_id, actor_name = rng.choice(actors)
     events = [_event(m, m["registered_at"], actor_id, actor_name, Action.RECORD, None, Step.ANALYSE,
                      m["description"])]
@@ -133,8 +135,9 @@ def _timeline(rng, settings, m, now, actors) -> list[dict]:
             return events
         m["feedback_content"], m["feedback_method"] = content, rng.choice(settings.feedback_methods).code
         roll = rng.random()
-        evaluation = (Evaluation.DISSATISFIED if roll < 0.07 and m["reopen_count"] < 3
-                      else Evaluation.BASIC if roll < 0.25 else Evaluation.SATISFIED)
+        unhappy = 0.03 + 0.06 * (m["community_id"] % 3)   # communities differ in how well they serve
+        evaluation = (Evaluation.DISSATISFIED if roll < unhappy and m["reopen_count"] < 3
+                      else Evaluation.BASIC if roll < unhappy + 0.18 else Evaluation.SATISFIED)
         comment = rng.choice(COMMENTS[evaluation.value])
         to = Step.HANDLE if evaluation is Evaluation.DISSATISFIED else Step.ASSESS
         if not go(Action.EVALUATE, rng.uniform(12, 72), comment, to, evaluation=evaluation.value):

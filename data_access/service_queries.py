@@ -19,6 +19,8 @@ from domain.workflow import Evaluation, Step
 SORTS = {"registered_at": Matter.registered_at, "deadline": Matter.deadline, "step": Matter.step,
          "number": Matter.id, "reopen_count": Matter.reopen_count}
 
+HAPPY = Matter.evaluation.in_([Evaluation.SATISFIED.value, Evaluation.BASIC.value])
+
 
 @dataclass(frozen=True)
 class MatterFilter:
@@ -127,6 +129,7 @@ def counts(engine: Engine, flt: MatterFilter, *, today: date) -> Counts:
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
     cohort = select(func.count(), total(closed), total(Matter.evaluation.is_not(None)),
+                    func.coalesce(func.sum(Matter.reopen_count), 0) + total(HAPPY),
                     total(Matter.evaluation == Evaluation.SATISFIED.value),
                     total(Matter.evaluation == Evaluation.BASIC.value), total(Matter.reopen_count > 0),
                     func.coalesce(func.sum(Matter.handling_days), 0.0)).where(*_period(flt, today))
@@ -138,9 +141,10 @@ def counts(engine: Engine, flt: MatterFilter, *, today: date) -> Counts:
         due_cond.extend(_where(MatterFilter(community_ids=flt.community_ids), today))
     due = select(func.count(), total(Matter.handled_on_time.is_(True))).where(*due_cond)
     with reading(engine) as session:
-        accepted, n_closed, rated, satisfied, basic, reopened, days = session.execute(cohort).one()
+        accepted, n_closed, rated, evaluations, satisfied, basic, reopened, days = session.execute(cohort).one()
         n_due, on_time = session.execute(due).one()
     return Counts(accepted=accepted, closed=int(n_closed), due=n_due, due_on_time=int(on_time), rated=int(rated),
+                  evaluations=int(evaluations),
                   satisfied=int(satisfied), basic=int(basic), reopened=int(reopened),
                   handling_days_sum=float(days))
 
@@ -173,16 +177,16 @@ def monthly(engine: Engine, flt: MatterFilter, *, today: date) -> pd.DataFrame:
 
 
 def satisfaction_by_community(engine: Engine, flt: MatterFilter, *, today: date) -> pd.DataFrame:
-    """Per community: rated, satisfied, basic (for naming communities below the floor)."""
-    query = (select(Community.name, func.count(),
+    """Per community: evaluations, satisfied, basic (for naming communities below the floor)."""
+    query = (select(Community.name, func.sum(Matter.reopen_count) + func.sum(case((HAPPY, 1), else_=0)),
                     func.sum(case((Matter.evaluation == Evaluation.SATISFIED.value, 1), else_=0)),
                     func.sum(case((Matter.evaluation == Evaluation.BASIC.value, 1), else_=0)))
              .join(Community, Community.id == Matter.community_id)
              .where(*_period(flt, today), Matter.evaluation.is_not(None))
              .group_by(Community.name).order_by(Community.name))
     with reading(engine) as session:
-        df = pd.DataFrame(session.execute(query).all(), columns=["community", "rated", "satisfied", "basic"])
-    return df.astype({"rated": int, "satisfied": int, "basic": int})
+        df = pd.DataFrame(session.execute(query).all(), columns=["community", "evaluations", "satisfied", "basic"])
+    return df.astype({"evaluations": int, "satisfied": int, "basic": int})
 
 
 def overdue(engine: Engine, flt: MatterFilter, *, today: date, limit: int = 20) -> tuple[pd.DataFrame, int]:

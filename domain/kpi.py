@@ -19,8 +19,9 @@ class Counts:
     due: int = 0             # deadline fell in the period (up to now)
     due_on_time: int = 0     # of those, handled (办理完成) on or before the deadline
     rated: int = 0           # evaluated at least once
-    satisfied: int = 0       # latest evaluation 满意
-    basic: int = 0           # latest evaluation 基本满意
+    evaluations: int = 0     # every evaluation (a dissatisfied one and the evaluation after the redo both count)
+    satisfied: int = 0       # evaluations 满意 (the latest of a matter; earlier ones were 不满意)
+    basic: int = 0           # evaluations 基本满意
     reopened: int = 0        # sent back at least once
     handling_days_sum: float = 0.0
 
@@ -39,7 +40,7 @@ def compute(c: Counts, *, count_basic: bool) -> Kpis:
     return Kpis(
         closure_rate=rate(c.closed, c.accepted),
         on_time_rate=rate(c.due_on_time, c.due),
-        satisfaction_rate=rate(happy, c.rated),
+        satisfaction_rate=rate(happy, c.evaluations),
         reopen_rate=rate(c.reopened, c.rated),
         avg_handling_days=(c.handling_days_sum / c.closed) if c.closed else None,
     )

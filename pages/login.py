@@ -34,6 +34,7 @@ if settings().demo_mode:
     with right:
         st.subheader(t("login.demo_title"))
         st.info(t("login.demo_hint", password=accounts.DEMO_PASSWORD))
-        rows = [(username, name, role_names(roles)) for username, name, roles in accounts.demo_accounts(current_engine())]
+        rows = [(username, name, role_names(roles))
+                for username, name, roles in accounts.demo_accounts(current_engine())]
         st.table(pd.DataFrame(rows, columns=[t("login.demo_user"), t("login.demo_name"), t("login.demo_roles")])
                  .set_index(t("login.demo_user")))

@@ -24,7 +24,8 @@ def first_open_number(page, url: str) -> str:
 
     engine = create_engine(os.environ["SHOTS_DB"])
     with engine.connect() as conn:
-        return conn.execute(text("SELECT number FROM matter WHERE step = 3 AND community_id = 1 ORDER BY id DESC LIMIT 1")).scalar_one()
+        query = "SELECT number FROM matter WHERE step = 3 AND community_id = 1 ORDER BY id DESC LIMIT 1"
+        return conn.execute(text(query)).scalar_one()
 
 
 def main() -> None:

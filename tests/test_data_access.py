@@ -131,7 +131,8 @@ def test_bad_input_writes_nothing(demo_engine, settings, actors):
     with pytest.raises(ValidationFailed):
         advance(demo_engine, settings, actors["secretary"], m, Action.EXTEND, reason="", deadline=m.deadline)
     other = new_matter(demo_engine, settings, actors["secretary"])
-    advance(demo_engine, settings, actors["secretary"], other, Action.ANALYSE, handler="张", supervisor="王", mode="team")
+    advance(demo_engine, settings, actors["secretary"], other, Action.ANALYSE, handler="张", supervisor="王",
+            mode="team")
     with pytest.raises(ValidationFailed) as err:
         advance(demo_engine, settings, actors["secretary"], other, Action.REGISTER, ledger_no="X", deadline=m.deadline)
     assert err.value.errors["ledger_no"][0] == "error.ledger_no_taken"
@@ -191,12 +192,13 @@ def test_kpis_change_when_a_matter_is_closed(demo_engine, settings, actors):
     m = new_matter(demo_engine, settings, sec)
     for action, data in [(Action.ANALYSE, {"handler": "张", "supervisor": "王", "mode": "team"}),
                          (Action.REGISTER, {"ledger_no": "K-1", "deadline": m.deadline}),
-                         (Action.COMPLETE, {"result": "已处理"}), (Action.FEEDBACK, {"content": "已告知", "method": "phone"}),
+                         (Action.COMPLETE, {"result": "已处理"}),
+                         (Action.FEEDBACK, {"content": "已告知", "method": "phone"}),
                          (Action.EVALUATE, {"evaluation": "basic", "comment": ""}), (Action.ASSESS, {"score": 90})]:
         advance(demo_engine, settings, sec, m, action, **data)
     after = q.counts(demo_engine, flt, today=TODAY)
-    assert (after.accepted, after.closed, after.rated, after.basic) == \
-        (before.accepted + 1, before.closed + 1, before.rated + 1, before.basic + 1)
+    assert (after.accepted, after.closed, after.rated, after.evaluations, after.basic) == \
+        (before.accepted + 1, before.closed + 1, before.rated + 1, before.evaluations + 1, before.basic + 1)
     strict = compute(after, count_basic=False).satisfaction_rate
     assert compute(after, count_basic=True).satisfaction_rate > strict
 
@@ -216,7 +218,9 @@ def test_aggregates_agree_with_the_rows(demo_engine):
     assert int(steps.set_index("code")["count"][int(Step.CLOSED)]) == counts.closed == months["closed"].sum()
     assert len(months) >= 12 and months["month"].is_monotonic_increasing
     by_community = q.satisfaction_by_community(demo_engine, flt, today=TODAY)
-    assert by_community["rated"].sum() == counts.rated
+    assert by_community["evaluations"].sum() == counts.evaluations
+    assert counts.evaluations == counts.satisfied + counts.basic + sum(
+        q.ledger_page(demo_engine, flt, today=TODAY, page_size=1000)["reopen_count"])
     overdue, n = q.overdue(demo_engine, flt, today=TODAY, limit=5)
     assert len(overdue) == min(5, n) and n == q.count_matters(demo_engine, q.MatterFilter(overdue_only=True),
                                                                today=TODAY)
@@ -232,6 +236,7 @@ def test_excel_export_has_chinese_headers_and_safe_cells(demo_engine, settings, 
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == q.count_matters(demo_engine, q.MatterFilter(community_ids=(1,)), today=TODAY)
     assert {r[2] for r in rows} == {"康盛社区"}
+    assert {r[headers.index("已超期")] for r in rows} <= {"是", "否"}
     assert sheet.column_dimensions["A"].width >= 18
     assert all(not str(v).startswith("=") for r in rows for v in r if v is not None)
 

@@ -170,8 +170,8 @@ def test_rates_are_none_when_nothing_was_counted():
 
 
 def test_satisfaction_setting_decides_whether_basic_counts():
-    counts = Counts(accepted=10, closed=8, rated=8, satisfied=4, basic=2, reopened=1, due=5, due_on_time=4,
-                    handling_days_sum=40.0)
+    counts = Counts(accepted=10, closed=8, rated=8, evaluations=8, satisfied=4, basic=2, reopened=1, due=5,
+                    due_on_time=4, handling_days_sum=40.0)
     assert compute(counts, count_basic=True).satisfaction_rate == pytest.approx(0.75)
     assert compute(counts, count_basic=False).satisfaction_rate == pytest.approx(0.5)
     kpis = compute(counts, count_basic=True)

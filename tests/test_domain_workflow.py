@@ -3,8 +3,16 @@
 import pytest
 
 from domain.errors import DomainError
-from domain.workflow import ALLOWED, Action, Evaluation, Step, allowed_actions, needs_escalation, next_step, \
-    permission_for
+from domain.workflow import (
+    ALLOWED,
+    Action,
+    Evaluation,
+    Step,
+    allowed_actions,
+    needs_escalation,
+    next_step,
+    permission_for,
+)
 
 FORWARD = [
     (Step.ANALYSE, Action.ANALYSE, None, Step.LEDGER),

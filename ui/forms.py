@@ -49,5 +49,6 @@ def submit(form: str, fields: list[str], save, *, success: str | None = None) ->
     for field in fields:
         st.session_state.pop(f"{form}_{field}", None)
     st.cache_data.clear()
-    st.session_state[f"{form}__message"] = ("success", success(result) if callable(success) else (success or t("common.saved")))
+    text = success(result) if callable(success) else (success or t("common.saved"))
+    st.session_state[f"{form}__message"] = ("success", text)
     st.session_state[f"{form}__result"] = result

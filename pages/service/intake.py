@@ -94,7 +94,9 @@ with right:
 category, urgency = st.session_state.get(key("category")), st.session_state.get(key("urgency"))
 if category and urgency:
     days = cfg.deadline_days(category, urgency)
-    deadline = compute_deadline(cfg, clock.now(), category, urgency)
+    registered = datetime.combine(st.session_state.get(key("registered_date")) or clock.today(),
+                                  clock.now().time(), tzinfo=clock.ZONE)
+    deadline = compute_deadline(cfg, registered, category, urgency)
     st.info(t("intake.same_day", date=day(deadline)) if days == 0
             else t("intake.deadline_preview", days=days, date=day(deadline)), icon=":material/schedule:")
 

@@ -44,8 +44,9 @@ with st.expander(t("ledger.filters"), expanded=True, icon=":material/filter_alt:
     text = st.text_input(t("ledger.search"), key="ledger_text", max_chars=100)
 
 flt = MatterFilter(
-    community_ids=ctx.within_scope(community), grid_id=grid, step=step, channel=channel, mode=mode, category=category, overdue_only=overdue_only,
-    date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None, text=text)
+    community_ids=ctx.within_scope(community), grid_id=grid, step=step, channel=channel, mode=mode,
+    category=category, overdue_only=overdue_only, text=text,
+    date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None)
 
 c1, c2, c3 = st.columns([2, 1, 3])
 with c1:

@@ -43,14 +43,19 @@ st.subheader(f"{m.number} · {t(f'step.{m.step}')} {' '.join(b for b in badges i
 trail = []
 for step in range(1, 7):
     name = t(f"step.{step}")
-    trail.append(f":green-badge[:material/check: {name}]" if step < m.step
-                 else f":red-badge[:material/radio_button_checked: {name}]" if step == m.step else f":gray-badge[{name}]")
+    if step < m.step:
+        trail.append(f":green-badge[:material/check: {name}]")
+    elif step == m.step:
+        trail.append(f":red-badge[:material/radio_button_checked: {name}]")
+    else:
+        trail.append(f":gray-badge[{name}]")
 st.markdown(" → ".join(trail))
 
 reporter = t("common.anonymous") if m.anonymous else " ".join(x for x in (m.reporter_name, m.reporter_phone) if x)
 facts = [
     ("field.registered_at", when(m.registered_at)), ("field.community", f"{detail.community} · {detail.grid}"),
-    ("field.channel", f"{maps['channel'].get(m.channel, m.channel)} · {maps['sub_source'].get(m.sub_source, m.sub_source)}"),
+    ("field.channel", f"{maps['channel'].get(m.channel, m.channel)} · "
+                      f"{maps['sub_source'].get(m.sub_source, m.sub_source)}"),
     ("matter.reporter", reporter or t("common.none")), ("field.category", maps["category"].get(m.category, m.category)),
     ("field.urgency", maps["urgency"].get(m.urgency, m.urgency)), ("field.mode", maps["mode"].get(m.mode, m.mode)),
     ("field.deadline", day(m.deadline)), ("field.handler", m.handler or t("common.none")),
@@ -78,8 +83,8 @@ def step_form(action: Action) -> None:
     def key(field: str) -> str:
         return f"{form}_{field}"
 
-    def text(field: str, area: bool = False, **kwargs) -> None:
-        (st.text_area if area else st.text_input)(t(f"field.{field}"), key=key(field), **kwargs)
+    def text(field: str, area: bool = False, label: str | None = None, **kwargs) -> None:
+        (st.text_area if area else st.text_input)(t(label or f"field.{field}"), key=key(field), **kwargs)
         field_error(form, field)
 
     def choice(field: str, options: dict, **kwargs) -> None:
@@ -102,7 +107,7 @@ def step_form(action: Action) -> None:
         field_error(form, "deadline")
     elif action is Action.PROGRESS:
         fields = ["note"]
-        text("note", area=True, max_chars=500)
+        text("note", area=True, label="field.progress_note", max_chars=500)
     elif action is Action.EXTEND:
         fields = ["deadline", "reason"]
         st.date_input(t("field.deadline"), value=m.deadline, key=key("deadline"))
@@ -150,7 +155,7 @@ with st.container(border=True):
         elif len(permitted) == 1:
             step_form(permitted[0])
         else:
-            for tab, action in zip(st.tabs([t(f"action.{a.value}") for a in permitted]), permitted):
+            for tab, action in zip(st.tabs([t(f"action.{a.value}") for a in permitted]), permitted, strict=False):
                 with tab:
                     step_form(action)
 

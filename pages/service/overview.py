@@ -81,8 +81,9 @@ else:
     satisfaction = cached.read(ctx.engine, "satisfaction", flt, today=today)
     if not satisfaction.empty:
         happy = satisfaction["satisfied"] + (satisfaction["basic"] if cfg.satisfaction_counts_basic else 0)
-        shares = [rate(h, r) for h, r in zip(happy, satisfaction["rated"])]
-        below = [name for name, share in zip(satisfaction["community"], shares) if share < cfg.satisfaction_floor]
+        shares = [rate(h, r) for h, r in zip(happy, satisfaction["evaluations"], strict=True)]
+        below = [name for name, share in zip(satisfaction["community"], shares, strict=True)
+                 if share < cfg.satisfaction_floor]
         floor = pct(cfg.satisfaction_floor)
         if below:
             st.warning(t("overview.below_floor", floor=floor, names="、".join(below)), icon=":material/warning:")
@@ -106,7 +107,7 @@ else:
                                        names={"accepted": t("overview.trend_accepted"),
                                               "closed": t("overview.trend_closed")}), width="stretch")
     for column, (title, options) in zip(st.columns(3, gap="large"), [
-            ("by_channel", cfg.channels), ("by_mode", cfg.modes), ("by_category", cfg.categories)]):
+            ("by_channel", cfg.channels), ("by_mode", cfg.modes), ("by_category", cfg.categories)], strict=False):
         with column:
             st.subheader(t(f"overview.{title}"))
             split = cached.read(ctx.engine, "by_column", flt, title.removeprefix("by_"), today=today)

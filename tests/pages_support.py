@@ -1,0 +1,133 @@
+"""Helpers for the page tests: a fresh database per test, accounts and places in it, AppTest runs of each page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+from sqlalchemy import Engine, func, select
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from data_access import accounts, clock, config
+from data_access.bootstrap import open_database
+from data_access.db import transaction
+from data_access.models import Community, Grid, Matter, Street, User, UserRole
+from domain.access import Actor
+from domain.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+PAGES = {name: ROOT / "pages" / "service" / f"{name}.py" for name in ("overview", "ledger", "intake", "matter")}
+TIMEOUT = 60
+PASSWORD = "test-password-1"
+
+
+def clear_caches() -> None:
+    """Forget the settings, cached reads and engines of the previous test."""
+    config.settings.cache_clear()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@dataclass
+class PageDb:
+    """The database the app under test opens (same URL), with the ids of its accounts."""
+
+    engine: Engine
+    settings: Settings
+    users: dict[str, int] = field(default_factory=dict)
+
+    def actor(self, username: str) -> Actor:
+        actor = accounts.load_actor(self.engine, self.users[username])
+        assert actor is not None
+        return actor
+
+    def add_user(self, username: str, role: str, community_id: int | None = None) -> int:
+        """A local account holding one role (street-wide when community_id is None)."""
+        with transaction(self.engine) as session:
+            user = User(username=username, display_name=f"测试用户 {username}",
+                        password_hash=accounts.hash_password(PASSWORD), created_at=clock.now())
+            session.add(user)
+            session.flush()
+            session.add(UserRole(user_id=user.id, role=role, community_id=community_id))
+            user_id = user.id
+        self.users[username] = user_id
+        return user_id
+
+    def add_place(self, community: str = "测试社区", code: str = "CS", grids: int = 2) -> tuple[int, list[int]]:
+        """A street (created once), a community in it and its grids: (community id, grid ids)."""
+        with transaction(self.engine) as session:
+            street = session.execute(select(Street)).scalars().first()
+            if street is None:
+                street = Street(name="测试街道")
+                session.add(street)
+                session.flush()
+            row = Community(street_id=street.id, name=community, code=code)
+            session.add(row)
+            session.flush()
+            cells = [Grid(community_id=row.id, name=f"{community[:2]}第{i}网格") for i in range(1, grids + 1)]
+            session.add_all(cells)
+            session.flush()
+            return row.id, [g.id for g in cells]
+
+    def grids(self, community_id: int) -> list[int]:
+        with transaction(self.engine) as session:
+            return list(session.execute(select(Grid.id).where(Grid.community_id == community_id)
+                                        .order_by(Grid.id)).scalars())
+
+    def count_matters(self, *conditions) -> int:
+        with transaction(self.engine) as session:
+            return session.execute(select(func.count()).select_from(Matter).where(*conditions)).scalar_one()
+
+    def matter(self, *conditions) -> Matter | None:
+        with transaction(self.engine) as session:
+            return session.execute(select(Matter).where(*conditions)).scalars().first()
+
+
+def open_page_db(database_url: str, *, demo: bool, monkeypatch) -> PageDb:
+    """Point the app at `database_url` and open it as the app would (migrated; seeded in demo mode)."""
+    monkeypatch.setenv("GONGZHI_DATABASE_URL", database_url)
+    monkeypatch.setenv("GONGZHI_DEMO", "1" if demo else "0")
+    clear_caches()
+    settings = config.settings()
+    assert settings.database_url == database_url and settings.demo_mode is demo
+    engine = open_database(settings)
+    db = PageDb(engine=engine, settings=settings)
+    with transaction(engine) as session:
+        db.users = dict(session.execute(select(User.username, User.id)).all())
+    return db
+
+
+class _NavigationPagesManager(PagesManager):
+    """AppTest resets `uses_pages_directory` before every run, so with a top-level `pages/login.py` it replays
+    Streamlit's old pages-folder mode and runs that page on its own instead of app.py. The real server turns that
+    mode off for good at the first st.navigation call; this does the same for the tests."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+def app_test(monkeypatch) -> AppTest:
+    """app.py (the router with its login gate), as the real server runs it."""
+    import streamlit.testing.v1.app_test as app_test_module
+
+    monkeypatch.setattr(app_test_module, "PagesManager", _NavigationPagesManager)
+    return AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+
+
+def run_page(name: str, user_id: int | None, **state) -> AppTest:
+    """Run one page of pages/service/ for a logged-in user, with extra session state."""
+    at = AppTest.from_file(str(PAGES[name]), default_timeout=TIMEOUT)
+    if user_id is not None:
+        at.session_state["user_id"] = user_id
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
