@@ -20,6 +20,7 @@ def matter_table(df: pd.DataFrame, settings: Settings, *, key: str) -> int | Non
     maps = code_labels(settings, lang())
     for column in ("channel", "category", "urgency", "mode", "step", "overdue"):
         view[column] = view[column].map(lambda v, m=maps[column]: m.get(v, v))
+    view["handler"] = view["handler"].fillna(t("common.none"))
     overdue = df["overdue"].to_numpy()
     view = view[SHOWN]
     styled = view.style.apply(lambda row: [OVERDUE_STYLE if overdue[row.name] else ""] * len(row), axis=1)
