@@ -8,6 +8,13 @@ from domain.errors import DomainError, ValidationFailed
 from ui.i18n import error_text, t
 
 
+def widget_key(form: str, field: str) -> str:
+    """The key of a form's widget. Each successful save starts a new round of keys, so the browser shows fresh
+    widgets with their defaults (deleting a widget's state would not clear what the browser holds)."""
+    round_ = st.session_state.get(f"{form}__round", 0)
+    return f"{form}_{field}" if not round_ else f"{form}_{field}_r{round_}"
+
+
 def errors_key(form: str) -> str:
     return f"{form}__errors"
 
@@ -34,7 +41,7 @@ def submit(form: str, fields: list[str], save, *, success: str | None = None) ->
     `save` raises DomainError on refusal; its message goes next to the field or above the form,
     and every typed value stays in its widget.
     """
-    values = {field: st.session_state.get(f"{form}_{field}") for field in fields}
+    values = {field: st.session_state.get(widget_key(form, field)) for field in fields}
     try:
         result = save(values)
     except ValidationFailed as err:
@@ -47,7 +54,8 @@ def submit(form: str, fields: list[str], save, *, success: str | None = None) ->
         return
     st.session_state[errors_key(form)] = {}
     for field in fields:
-        st.session_state.pop(f"{form}_{field}", None)
+        st.session_state.pop(widget_key(form, field), None)
+    st.session_state[f"{form}__round"] = st.session_state.get(f"{form}__round", 0) + 1
     st.cache_data.clear()
     text = success(result) if callable(success) else (success or t("common.saved"))
     st.session_state[f"{form}__message"] = ("success", text)

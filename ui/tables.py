@@ -30,4 +30,7 @@ def matter_table(df: pd.DataFrame, settings: Settings, *, key: str) -> int | Non
     event = st.dataframe(styled, hide_index=True, column_config=config, on_select="rerun",
                          selection_mode="single-row", key=key)
     rows = event.selection.rows if event is not None else []
-    return int(df.iloc[rows[0]]["id"]) if rows else None
+    if not rows:
+        return None
+    del st.session_state[key]  # forget the selection, so coming back to this table does not open it again
+    return int(df.iloc[rows[0]]["id"])

@@ -9,7 +9,7 @@ from data_access.matters import compute_deadline, create_matter
 from ui import cached
 from ui.context import page_context
 from ui.format import day
-from ui.forms import field_error, form_message, submit
+from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import labels, t
 
 FORM = "intake"
@@ -29,7 +29,7 @@ if not communities:
 
 
 def key(field: str) -> str:
-    return f"{FORM}_{field}"
+    return widget_key(FORM, field)
 
 
 def save(values: dict):

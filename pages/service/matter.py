@@ -9,7 +9,7 @@ from data_access.service_queries import find_by_number, matter_detail
 from domain.workflow import Action, Evaluation, Step, allowed_actions, permission_for
 from ui.context import page_context
 from ui.format import day, when
-from ui.forms import field_error, form_message, submit
+from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import labels, lang, t
 
 ctx = page_context()
@@ -81,7 +81,7 @@ def step_form(action: Action) -> None:
     form = f"step{m.id}_{action.value}"
 
     def key(field: str) -> str:
-        return f"{form}_{field}"
+        return widget_key(form, field)
 
     def text(field: str, area: bool = False, label: str | None = None, **kwargs) -> None:
         (st.text_area if area else st.text_input)(t(label or f"field.{field}"), key=key(field), **kwargs)
@@ -142,6 +142,8 @@ def step_form(action: Action) -> None:
 
 
 with st.container(border=True):
+    for done in Action:  # the outcome of the action just taken, shown also now that the matter is at another step
+        form_message(f"step{m.id}_{done.value}")
     if m.step == Step.CLOSED:
         st.success(t("matter.closed"), icon=":material/verified:")
     else:
@@ -149,7 +151,7 @@ with st.container(border=True):
         actions = allowed_actions(Step(m.step))
         permitted = [a for a in actions if ctx.can(permission_for(a), m.community_id)]
         if not permitted:
-            can_read_only = not any(ctx.can(permission_for(a)) for a in actions)
+            can_read_only = not any(ctx.can(permission_for(a)) for a in Action)
             st.info(t("common.read_only") if can_read_only
                     else t("matter.no_permission_step", action=t(f"action.{actions[0].value}")))
         elif len(permitted) == 1:

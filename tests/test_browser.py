@@ -1,0 +1,88 @@
+"""The real server in headless Chromium: a secretary records a matter and finds it in the ledger."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, login, running_server
+
+WAIT = 60_000
+
+
+def _need_browser() -> None:
+    if os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("GONGZHI_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"GONGZHI_REQUIRE_BROWSER=1 but there is no Chromium at {CHROMIUM}")
+    pytest.skip(f"no Chromium at {CHROMIUM}")
+
+
+def choose(page, key: str, option: str) -> None:
+    """Pick `option` in the selectbox `key`: a combobox (waited for until enabled) with a listbox of options."""
+    from playwright.sync_api import expect
+
+    combobox = page.locator(f".st-key-{key} input")
+    combobox.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(combobox).to_have_value(option)
+
+
+@pytest.mark.browser
+def test_secretary_records_a_matter_and_finds_it_in_the_ledger(tmp_path):
+    _need_browser()
+    from playwright.sync_api import expect, sync_playwright
+
+    marker = uuid.uuid4().hex[:8]
+    description = f"浏览器测试{marker}：7号楼东侧路灯不亮，夜间出行不便"
+    with running_server(f"sqlite:///{tmp_path}/browser.db") as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+            page.set_default_timeout(WAIT)
+            page.goto(url)
+            login(page, "secretary")
+            expect(page.get_by_role("heading", name="书记总览")).to_be_visible()
+
+            # record a matter (navigating by the sidebar keeps the session; a new URL would log out)
+            page.get_by_role("link", name="登记民情").click()
+            expect(page.get_by_role("heading", name="登记民情")).to_be_visible()
+            choose(page, "intake_channel", "群众反映")
+            choose(page, "intake_sub_source", "来电")
+            expect(page.locator(".st-key-intake_community_id input")).to_have_value("康盛社区")
+            choose(page, "intake_grid_id", "康盛第2网格")
+            page.locator(".st-key-intake_reporter_name input").fill("李秀英")
+            page.locator(".st-key-intake_reporter_phone input").fill("13812345678")
+            page.locator(".st-key-intake_description textarea").fill(description)
+            page.locator(".st-key-intake_description textarea").press("Tab")
+            choose(page, "intake_category", "环境卫生")
+            choose(page, "intake_mode", "组团服务")
+            expect(page.get_by_text(re.compile(r"办理时限：\d+ 个工作日"))).to_be_visible()
+            page.locator(".st-key-intake_save button").click()
+
+            saved = page.get_by_text(re.compile(r"已登记事项 MQ\d+"))
+            expect(saved).to_be_visible()
+            number = re.search(r"MQ\d+", saved.inner_text()).group(0)
+            expect(page.locator("textarea")).to_have_value("")   # the form starts afresh after a save
+
+            # find it in the ledger, by its description and by its number
+            page.get_by_role("link", name="民情台账").click()
+            expect(page.get_by_role("heading", name="民情台账")).to_be_visible()
+            expect(page.get_by_text(re.compile(r"共 \d+ 条"))).to_be_visible()
+            one_row = page.get_by_text(re.compile(r"第 1 / 1 页，共 1 条"))
+            search = page.locator(".st-key-ledger_text input")
+            search.fill(marker)
+            search.press("Enter")
+            expect(one_row).to_be_visible()
+            search.fill(f"没有这样的事项{marker}")
+            search.press("Enter")
+            expect(page.get_by_text("没有符合条件的事项。", exact=False)).to_be_visible()
+            expect(one_row).to_have_count(0)
+            search.fill(number)
+            search.press("Enter")
+            expect(one_row).to_be_visible()
+        finally:
+            browser.close()
