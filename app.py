@@ -20,7 +20,7 @@ except DomainError as err:
 
 actor = context.current_actor()
 if actor is None:
-    navigation = st.navigation([st.Page("pages/login.py", title=t("login.title"), icon=":material/login:")])
+    navigation = st.navigation([st.Page("pages/account/login.py", title=t("login.title"), icon=":material/login:")])
 else:
     service = [
         st.Page("pages/service/overview.py", title=t("page.overview"), icon=":material/monitoring:",

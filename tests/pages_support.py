@@ -7,7 +7,6 @@ from pathlib import Path
 
 import streamlit as st
 from sqlalchemy import Engine, func, select
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from data_access import accounts, clock, config
@@ -100,21 +99,8 @@ def open_page_db(database_url: str, *, demo: bool, monkeypatch) -> PageDb:
     return db
 
 
-class _NavigationPagesManager(PagesManager):
-    """AppTest resets `uses_pages_directory` before every run, so with a top-level `pages/login.py` it replays
-    Streamlit's old pages-folder mode and runs that page on its own instead of app.py. The real server turns that
-    mode off for good at the first st.navigation call; this does the same for the tests."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
-def app_test(monkeypatch) -> AppTest:
+def app_test(monkeypatch=None) -> AppTest:
     """app.py (the router with its login gate), as the real server runs it."""
-    import streamlit.testing.v1.app_test as app_test_module
-
-    monkeypatch.setattr(app_test_module, "PagesManager", _NavigationPagesManager)
     return AppTest.from_file(str(APP), default_timeout=TIMEOUT)
 
 
