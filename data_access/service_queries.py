@@ -7,19 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import aliased
 
 from data_access import clock
 from data_access.db import reading
 from data_access.models import Community, Grid, Matter, MatterEvent
-from domain.kpi import Counts
-from domain.workflow import Evaluation, Step
+from domain.workflow import Step
 
 SORTS = {"registered_at": Matter.registered_at, "deadline": Matter.deadline, "step": Matter.step,
          "number": Matter.id, "reopen_count": Matter.reopen_count}
-
-HAPPY = Matter.evaluation.in_([Evaluation.SATISFIED.value, Evaluation.BASIC.value])
 
 
 @dataclass(frozen=True)
@@ -42,7 +39,8 @@ def _overdue(today: date):
     return (Matter.step < int(Step.CLOSED)) & (Matter.deadline < today)
 
 
-def _where(flt: MatterFilter, today: date) -> list:
+def where(flt: MatterFilter, today: date) -> list:
+    """The SQL conditions of a filter."""
     conds = []
     if flt.community_ids is not None:
         conds.append(Matter.community_id.in_(flt.community_ids) if flt.community_ids else Matter.id < 0)
@@ -79,7 +77,7 @@ def _ledger_select(flt: MatterFilter, today: date):
                    Matter.deadline, Matter.reopen_count, Matter.escalated, _overdue(today))
             .join(Community, Community.id == Matter.community_id)
             .join(g, g.id == Matter.grid_id)
-            .where(*_where(flt, today)))
+            .where(*where(flt, today)))
 
 
 def _frame(rows) -> pd.DataFrame:
@@ -93,7 +91,7 @@ def _frame(rows) -> pd.DataFrame:
 def count_matters(engine: Engine, flt: MatterFilter, *, today: date) -> int:
     """How many matters match the filter."""
     with reading(engine) as session:
-        return int(session.execute(select(func.count()).select_from(Matter).where(*_where(flt, today))).scalar_one())
+        return int(session.execute(select(func.count()).select_from(Matter).where(*where(flt, today))).scalar_one())
 
 
 def ledger_page(engine: Engine, flt: MatterFilter, *, today: date, page: int = 1, page_size: int = 50,
@@ -114,79 +112,6 @@ def ledger_chunks(engine: Engine, flt: MatterFilter, *, today: date, limit: int,
         result = session.execute(query.execution_options(yield_per=chunk))
         for rows in result.partitions(chunk):
             yield _frame(rows)
-
-
-def _period(flt: MatterFilter, today: date) -> list:
-    return _where(MatterFilter(community_ids=flt.community_ids, date_from=flt.date_from, date_to=flt.date_to),
-                  today)
-
-
-def counts(engine: Engine, flt: MatterFilter, *, today: date) -> Counts:
-    """The KPI counts for the period and communities of `flt` (two aggregate queries)."""
-    closed = Matter.step == int(Step.CLOSED)
-
-    def total(cond):
-        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
-    cohort = select(func.count(), total(closed), total(Matter.evaluation.is_not(None)),
-                    func.coalesce(func.sum(Matter.reopen_count), 0) + total(HAPPY),
-                    total(Matter.evaluation == Evaluation.SATISFIED.value),
-                    total(Matter.evaluation == Evaluation.BASIC.value), total(Matter.reopen_count > 0),
-                    func.coalesce(func.sum(Matter.handling_days), 0.0)).where(*_period(flt, today))
-    handled = Matter.handled_on_time.is_not(None)
-    due_cond = [Matter.deadline <= min(flt.date_to or today, today), (handled | (Matter.deadline < today))]
-    if flt.date_from:
-        due_cond.append(Matter.deadline >= flt.date_from)
-    if flt.community_ids is not None:
-        due_cond.extend(_where(MatterFilter(community_ids=flt.community_ids), today))
-    due = select(func.count(), total(Matter.handled_on_time.is_(True))).where(*due_cond)
-    with reading(engine) as session:
-        accepted, n_closed, rated, evaluations, satisfied, basic, reopened, days = session.execute(cohort).one()
-        n_due, on_time = session.execute(due).one()
-    return Counts(accepted=accepted, closed=int(n_closed), due=n_due, due_on_time=int(on_time), rated=int(rated),
-                  evaluations=int(evaluations),
-                  satisfied=int(satisfied), basic=int(basic), reopened=int(reopened),
-                  handling_days_sum=float(days))
-
-
-def by_column(engine: Engine, flt: MatterFilter, column: str, *, today: date) -> pd.DataFrame:
-    """Matters of the period grouped by `column` (step, channel, mode, category): columns code, count."""
-    col = getattr(Matter, column)
-    query = select(col, func.count()).where(*_period(flt, today)).group_by(col)
-    with reading(engine) as session:
-        return pd.DataFrame(session.execute(query).all(), columns=["code", "count"])
-
-
-def _month(engine: Engine, column):
-    if engine.dialect.name == "postgresql":
-        return func.to_char(func.timezone(clock.ZONE.key, column), "YYYY-MM")
-    offset = clock.now().utcoffset()
-    hours = int(offset.total_seconds() // 3600) if offset else 0
-    return func.strftime("%Y-%m", column, f"{hours:+d} hours")
-
-
-def monthly(engine: Engine, flt: MatterFilter, *, today: date) -> pd.DataFrame:
-    """Per month of registration: accepted, closed, and closed on time."""
-    month = _month(engine, Matter.registered_at).label("month")
-    query = (select(month, func.count(), func.sum(case((Matter.step == int(Step.CLOSED), 1), else_=0)),
-                    func.sum(case((Matter.handled_on_time.is_(True), 1), else_=0)))
-             .where(*_period(flt, today)).group_by(month).order_by(month))
-    with reading(engine) as session:
-        df = pd.DataFrame(session.execute(query).all(), columns=["month", "accepted", "closed", "on_time"])
-    return df.astype({"accepted": int, "closed": int, "on_time": int})
-
-
-def satisfaction_by_community(engine: Engine, flt: MatterFilter, *, today: date) -> pd.DataFrame:
-    """Per community: evaluations, satisfied, basic (for naming communities below the floor)."""
-    query = (select(Community.name, func.sum(Matter.reopen_count) + func.sum(case((HAPPY, 1), else_=0)),
-                    func.sum(case((Matter.evaluation == Evaluation.SATISFIED.value, 1), else_=0)),
-                    func.sum(case((Matter.evaluation == Evaluation.BASIC.value, 1), else_=0)))
-             .join(Community, Community.id == Matter.community_id)
-             .where(*_period(flt, today), Matter.evaluation.is_not(None))
-             .group_by(Community.name).order_by(Community.name))
-    with reading(engine) as session:
-        df = pd.DataFrame(session.execute(query).all(), columns=["community", "evaluations", "satisfied", "basic"])
-    return df.astype({"evaluations": int, "satisfied": int, "basic": int})
 
 
 def overdue(engine: Engine, flt: MatterFilter, *, today: date, limit: int = 20) -> tuple[pd.DataFrame, int]:

@@ -16,6 +16,7 @@ from data_access.db import migrate, reading
 from data_access.exports import ledger_xlsx
 from data_access.matters import advance_matter, compute_deadline, create_matter
 from data_access.models import AuditLog, Grid, Matter, MatterEvent
+from data_access.service_kpis import overview
 from domain.errors import ConfigError, DomainError, PermissionDenied, ValidationFailed
 from domain.kpi import compute
 from domain.workflow import Action, Step
@@ -187,7 +188,7 @@ def test_ledger_filters_pages_and_sorts_in_sql(demo_engine, settings):
 
 def test_kpis_change_when_a_matter_is_closed(demo_engine, settings, actors):
     flt = q.MatterFilter(community_ids=(1,), date_from=TODAY - timedelta(days=30), date_to=TODAY)
-    before = q.counts(demo_engine, flt, today=TODAY)
+    before = overview(demo_engine, flt, today=TODAY).counts
     sec = actors["secretary"]
     m = new_matter(demo_engine, settings, sec)
     for action, data in [(Action.ANALYSE, {"handler": "张", "supervisor": "王", "mode": "team"}),
@@ -196,7 +197,7 @@ def test_kpis_change_when_a_matter_is_closed(demo_engine, settings, actors):
                          (Action.FEEDBACK, {"content": "已告知", "method": "phone"}),
                          (Action.EVALUATE, {"evaluation": "basic", "comment": ""}), (Action.ASSESS, {"score": 90})]:
         advance(demo_engine, settings, sec, m, action, **data)
-    after = q.counts(demo_engine, flt, today=TODAY)
+    after = overview(demo_engine, flt, today=TODAY).counts
     assert (after.accepted, after.closed, after.rated, after.evaluations, after.basic) == \
         (before.accepted + 1, before.closed + 1, before.rated + 1, before.evaluations + 1, before.basic + 1)
     strict = compute(after, count_basic=False).satisfaction_rate
@@ -205,22 +206,26 @@ def test_kpis_change_when_a_matter_is_closed(demo_engine, settings, actors):
 
 def test_empty_period_counts_nothing(demo_engine):
     flt = q.MatterFilter(date_from=date(2020, 1, 1), date_to=date(2020, 1, 31))
-    kpis = compute(q.counts(demo_engine, flt, today=TODAY), count_basic=True)
+    kpis = compute(overview(demo_engine, flt, today=TODAY).counts, count_basic=True)
     assert kpis.closure_rate is None and kpis.satisfaction_rate is None and kpis.avg_handling_days is None
 
 
 def test_aggregates_agree_with_the_rows(demo_engine):
     flt = q.MatterFilter()
-    counts = q.counts(demo_engine, flt, today=TODAY)
-    steps = q.by_column(demo_engine, flt, "step", today=TODAY)
-    months = q.monthly(demo_engine, flt, today=TODAY)
-    assert steps["count"].sum() == months["accepted"].sum() == counts.accepted == 300
-    assert int(steps.set_index("code")["count"][int(Step.CLOSED)]) == counts.closed == months["closed"].sum()
-    assert len(months) >= 12 and months["month"].is_monotonic_increasing
-    by_community = q.satisfaction_by_community(demo_engine, flt, today=TODAY)
-    assert by_community["evaluations"].sum() == counts.evaluations
-    assert counts.evaluations == counts.satisfied + counts.basic + sum(
-        q.ledger_page(demo_engine, flt, today=TODAY, page_size=1000)["reopen_count"])
+    data = overview(demo_engine, flt, today=TODAY)
+    counts, rows = data.counts, q.ledger_page(demo_engine, flt, today=TODAY, page_size=1000)
+    assert counts.accepted == len(rows) == 300
+    assert data.steps["count"].sum() == data.months["accepted"].sum() == data.categories["count"].sum() == 300
+    assert dict(zip(data.steps["code"], data.steps["count"], strict=True)) == rows["step"].value_counts().to_dict()
+    assert dict(zip(data.channels["code"], data.channels["count"], strict=True)) == \
+        rows["channel"].value_counts().to_dict()
+    assert counts.closed == (rows["step"] == Step.CLOSED).sum() == data.months["closed"].sum()
+    assert counts.reopened == (rows["reopen_count"] > 0).sum()
+    assert len(data.months) >= 12 and data.months["month"].is_monotonic_increasing
+    local_months = rows["registered_at"].dt.strftime("%Y-%m").value_counts().sort_index()
+    assert list(data.months["accepted"]) == list(local_months)
+    assert data.communities["evaluations"].sum() == counts.evaluations
+    assert counts.evaluations == counts.satisfied + counts.basic + rows["reopen_count"].sum()
     overdue, n = q.overdue(demo_engine, flt, today=TODAY, limit=5)
     assert len(overdue) == min(5, n) and n == q.count_matters(demo_engine, q.MatterFilter(overdue_only=True),
                                                                today=TODAY)

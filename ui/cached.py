@@ -5,16 +5,13 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access import org, service_queries
+from data_access import org, service_kpis, service_queries
 from data_access.config import settings
 
 QUERIES = {
     "communities": org.communities,
     "grids": org.grids,
-    "counts": service_queries.counts,
-    "by_column": service_queries.by_column,
-    "monthly": service_queries.monthly,
-    "satisfaction": service_queries.satisfaction_by_community,
+    "overview": service_kpis.overview,
     "overdue": service_queries.overdue,
     "ledger": service_queries.ledger_page,
     "count": service_queries.count_matters,

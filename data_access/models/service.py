@@ -11,10 +11,14 @@ class Matter(SQLModel, table=True):
         Index("ix_matter_community_registered", "community_id", "registered_at"),
         Index("ix_matter_step_deadline", "step", "deadline"),
         Index("ix_matter_community_step", "community_id", "step"),
+        # Covering indexes: the overview's aggregates over a period read these and never the table.
+        Index("ix_matter_period_cover", "registered_at", "community_id", "step", "channel", "mode", "category",
+              "evaluation", "reopen_count", "handled_on_time", "handling_days"),
+        Index("ix_matter_deadline_cover", "deadline", "community_id", "handled_on_time"),
     )
     id: int | None = Field(default=None, primary_key=True)
     number: str | None = Field(default=None, max_length=24, unique=True)
-    registered_at: datetime = Field(index=True)
+    registered_at: datetime
     channel: str = Field(max_length=20)
     sub_source: str = Field(max_length=30)
     community_id: int = Field(foreign_key="community.id")

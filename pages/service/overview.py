@@ -51,7 +51,8 @@ with c3:
                              format_func=lambda c: t("overview.all_communities") if c is None else communities[c])
 
 flt = MatterFilter(community_ids=ctx.within_scope(community), date_from=start, date_to=end)
-counts = cached.read(ctx.engine, "counts", flt, today=today)
+data = cached.read(ctx.engine, "overview", flt, today=today)
+counts = data.counts
 kpis = compute(counts, count_basic=cfg.satisfaction_counts_basic)
 
 cols = st.columns(6)
@@ -78,7 +79,7 @@ with cols[5]:
 if counts.accepted == 0:
     st.info(t("overview.empty"), icon=":material/info:")
 else:
-    satisfaction = cached.read(ctx.engine, "satisfaction", flt, today=today)
+    satisfaction = data.communities
     if not satisfaction.empty:
         happy = satisfaction["satisfied"] + (satisfaction["basic"] if cfg.satisfaction_counts_basic else 0)
         shares = [rate(h, r) for h, r in zip(happy, satisfaction["evaluations"], strict=True)]
@@ -93,7 +94,7 @@ else:
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader(t("overview.pipeline"))
-        found = cached.read(ctx.engine, "by_column", flt, "step", today=today).set_index("code")["count"]
+        found = data.steps.set_index("code")["count"]
         steps = pd.DataFrame({"name": [t(f"step.{s}") for s in Step],
                               "count": [int(found.get(int(s), 0)) for s in Step]})
         st.altair_chart(charts.bars(steps, category="name", value="count", category_title=t("field.step"),
@@ -101,19 +102,19 @@ else:
                                     sort=list(steps["name"])), width="stretch")
     with right:
         st.subheader(t("overview.trend"))
-        trend = cached.read(ctx.engine, "monthly", flt, today=today)
+        trend = data.months
         st.altair_chart(charts.monthly(trend, month_title=t("overview.month"), count_title=t("overview.count"),
                                        series_title=t("overview.series"),
                                        names={"accepted": t("overview.trend_accepted"),
                                               "closed": t("overview.trend_closed")}), width="stretch")
-    for column, (title, options) in zip(st.columns(3, gap="large"), [
-            ("by_channel", cfg.channels), ("by_mode", cfg.modes), ("by_category", cfg.categories)], strict=False):
+    splits = [("channel", data.channels, cfg.channels), ("mode", data.modes, cfg.modes),
+              ("category", data.categories, cfg.categories)]
+    for column, (field, split, options) in zip(st.columns(3, gap="large"), splits, strict=True):
         with column:
-            st.subheader(t(f"overview.{title}"))
-            split = cached.read(ctx.engine, "by_column", flt, title.removeprefix("by_"), today=today)
+            st.subheader(t(f"overview.by_{field}"))
             names = labels(options)
-            split["name"] = split["code"].map(lambda c, n=names: n.get(c, c))
-            st.altair_chart(charts.bars(split, category="name", value="count", category_title=t(f"field.{title[3:]}"),
+            split = split.assign(name=split["code"].map(lambda c, n=names: n.get(c, c)))
+            st.altair_chart(charts.bars(split, category="name", value="count", category_title=t(f"field.{field}"),
                                         value_title=t("overview.count")), width="stretch")
 
 st.subheader(t("overview.overdue"))
