@@ -47,6 +47,10 @@ SCALES = {
 }
 
 
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
 def database_path(scale: Scale) -> Path:
     return DATA / f"{scale.name}.db"
 
@@ -60,7 +64,7 @@ def matter_count(engine: Engine) -> int | None:
         return None
 
 
-def ensure(scale: Scale, settings: Settings, now: datetime, *, log=print) -> tuple[Path, float | None]:
+def ensure(scale: Scale, settings: Settings, now: datetime, *, log=say) -> tuple[Path, float | None]:
     """The database file for `scale`, generated unless it already holds exactly scale.matters matters.
 
     Returns the path and the generation time in seconds (None when an existing file was reused).
@@ -69,10 +73,12 @@ def ensure(scale: Scale, settings: Settings, now: datetime, *, log=print) -> tup
     if path.exists():
         engine = make_engine(f"sqlite:///{path}")
         found = matter_count(engine)
-        engine.dispose()
         if found == scale.matters:
-            log(f"Reusing {path} ({found:,} matters).")
+            migrate(engine)  # a newer migration (an index, say) is built here, not in the first timed page
+            engine.dispose()
+            log(f"Reusing {path} ({found:,} matters), schema at head.")
             return path, None
+        engine.dispose()
         log(f"{path} holds {found} matters, not {scale.matters:,}: generating it again.")
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         stale.unlink(missing_ok=True)
@@ -90,7 +96,7 @@ def ensure(scale: Scale, settings: Settings, now: datetime, *, log=print) -> tup
     return path, seconds
 
 
-def generate(engine: Engine, scale: Scale, settings: Settings, now: datetime, *, log=print) -> None:
+def generate(engine: Engine, scale: Scale, settings: Settings, now: datetime, *, log=say) -> None:
     """Fill an empty, migrated database."""
     rng = random.Random(SEED)
     places, actors = _organisation(engine, scale, rng, now)

@@ -7,7 +7,12 @@ cold: st.cache_data and st.cache_resource cleared (a fresh engine: migration che
       cache), then a new session renders the page; the OS file cache stays warm.
 warm: the same session reruns the page at once, with the caches filled by the cold run.
 data_cold: only st.cache_data cleared, as when the cached reads expire (cache_ttl_s) in a running server.
-sql_floor: the reads the page issues, called directly from data_access on an open engine (no Streamlit).
+sql_floor: the SQL statements the page issues (recorded from the engine during a data_cold run: the user's
+      account, the cached reads and any direct reads), replayed with their parameters on a raw DB-API connection;
+      no Streamlit, no ORM, no pandas. Recording them keeps the floor honest whatever the page calls.
+
+The views are the leader's (street-wide) overview, ledger and matter detail, plus the secretary's overview (one
+community) for comparison.
 """
 
 from __future__ import annotations
@@ -25,8 +30,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = {"overview": "pages/service/overview.py", "ledger": "pages/service/ledger.py",
-         "matter": "pages/service/matter.py"}
+VIEWS = {"overview": ("pages/service/overview.py", "leader"), "ledger": ("pages/service/ledger.py", "leader"),
+         "matter": ("pages/service/matter.py", "leader"),
+         "overview_secretary": ("pages/service/overview.py", "secretary")}
 LEDGER_CATEGORY = "complaint"
 TIMEOUT_S = 600
 
@@ -57,9 +63,23 @@ def configure(db: Path) -> None:
     from data_access.config import settings
 
     settings.cache_clear()
+
+
+def quiet() -> None:
+    """Silence Streamlit's bare-mode warnings (AppTest sets the level back to info on every run)."""
     import streamlit.logger
 
-    streamlit.logger.set_log_level("error")  # AppTest's "missing ScriptRunContext" chatter
+    streamlit.logger.set_log_level("error")
+
+
+def clear_caches(*, resources: bool) -> None:
+    """Empty st.cache_data (and st.cache_resource), quietly: outside a script run Streamlit warns about it."""
+    import streamlit as st
+
+    quiet()
+    st.cache_data.clear()
+    if resources:
+        st.cache_resource.clear()
 
 
 def overview_period(today: date) -> tuple[date, date]:
@@ -71,132 +91,141 @@ def overview_period(today: date) -> tuple[date, date]:
 class Targets:
     """What the pages open, and what they must show if they rendered for real."""
 
-    leader_id: int
+    users: dict[str, int]
     community_id: int
     matter_id: int
     matters: int
-    accepted: int
+    accepted: dict[str, int]
     ledger_total: int
     matter_number: str
 
 
 def find_targets(engine, today: date) -> Targets:
-    from sqlalchemy import text
+    """The accounts, the ledger's community and the matter to open, and what the pages should show for them."""
+    from sqlalchemy import func, select, text
 
-    from data_access import service_queries as q
-    from data_access.service_queries import MatterFilter
+    from data_access import clock
+    from data_access.models import Matter
 
+    start, end = overview_period(today)
+    period = [Matter.registered_at >= clock.day_start(start), Matter.registered_at < clock.day_end(end)]
     with engine.connect() as conn:
-        leader = conn.execute(text("select id from user_account where username = 'leader'")).scalar_one()
-        community = conn.execute(text("select r.community_id from user_role r join user_account u on u.id = r.user_id"
-                                      " where u.username = 'secretary'")).scalar_one()
+        users = dict(conn.execute(text("select username, id from user_account")).all())
+        community = conn.execute(text("select community_id from user_role where user_id = :u"),
+                                 {"u": users["secretary"]}).scalar_one()
         n = conn.execute(text("select count(*) from matter")).scalar_one()
         # a matter from the middle of the table that was sent back once: a long timeline
         matter_id, number = conn.execute(text("select id, number from matter where id >= :mid and reopen_count > 0 "
                                               "order by id limit 1"), {"mid": n // 2}).one()
-    start, end = overview_period(today)
-    accepted = q.counts(engine, MatterFilter(date_from=start, date_to=end), today=today).accepted
-    ledger_total = q.count_matters(engine, ledger_filter(community), today=today)
-    return Targets(leader, community, matter_id, n, accepted, ledger_total, number)
+        count = select(func.count()).select_from(Matter)
+        accepted = {"leader": conn.execute(count.where(*period)).scalar_one(),
+                    "secretary": conn.execute(count.where(*period, Matter.community_id == community)).scalar_one()}
+        ledger_total = conn.execute(count.where(Matter.community_id == community,
+                                                Matter.category == LEDGER_CATEGORY)).scalar_one()
+    return Targets(users, community, matter_id, n, accepted, ledger_total, number)
 
 
-def ledger_filter(community_id: int):
-    from data_access.service_queries import MatterFilter
-
-    return MatterFilter(community_ids=(community_id,), category=LEDGER_CATEGORY)
-
-
-def page_state(page: str, t: Targets) -> dict:
-    """Session state set before the first run: the logged-in leader, and the ledger's filter widgets."""
-    state = {"user_id": t.leader_id}
-    if page == "ledger":
+def page_state(view: str, t: Targets) -> dict:
+    """Session state set before the first run: the logged-in user, and the ledger's filter widgets."""
+    state = {"user_id": t.users[VIEWS[view][1]]}
+    if view == "ledger":
         state.update(ledger_community=t.community_id, ledger_category=LEDGER_CATEGORY)
-    elif page == "matter":
+    elif view == "matter":
         state["matter_id"] = t.matter_id
     return state
 
 
-def check(page: str, at, t: Targets) -> None:
+def check(view: str, at, t: Targets) -> None:
     """Fail loudly unless the page rendered the expected data (not an error, a login prompt or an empty state)."""
     if at.exception:
-        raise RuntimeError(f"{page}: {at.exception[0].value}")
-    if page == "overview":
-        ok = len(at.metric) == 6 and at.metric[0].value.replace(",", "") == str(t.accepted)
-    elif page == "ledger":
+        raise RuntimeError(f"{view}: {at.exception[0].value}")
+    if view.startswith("overview"):
+        accepted = t.accepted[VIEWS[view][1]]
+        ok = len(at.metric) == 6 and at.metric[0].value.replace(",", "") == str(accepted)
+    elif view == "ledger":
         ok = len(at.dataframe) == 1 and any(f"{t.ledger_total:,}" in c.value for c in at.caption)
     else:
         ok = at.subheader and at.subheader[0].value.startswith(t.matter_number)
     if not ok:
-        raise RuntimeError(f"{page} did not render the expected content")
+        raise RuntimeError(f"{view} did not render the expected content")
 
 
-def time_page(page: str, t: Targets, repeat: int) -> dict:
-    import streamlit as st
+def session(view: str, t: Targets):
+    """A new AppTest session of the view's page, logged in, its state set."""
     from streamlit.testing.v1 import AppTest
 
-    def session():
-        at = AppTest.from_file(str(ROOT / PAGES[page]), default_timeout=TIMEOUT_S)
-        for key, value in page_state(page, t).items():
-            at.session_state[key] = value
-        return at
+    at = AppTest.from_file(str(ROOT / VIEWS[view][0]), default_timeout=TIMEOUT_S)
+    quiet()
+    for key, value in page_state(view, t).items():
+        at.session_state[key] = value
+    return at
 
+
+def time_view(view: str, t: Targets, repeat: int) -> dict:
     cold, warm, data_cold = [], [], []
     for _ in range(repeat):
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        at = session()
+        clear_caches(resources=True)
+        at = session(view, t)
         cold.append(timed(at.run))
-        check(page, at, t)
+        check(view, at, t)
         warm.append(timed(at.run))
-        check(page, at, t)
+        check(view, at, t)
     for _ in range(repeat):
-        st.cache_data.clear()
-        at = session()
+        clear_caches(resources=False)
+        at = session(view, t)
         data_cold.append(timed(at.run))
-        check(page, at, t)
-    log(f"  {page:<8} cold {median(cold):7.3f} s   warm {median(warm):6.3f} s   data_cold {median(data_cold):7.3f} s")
+        check(view, at, t)
+    log(f"  {view:<18} cold {median(cold):7.3f} s   warm {median(warm):6.3f} s   "
+        f"data_cold {median(data_cold):7.3f} s")
     return {"cold": cold, "warm": warm, "data_cold": data_cold}
 
 
-def floor_reads(page: str, engine, t: Targets, today: date) -> list[tuple[str, Callable]]:
-    """The reads `page` issues for the leader, in order, as direct data_access calls."""
-    from data_access import accounts, org
-    from data_access import service_queries as q
-    from data_access.service_queries import MatterFilter
+class Recorder:
+    """Every SQL statement the engines of this process send to the database while `on`."""
 
-    reads = [("load_actor", lambda: accounts.load_actor(engine, t.leader_id))]
-    if page == "overview":
-        start, end = overview_period(today)
-        flt = MatterFilter(date_from=start, date_to=end)
-        reads += [("communities", lambda: org.communities(engine, None)),
-                  ("counts", lambda: q.counts(engine, flt, today=today)),
-                  ("satisfaction", lambda: q.satisfaction_by_community(engine, flt, today=today))]
-        reads += [(f"by_{c}", lambda c=c: q.by_column(engine, flt, c, today=today))
-                  for c in ("step", "channel", "mode", "category")]
-        reads += [("monthly", lambda: q.monthly(engine, flt, today=today)),
-                  ("overdue", lambda: q.overdue(engine, MatterFilter(), today=today))]
-    elif page == "ledger":
-        flt = ledger_filter(t.community_id)
-        reads += [("communities", lambda: org.communities(engine, None)),
-                  ("grids", lambda: org.grids(engine, t.community_id)),
-                  ("count", lambda: q.count_matters(engine, flt, today=today)),
-                  ("ledger_page", lambda: q.ledger_page(engine, flt, today=today, page=1, page_size=50))]
-    else:
-        reads.append(("matter_detail", lambda: q.matter_detail(engine, t.matter_id, community_ids=None)))
-    return reads
+    def __init__(self) -> None:
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        self.on = False
+        self.statements: list[tuple[str, tuple]] = []
+        event.listen(Engine, "before_cursor_execute", self._record)
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if self.on:
+            self.statements.append((statement, parameters))
+
+    def page_sql(self, view: str, t: Targets) -> list[tuple[str, tuple]]:
+        """The statements a data_cold run of the view sends (the engine already open, the read cache empty)."""
+        clear_caches(resources=False)
+        at = session(view, t)
+        self.statements, self.on = [], True
+        at.run()
+        self.on = False
+        check(view, at, t)
+        return self.statements
 
 
-def time_floor(page: str, engine, t: Targets, today: date, repeat: int) -> dict:
-    totals, per_read = [], {}
+def time_floor(view: str, statements: list[tuple[str, tuple]], db: Path, repeat: int) -> dict:
+    """Replay the statements on one raw connection, `repeat` times; the total and each statement's median."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    totals, each = [], [[] for _ in statements]
     for _ in range(repeat):
         total = 0.0
-        for name, read in floor_reads(page, engine, t, today):
-            seconds = timed(read)
-            per_read.setdefault(name, []).append(seconds)
+        for index, (sql, params) in enumerate(statements):
+            start = time.perf_counter()
+            conn.execute(sql, params).fetchall()
+            seconds = time.perf_counter() - start
+            each[index].append(seconds)
             total += seconds
         totals.append(total)
-    log(f"  {page:<8} sql floor {median(totals):7.3f} s")
-    return {"total": totals, "reads": {name: median(s) for name, s in per_read.items()}}
+    conn.close()
+    log(f"  {view:<18} sql floor {median(totals):7.3f} s ({len(statements)} statements)")
+    timings = [{"sql": " ".join(sql.split())[:160], "s": round(statistics.median(samples), 6)}
+               for (sql, _), samples in zip(statements, each, strict=True)]
+    return {"total": totals, "statements": timings}
 
 
 def time_startup(repeat: int) -> list[float]:
@@ -221,28 +250,27 @@ def measure(db: Path, repeat: int) -> dict:
     engine = make_engine(f"sqlite:///{db}")
     t = find_targets(engine, today)
     engine.dispose()
-    log(f"Pages as leader #{t.leader_id}; ledger: community #{t.community_id}, {LEDGER_CATEGORY} "
-        f"({t.ledger_total:,} rows); matter #{t.matter_id}; {repeat} runs each")
-    for page in PAGES:  # untimed: imports the page modules once, as a running server already has
-        time_page(page, t, 1)
-    log("Timed:")
-    pages = {page: time_page(page, t, repeat) for page in PAGES}
+    log(f"Ledger: community #{t.community_id}, {LEDGER_CATEGORY} ({t.ledger_total:,} rows); matter #{t.matter_id}; "
+        f"median of {repeat}")
+    for view in VIEWS:  # untimed: imports the page modules once, as a running server already has
+        session(view, t).run()
+    pages = {view: time_view(view, t, repeat) for view in VIEWS}
     rss = peak_rss_mb()
-    engine = make_engine(f"sqlite:///{db}")
-    floors = {page: time_floor(page, engine, t, today, repeat) for page in PAGES}
-    engine.dispose()
+    recorder = Recorder()
+    sql = {view: recorder.page_sql(view, t) for view in VIEWS}
+    floors = {view: time_floor(view, sql[view], db, repeat) for view in VIEWS}
     startup = time_startup(repeat)
     return {
         "matters": t.matters,
         "today": today.isoformat(),
-        "pages": {page: {"cold_s": median(p["cold"]), "warm_s": median(p["warm"]),
-                         "sql_floor_s": median(floors[page]["total"]), "data_cold_s": median(p["data_cold"]),
+        "pages": {view: {"cold_s": median(p["cold"]), "warm_s": median(p["warm"]),
+                         "sql_floor_s": median(floors[view]["total"]), "data_cold_s": median(p["data_cold"]),
                          "samples": {k: [round(s, 4) for s in v] for k, v in p.items()},
-                         "floor_reads_s": floors[page]["reads"]} for page, p in pages.items()},
+                         "floor_statements": floors[view]["statements"]} for view, p in pages.items()},
         "startup_s": median(startup),
         "peak_rss_mb": rss,
-        "targets": {"leader_id": t.leader_id, "community_id": t.community_id, "category": LEDGER_CATEGORY,
-                    "ledger_rows": t.ledger_total, "matter_id": t.matter_id},
+        "targets": {"users": t.users, "community_id": t.community_id, "category": LEDGER_CATEGORY,
+                    "ledger_rows": t.ledger_total, "matter_id": t.matter_id, "accepted": t.accepted},
     }
 
 

@@ -1,0 +1,105 @@
+"""`python -m bench --scale city`: generate (or reuse) the database, time the pages and the naive peer, write results.
+
+Writes bench/results/{scale}-sqlite.json (the headline figures) and {scale}-sqlite-details.json (samples,
+per-statement floor times, generation time, the peer's memory, the app commit, the machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bench import report
+from bench.generate import SCALES, ensure
+from data_access import clock
+from data_access.config import load_settings
+from data_access.db import make_engine
+from data_access.models import Community, Grid, MatterEvent
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+DB = "sqlite"
+PAGES = ("overview", "ledger", "matter")
+
+
+def child(module: str, db: Path, repeat: int) -> dict:
+    """Run `python -m module DB` in its own process (its own peak RSS); its last stdout line is JSON."""
+    env = {**os.environ, "GONGZHI_DATABASE_URL": f"sqlite:///{db}", "GONGZHI_DEMO": "0"}
+    done = subprocess.run([sys.executable, "-m", module, str(db), "--repeat", str(repeat)], cwd=ROOT, env=env,
+                          stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def app_version() -> str:
+    """The commit the app code was at, "+changes" if it had uncommitted changes outside bench/."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + ("+changes" if git("status", "--porcelain", "--", ".", ":!bench", ":!docs") else "")
+
+
+def counts(db: Path) -> dict:
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        rows = {table.__tablename__: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in (Community, Grid, MatterEvent)}
+    engine.dispose()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=list(SCALES), default="city")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per figure; the median is reported")
+    parser.add_argument("--now", type=datetime.fromisoformat, default=None,
+                        help="the generator's clock (ISO, with offset); default: the start of today in Asia/Shanghai")
+    args = parser.parse_args()
+    scale = SCALES[args.scale]
+    started = time.perf_counter()
+    now = args.now or clock.day_start(clock.today())
+
+    print(f"== {scale.name}: {scale.matters:,} matters in {scale.communities} communities", flush=True)
+    db, generation_s = ensure(scale, load_settings(), now)
+    details_path = RESULTS / f"{scale.name}-{DB}-details.json"
+    if generation_s is None and details_path.exists():  # reused: keep the time it took to generate
+        generation_s = json.loads(details_path.read_text(encoding="utf-8"))["generation"]["seconds"]
+
+    print("== pages (AppTest) and their SQL floor", flush=True)
+    measured = child("bench.measure", db, args.repeat)
+    print("== naive peer (pandas, whole table)", flush=True)
+    naive = child("bench.naive", db, args.repeat)
+
+    pages = {name: {k: measured["pages"][name][k] for k in ("cold_s", "warm_s", "sql_floor_s")} for name in PAGES}
+    result = {"scale": scale.name, "db": DB, "rows": {"matters": measured["matters"]}, "pages": pages,
+              "naive_overview_s": naive["median_s"], "peak_rss_mb": measured["peak_rss_mb"]}
+    details = {
+        "generation": {"seconds": None if generation_s is None else round(generation_s, 1),
+                       "file_mb": round(db.stat().st_size / 2**20), "rows": counts(db)},
+        "app": app_version(), "today": measured["today"], "repeat": args.repeat, "opened": measured["targets"],
+        "pages": measured["pages"],
+        "startup_s": measured["startup_s"], "naive": naive, "machine": report.machine(),
+        "wall_s": round(time.perf_counter() - started, 1),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{scale.name}-{DB}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    details_path.write_text(json.dumps(details, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    print(f"\n{report.markdown(result)}\n")
+    print(f"naive peer: {naive['median_s']:.2f} s, peak RSS {naive['peak_rss_mb']:.0f} MB, "
+          f"counts agree with ours: {naive['counts_agree']}")
+    made = "unknown (reused)" if generation_s is None else f"{generation_s:.0f} s"
+    print(f"generation: {made}; whole run: {details['wall_s']:.0f} s; "
+          f"results in {RESULTS.relative_to(ROOT)}/")
+
+
+if __name__ == "__main__":
+    main()
