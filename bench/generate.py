@@ -15,11 +15,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select, text
 
-from data_access import sample
-from data_access.accounts import DEMO_PASSWORD, hash_password
+from data_access import sample, tally
+from data_access.bootstrap import ensure_tally
 from data_access.db import make_engine, migrate, transaction
-from data_access.demo import ACCOUNTS
-from data_access.models import Community, Grid, Matter, MatterEvent, Street, User, UserRole
+from data_access.demo import add_accounts
+from data_access.models import Community, Grid, Matter, MatterEvent, Street
 from domain.settings import Settings
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -75,6 +75,7 @@ def ensure(scale: Scale, settings: Settings, now: datetime, *, log=say) -> tuple
         found = matter_count(engine)
         if found == scale.matters:
             migrate(engine)  # a newer migration (an index, say) is built here, not in the first timed page
+            ensure_tally(engine)
             engine.dispose()
             log(f"Reusing {path} ({found:,} matters), schema at head.")
             return path, None
@@ -122,6 +123,9 @@ def generate(engine: Engine, scale: Scale, settings: Settings, now: datetime, *,
         elapsed = time.perf_counter() - started
         eta = elapsed / done * (scale.matters - done)
         log(f"  {done:>9,} / {scale.matters:,} matters, {events:>10,} events, {elapsed:5.0f} s, ETA {eta:4.0f} s")
+    with transaction(engine) as session:
+        tally.rebuild(session)
+    log(f"  monthly tally counted in {time.perf_counter() - started - elapsed:.0f} s")
 
 
 def _organisation(engine: Engine, scale: Scale, rng: random.Random,
@@ -146,15 +150,5 @@ def _organisation(engine: Engine, scale: Scale, rng: random.Random,
             session.add_all(grids)
             session.flush()
             places.append((community.id, [g.id for g in grids]))
-        hashed = hash_password(DEMO_PASSWORD)
-        actors = []
-        for username, display, roles in ACCOUNTS:
-            user = User(username=username, display_name=display, password_hash=hashed, created_at=now)
-            session.add(user)
-            session.flush()
-            for role, index in roles:
-                session.add(UserRole(user_id=user.id, role=role,
-                                     community_id=None if index is None else places[index][0]))
-            if username in ("secretary", "worker"):
-                actors.append((user.id, display))
+        actors = add_accounts(session, [community_id for community_id, _ in places], now)
     return places, actors

@@ -26,7 +26,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +84,9 @@ def clear_caches(*, resources: bool) -> None:
 
 def overview_period(today: date) -> tuple[date, date]:
     """The overview's default period ("12m"), as pages/service/overview.py computes it."""
-    return (today.replace(day=1) - timedelta(days=335)).replace(day=1), today
+    from data_access.service_kpis import months_back
+
+    return months_back(today, 11), today
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def main() -> None:
         del result
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start, end = overview_period(today)
-    ours = service_kpis.overview(engine, MatterFilter(date_from=start, date_to=end), today=today).counts
+    ours = service_kpis.overview(engine, None, start, end, today=today).counts
     overdue = count_matters(engine, MatterFilter(overdue_only=True), today=today)
     theirs = overview(engine, today, count_basic=settings.satisfaction_counts_basic)
     agree = theirs["overdue"] == overdue and all(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
-from data_access import demo, service_queries
-from data_access.db import make_engine, migrate
+from data_access import demo, service_queries, tally
+from data_access.db import make_engine, migrate, transaction
+from data_access.models import Matter, MatterTally
 from domain.errors import ConfigError
 from domain.settings import Settings
 
@@ -16,8 +17,17 @@ def open_database(settings: Settings) -> Engine:
     migrate(engine)
     if settings.demo_mode and demo.is_empty(engine):
         demo.seed(engine, settings)
+    ensure_tally(engine)
     check_codes(engine, settings)
     return engine
+
+
+def ensure_tally(engine: Engine) -> None:
+    """Count the monthly tally once for a database that has matters but no tally (older or bulk-loaded)."""
+    with transaction(engine) as session:
+        has_tally = session.execute(select(MatterTally.month).limit(1)).first() is not None
+        if not has_tally and session.execute(select(Matter.id).limit(1)).first() is not None:
+            tally.rebuild(session)
 
 
 def check_codes(engine: Engine, settings: Settings) -> None:

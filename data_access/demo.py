@@ -6,8 +6,9 @@ import random
 from datetime import datetime
 
 from sqlalchemy import Engine, func, insert, select
+from sqlmodel import Session
 
-from data_access import audit, clock, sample
+from data_access import audit, clock, sample, tally
 from data_access.accounts import DEMO_PASSWORD, hash_password
 from data_access.db import sync_id_sequence, transaction
 from data_access.models import Community, Grid, Matter, MatterEvent, Street, User, UserRole
@@ -32,6 +33,22 @@ def is_empty(engine: Engine) -> bool:
         return session.execute(select(func.count()).select_from(Street)).scalar_one() == 0
 
 
+def add_accounts(session: Session, community_ids: list[int], now: datetime) -> list[tuple[int, str]]:
+    """The demo accounts (community roles in community_ids[0]); returns (id, name) of those who handle matters."""
+    hashed = hash_password(DEMO_PASSWORD)  # one hash for all demo accounts: they share the password
+    actors = []
+    for username, display, roles in ACCOUNTS:
+        user = User(username=username, display_name=display, password_hash=hashed, created_at=now)
+        session.add(user)
+        session.flush()
+        for role, index in roles:
+            session.add(UserRole(user_id=user.id, role=role,
+                                 community_id=None if index is None else community_ids[index]))
+        if username in ("secretary", "worker"):
+            actors.append((user.id, display))
+    return actors
+
+
 def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetime | None = None,
          seed_value: int = 365) -> None:
     """Fill an empty database with the demo street in one transaction."""
@@ -52,17 +69,7 @@ def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetim
             session.flush()
             places.append((community.id, [g.id for g in grids]))
             community_ids.append(community.id)
-        hashed = hash_password(DEMO_PASSWORD)  # one hash for all demo accounts: they share the password
-        actors = []
-        for username, display, roles in ACCOUNTS:
-            user = User(username=username, display_name=display, password_hash=hashed, created_at=now)
-            session.add(user)
-            session.flush()
-            for role, index in roles:
-                session.add(UserRole(user_id=user.id, role=role,
-                                     community_id=None if index is None else community_ids[index]))
-            if username in ("secretary", "worker"):
-                actors.append((user.id, display))
+        actors = add_accounts(session, community_ids, now)
         rows, events = [], []
         for matter, timeline in sample.matters(rng, settings, places, matters, now, actors=actors):
             rows.append(matter)
@@ -70,5 +77,6 @@ def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetim
         session.execute(insert(Matter), rows)
         session.execute(insert(MatterEvent), events)
         sync_id_sequence(session, "matter")
+        tally.rebuild(session)
         audit.record(session, actor=SYSTEM, action="demo.seed", entity="street", entity_id=street.id, at=now,
                      after={"communities": len(COMMUNITIES), "matters": len(rows), "accounts": len(ACCOUNTS)})

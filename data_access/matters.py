@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, select
 
-from data_access import audit, clock
+from data_access import audit, clock, tally
 from data_access.db import transaction
 from data_access.models import Grid, Matter, MatterEvent
 from domain.access import Actor, require
@@ -40,8 +40,11 @@ def create_matter(engine: Engine, *, actor: Actor, settings: Settings, data: dic
         session.add(MatterEvent(matter_id=matter.id, at=now, actor_id=actor.id, actor_name=actor.display_name,
                                 action=Action.RECORD, step_from=None, step_to=Step.ANALYSE,
                                 note=values["description"][:200]))
+        after = audit.snapshot(matter)
+        tally.record_change(session, community_id=matter.community_id, registered_at=matter.registered_at,
+                            before=None, after=after)
         audit.record(session, actor=actor, action="matter.create", entity="matter", entity_id=matter.id,
-                     community_id=matter.community_id, at=now, after=audit.snapshot(matter))
+                     community_id=matter.community_id, at=now, after=after)
     return matter
 
 
@@ -71,8 +74,11 @@ def advance_matter(engine: Engine, *, actor: Actor, settings: Settings, matter_i
         session.add(MatterEvent(matter_id=matter.id, at=now, actor_id=actor.id, actor_name=actor.display_name,
                                 action=action, step_from=step_from, step_to=step_to, note=note,
                                 data=audit.snapshot_values(values)))
+        after = audit.snapshot(matter)
+        tally.record_change(session, community_id=matter.community_id, registered_at=matter.registered_at,
+                            before=before, after=after)
         audit.record(session, actor=actor, action=f"matter.{action.value}", entity="matter", entity_id=matter.id,
-                     community_id=matter.community_id, at=now, before=before, after=audit.snapshot(matter))
+                     community_id=matter.community_id, at=now, before=before, after=after)
     return matter
 
 

@@ -1,23 +1,21 @@
-"""The overview's aggregates: three SQL scans whatever the period, everything else derived from small results."""
+"""The overview's aggregates, read from the monthly tally (matter_tally) and not from the matters.
+
+Periods are whole local months of registration. Only the on-time rate, which counts matters by deadline,
+reads the matters (through a covering index).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
-from data_access import clock
 from data_access.db import reading
-from data_access.models import Community, Matter
+from data_access.models import Community, Matter, MatterTally
 from data_access.service_queries import MatterFilter, where
 from domain.kpi import Counts
-from domain.workflow import Evaluation, Step
-
-HAPPY = Matter.evaluation.in_([Evaluation.SATISFIED.value, Evaluation.BASIC.value])
-CUBE = ["month", "step", "channel", "mode", "category", "accepted", "rated", "evaluations", "satisfied", "basic",
-        "reopened", "on_time", "handling_days"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +23,7 @@ class Overview:
     """What the secretary's overview shows for one period and set of communities."""
 
     counts: Counts
-    steps: pd.DataFrame        # code, count
+    steps: pd.DataFrame        # code (int), count
     channels: pd.DataFrame     # code, count
     modes: pd.DataFrame        # code, count
     categories: pd.DataFrame   # code, count
@@ -33,64 +31,71 @@ class Overview:
     communities: pd.DataFrame  # community, evaluations, satisfied, basic
 
 
-def _total(cond):
-    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+def months_back(today: date, n: int) -> date:
+    """The first day of the month n months before today's."""
+    year, month = divmod(today.year * 12 + today.month - 1 - n, 12)
+    return date(year, month + 1, 1)
 
 
-def _month(engine: Engine, column):
-    """The local calendar month of a stored time, in SQL."""
-    if engine.dialect.name == "postgresql":
-        return func.to_char(func.timezone(clock.ZONE.key, column), "YYYY-MM")
-    offset = clock.now().utcoffset()
-    hours = int(offset.total_seconds() // 3600) if offset else 0
-    return func.strftime("%Y-%m", column, f"{hours:+d} hours")
+def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
 
 
-def _period(flt: MatterFilter, today: date) -> list:
-    return where(MatterFilter(community_ids=flt.community_ids, date_from=flt.date_from, date_to=flt.date_to), today)
+def _scope(community_ids: tuple[int, ...] | None, start: date, end: date) -> list:
+    conds = [MatterTally.month >= f"{start:%Y-%m}", MatterTally.month <= f"{end:%Y-%m}"]
+    if community_ids is not None:
+        conds.append(MatterTally.community_id.in_(community_ids) if community_ids else MatterTally.n < 0)
+    return conds
 
 
-def overview(engine: Engine, flt: MatterFilter, *, today: date) -> Overview:
-    """KPI counts, splits and trend for the period and communities of `flt`."""
-    month = _month(engine, Matter.registered_at).label("month")
-    groups = [month, Matter.step, Matter.channel, Matter.mode, Matter.category]
-    cube_query = (select(*groups, func.count(), _total(Matter.evaluation.is_not(None)),
-                         func.coalesce(func.sum(Matter.reopen_count), 0) + _total(HAPPY),
-                         _total(Matter.evaluation == Evaluation.SATISFIED.value),
-                         _total(Matter.evaluation == Evaluation.BASIC.value), _total(Matter.reopen_count > 0),
-                         _total(Matter.handled_on_time.is_(True)), func.coalesce(func.sum(Matter.handling_days), 0.0))
-                  .where(*_period(flt, today)).group_by(*groups))
-    due_conds = [Matter.deadline <= min(flt.date_to or today, today),
+def overview(engine: Engine, community_ids: tuple[int, ...] | None, start: date, end: date, *,
+             today: date) -> Overview:
+    """KPI counts, splits and monthly trend for the months from `start` to `end` (whole months of registration;
+    None for community_ids means every community)."""
+    tally_query = (select(MatterTally.month, MatterTally.dim, MatterTally.code, func.sum(MatterTally.n),
+                          func.sum(MatterTally.days))
+                   .where(*_scope(community_ids, start, end))
+                   .group_by(MatterTally.month, MatterTally.dim, MatterTally.code))
+    community_query = (select(Community.name, MatterTally.code, func.sum(MatterTally.n))
+                       .join(Community, Community.id == MatterTally.community_id)
+                       .where(*_scope(community_ids, start, end), MatterTally.dim == "kpi",
+                              MatterTally.code.in_(["evaluations", "satisfied", "basic"]))
+                       .group_by(Community.name, MatterTally.code))
+    due_conds = [Matter.deadline >= start.replace(day=1), Matter.deadline <= min(month_end(end), today),
                  Matter.handled_on_time.is_not(None) | (Matter.deadline < today),
-                 *where(MatterFilter(community_ids=flt.community_ids), today)]
-    if flt.date_from:
-        due_conds.append(Matter.deadline >= flt.date_from)
-    due_query = select(func.count(), _total(Matter.handled_on_time.is_(True))).where(*due_conds)
-    community_query = (select(Community.name, func.sum(Matter.reopen_count) + _total(HAPPY),
-                              _total(Matter.evaluation == Evaluation.SATISFIED.value),
-                              _total(Matter.evaluation == Evaluation.BASIC.value))
-                       .join(Community, Community.id == Matter.community_id)
-                       .where(*_period(flt, today), Matter.evaluation.is_not(None))
-                       .group_by(Community.name).order_by(Community.name))
+                 *where(MatterFilter(community_ids=community_ids), today)]
+    due_query = select(func.count(), func.coalesce(func.sum(case((Matter.handled_on_time.is_(True), 1), else_=0)), 0)
+                       ).where(*due_conds)
     with reading(engine) as session:
-        cube = pd.DataFrame(session.execute(cube_query).all(), columns=CUBE)
+        tally = pd.DataFrame(session.execute(tally_query).all(), columns=["month", "dim", "code", "n", "days"])
+        per_community = pd.DataFrame(session.execute(community_query).all(), columns=["community", "code", "n"])
         due, on_time = session.execute(due_query).one()
-        communities = pd.DataFrame(session.execute(community_query).all(),
-                                   columns=["community", "evaluations", "satisfied", "basic"])
-    numbers = CUBE[5:-1]
-    cube = cube.astype({c: int for c in numbers} | {"step": int, "handling_days": float})
-    closed = cube["step"] == int(Step.CLOSED)
-    counts = Counts(accepted=int(cube["accepted"].sum()), closed=int(cube.loc[closed, "accepted"].sum()),
-                    due=int(due), due_on_time=int(on_time),
-                    **{c: int(cube[c].sum()) for c in ("rated", "evaluations", "satisfied", "basic", "reopened")},
-                    handling_days_sum=float(cube["handling_days"].sum()))
-    cube["closed"] = cube["accepted"].where(closed, 0)
-    months = cube.groupby("month", as_index=False)[["accepted", "closed", "on_time"]].sum().sort_values("month")
+    tally = tally.astype({"n": int, "days": float})
+    kpi = tally[tally["dim"] == "kpi"].groupby("code")["n"].sum()
+    steps = tally[tally["dim"] == "step"]
+    counts = Counts(accepted=int(steps["n"].sum()), due=int(due), due_on_time=int(on_time),
+                    **{name: int(kpi.get(name, 0)) for name in
+                       ("closed", "rated", "evaluations", "satisfied", "basic", "reopened")},
+                    handling_days_sum=float(tally.loc[(tally["dim"] == "kpi") & (tally["code"] == "closed"),
+                                                      "days"].sum()))
+    by_month = tally.pivot_table(index="month", columns=["dim", "code"], values="n", aggfunc="sum", fill_value=0)
+    months = pd.DataFrame({
+        "month": by_month.index,
+        "accepted": by_month["step"].sum(axis=1).to_numpy() if "step" in by_month else 0,
+        "closed": by_month[("kpi", "closed")].to_numpy() if ("kpi", "closed") in by_month else 0,
+        "on_time": by_month[("kpi", "on_time")].to_numpy() if ("kpi", "on_time") in by_month else 0,
+    }).sort_values("month").reset_index(drop=True)
+    communities = (per_community.pivot_table(index="community", columns="code", values="n", aggfunc="sum",
+                                             fill_value=0)
+                   .reindex(columns=["evaluations", "satisfied", "basic"], fill_value=0).reset_index())
 
-    def split(column: str) -> pd.DataFrame:
-        return (cube.groupby(column, as_index=False)["accepted"].sum()
-                .rename(columns={column: "code", "accepted": "count"}))
+    def split(dim: str) -> pd.DataFrame:
+        part = tally[tally["dim"] == dim].groupby("code", as_index=False)["n"].sum()
+        part = part.rename(columns={"n": "count"})
+        return part.astype({"code": int}) if dim == "step" else part
 
     return Overview(counts=counts, steps=split("step"), channels=split("channel"), modes=split("mode"),
-                    categories=split("category"), months=months.reset_index(drop=True),
+                    categories=split("category"), months=months,
                     communities=communities.astype({"evaluations": int, "satisfied": int, "basic": int}))

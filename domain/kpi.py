@@ -44,3 +44,45 @@ def compute(c: Counts, *, count_basic: bool) -> Kpis:
         reopen_rate=rate(c.reopened, c.rated),
         avg_handling_days=(c.handling_days_sum / c.closed) if c.closed else None,
     )
+
+
+TALLY_DIMENSIONS = ("step", "channel", "mode", "category")
+HAPPY = ("satisfied", "basic")
+
+
+def contributions(m) -> dict[tuple[str, str], tuple[int, float]]:
+    """What one matter adds to the monthly tally: (dimension, code) -> (count, handling days).
+
+    `m` has the matter's step, channel, mode, category, evaluation, reopen_count, handled_on_time and
+    handling_days (attributes or keys). Dimension "kpi" holds the counts behind the KPIs.
+    """
+    get = m.get if isinstance(m, dict) else lambda name: getattr(m, name)
+    out = {(dim, str(get(dim))): (1, 0.0) for dim in TALLY_DIMENSIONS}
+    evaluation, reopens = get("evaluation"), int(get("reopen_count") or 0)
+    kpi = {
+        "closed": int(get("step")) == 7,
+        "rated": evaluation is not None,
+        "satisfied": evaluation == "satisfied",
+        "basic": evaluation == "basic",
+        "reopened": reopens > 0,
+        "on_time": get("handled_on_time") is True,
+    }
+    for code, flag in kpi.items():
+        if flag:
+            out[("kpi", code)] = (1, float(get("handling_days") or 0.0) if code == "closed" else 0.0)
+    evaluations = reopens + (evaluation in HAPPY)
+    if evaluations:
+        out[("kpi", "evaluations")] = (evaluations, 0.0)
+    return out
+
+
+def difference(before: dict, after: dict) -> dict[tuple[str, str], tuple[int, float]]:
+    """after - before, keeping only what changed."""
+    keys = set(before) | set(after)
+    diff = {}
+    for key in keys:
+        n = after.get(key, (0, 0.0))[0] - before.get(key, (0, 0.0))[0]
+        days = after.get(key, (0, 0.0))[1] - before.get(key, (0, 0.0))[1]
+        if n or days:
+            diff[key] = (n, days)
+    return diff

@@ -8,14 +8,15 @@ from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from data_access import service_queries as q
-from data_access.bootstrap import check_codes
-from data_access.db import migrate, reading
+from data_access import tally
+from data_access.bootstrap import check_codes, ensure_tally
+from data_access.db import migrate, reading, transaction
 from data_access.exports import ledger_xlsx
 from data_access.matters import advance_matter, compute_deadline, create_matter
-from data_access.models import AuditLog, Grid, Matter, MatterEvent
+from data_access.models import AuditLog, Grid, Matter, MatterEvent, MatterTally
 from data_access.service_kpis import overview
 from domain.errors import ConfigError, DomainError, PermissionDenied, ValidationFailed
 from domain.kpi import compute
@@ -187,8 +188,8 @@ def test_ledger_filters_pages_and_sorts_in_sql(demo_engine, settings):
 
 
 def test_kpis_change_when_a_matter_is_closed(demo_engine, settings, actors):
-    flt = q.MatterFilter(community_ids=(1,), date_from=TODAY - timedelta(days=30), date_to=TODAY)
-    before = overview(demo_engine, flt, today=TODAY).counts
+    period = ((1,), TODAY - timedelta(days=30), TODAY)
+    before = overview(demo_engine, *period, today=TODAY).counts
     sec = actors["secretary"]
     m = new_matter(demo_engine, settings, sec)
     for action, data in [(Action.ANALYSE, {"handler": "张", "supervisor": "王", "mode": "team"}),
@@ -197,7 +198,7 @@ def test_kpis_change_when_a_matter_is_closed(demo_engine, settings, actors):
                          (Action.FEEDBACK, {"content": "已告知", "method": "phone"}),
                          (Action.EVALUATE, {"evaluation": "basic", "comment": ""}), (Action.ASSESS, {"score": 90})]:
         advance(demo_engine, settings, sec, m, action, **data)
-    after = overview(demo_engine, flt, today=TODAY).counts
+    after = overview(demo_engine, *period, today=TODAY).counts
     assert (after.accepted, after.closed, after.rated, after.evaluations, after.basic) == \
         (before.accepted + 1, before.closed + 1, before.rated + 1, before.evaluations + 1, before.basic + 1)
     strict = compute(after, count_basic=False).satisfaction_rate
@@ -205,14 +206,14 @@ def test_kpis_change_when_a_matter_is_closed(demo_engine, settings, actors):
 
 
 def test_empty_period_counts_nothing(demo_engine):
-    flt = q.MatterFilter(date_from=date(2020, 1, 1), date_to=date(2020, 1, 31))
-    kpis = compute(overview(demo_engine, flt, today=TODAY).counts, count_basic=True)
+    kpis = compute(overview(demo_engine, None, date(2020, 1, 1), date(2020, 1, 31), today=TODAY).counts,
+                   count_basic=True)
     assert kpis.closure_rate is None and kpis.satisfaction_rate is None and kpis.avg_handling_days is None
 
 
 def test_aggregates_agree_with_the_rows(demo_engine):
     flt = q.MatterFilter()
-    data = overview(demo_engine, flt, today=TODAY)
+    data = overview(demo_engine, None, date(2025, 1, 1), TODAY, today=TODAY)
     counts, rows = data.counts, q.ledger_page(demo_engine, flt, today=TODAY, page_size=1000)
     assert counts.accepted == len(rows) == 300
     assert data.steps["count"].sum() == data.months["accepted"].sum() == data.categories["count"].sum() == 300
@@ -229,6 +230,41 @@ def test_aggregates_agree_with_the_rows(demo_engine):
     overdue, n = q.overdue(demo_engine, flt, today=TODAY, limit=5)
     assert len(overdue) == min(5, n) and n == q.count_matters(demo_engine, q.MatterFilter(overdue_only=True),
                                                                today=TODAY)
+
+
+def tally_rows(engine) -> set:
+    with reading(engine) as session:
+        return set(session.execute(select(MatterTally.community_id, MatterTally.month, MatterTally.dim,
+                                          MatterTally.code, MatterTally.n, func.round(MatterTally.days, 4))
+                                   .where(MatterTally.n != 0)).all())
+
+
+def test_tally_kept_by_writes_equals_a_recount(demo_engine, settings, actors):
+    sec = actors["secretary"]
+    steps = [(Action.ANALYSE, {"handler": "张", "supervisor": "王", "mode": "proxy"}),
+             (Action.REGISTER, {"ledger_no": None, "deadline": None}), (Action.COMPLETE, {"result": "已处理"}),
+             (Action.FEEDBACK, {"content": "已告知", "method": "phone"}),
+             (Action.EVALUATE, {"evaluation": "dissatisfied", "comment": "没修好"}),
+             (Action.COMPLETE, {"result": "重新处理"}), (Action.FEEDBACK, {"content": "已告知", "method": "visit"}),
+             (Action.EVALUATE, {"evaluation": "basic", "comment": ""}), (Action.ASSESS, {"score": 80})]
+    for index in range(4):     # matters left at different steps, one sent back and closed
+        m = new_matter(demo_engine, settings, sec, category=["property", "complaint", "dispute", "request"][index])
+        for action, data in steps[: 2 + index * 2 + (index == 3)]:
+            if action is Action.REGISTER:
+                data = {"ledger_no": f"T-{m.id}", "deadline": m.deadline}
+            advance(demo_engine, settings, sec, m, action, **data)
+    kept = tally_rows(demo_engine)
+    with transaction(demo_engine) as session:
+        assert tally.rebuild(session) == 304
+    assert tally_rows(demo_engine) == kept
+
+
+def test_a_database_without_tally_gets_one_at_start(demo_engine):
+    kept = tally_rows(demo_engine)
+    with transaction(demo_engine) as session:
+        session.execute(delete(MatterTally))
+    ensure_tally(demo_engine)
+    assert tally_rows(demo_engine) == kept and kept
 
 
 def test_excel_export_has_chinese_headers_and_safe_cells(demo_engine, settings, actors):

@@ -465,8 +465,10 @@ def test_overview_shows_percentages_on_demo_data(demo_db):
     assert re.fullmatch(r"\d+\.\d", metrics["平均办理天数"])
 
     # the numbers are those of the period shown and the secretary's community
-    (period,) = [c for c in texts(at.caption) if re.fullmatch(r"\d{4}-\d\d-\d\d ~ \d{4}-\d\d-\d\d", c)]
-    start, end = (clock.day_start(date.fromisoformat(d)) for d in period.split(" ~ "))
+    (period,) = [c for c in texts(at.caption) if re.fullmatch(r"按登记月份统计：\d{4}-\d\d ~ \d{4}-\d\d", c)]
+    first, last = (date.fromisoformat(m + "-01") for m in period.split("：")[1].split(" ~ "))
+    assert last == clock.today().replace(day=1)
+    start, end = clock.day_start(first), clock.day_start(clock.today())
     in_period = (Matter.community_id == community_id, Matter.registered_at >= start,
                  Matter.registered_at < end + timedelta(days=1))
     accepted = demo_db.count_matters(*in_period)
@@ -484,7 +486,10 @@ def test_overview_for_a_period_without_matters_shows_dashes_and_why(demo_db):
     at = run_page("overview", demo_db.users["secretary"])
     at.button_group(key="overview_period").set_value("custom").run()
     today = clock.today()
-    at.date_input(key="overview_range").set_value((today - timedelta(days=5 * 365), today - timedelta(days=4 * 365)))
+    months = at.selectbox(key="overview_from").options
+    assert len(months) == 36 and months[0] == f"{today:%Y-%m}"
+    at.selectbox(key="overview_from").set_value(date.fromisoformat(months[-1] + "-01"))
+    at.selectbox(key="overview_to").set_value(date.fromisoformat(months[-13] + "-01"))
     at.run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}

@@ -15,8 +15,9 @@ SQLModel.metadata.naming_convention = {
 from data_access.models.accounts import User, UserRole  # noqa: E402
 from data_access.models.audit import AuditLog  # noqa: E402
 from data_access.models.org import Community, Grid, Street  # noqa: E402
-from data_access.models.service import Matter, MatterEvent  # noqa: E402
+from data_access.models.service import Matter, MatterEvent, MatterTally  # noqa: E402
 
 metadata: MetaData = SQLModel.metadata
 
-__all__ = ["AuditLog", "Community", "Grid", "Matter", "MatterEvent", "Street", "User", "UserRole", "metadata"]
+__all__ = ["AuditLog", "Community", "Grid", "Matter", "MatterEvent", "MatterTally", "Street", "User", "UserRole",
+           "metadata"]

@@ -67,3 +67,18 @@ class MatterEvent(SQLModel, table=True):
     step_to: int
     note: str | None = Field(default=None, sa_column=Column(Text))
     data: dict | None = Field(default=None, sa_column=Column(JSON))
+
+
+class MatterTally(SQLModel, table=True):
+    """Matters counted per community, local month of registration, dimension and code; kept by every write.
+
+    The overview reads this instead of the matters, so its cost does not grow with their number.
+    """
+
+    __tablename__ = "matter_tally"
+    community_id: int = Field(foreign_key="community.id", primary_key=True)
+    month: str = Field(max_length=7, primary_key=True)
+    dim: str = Field(max_length=10, primary_key=True)
+    code: str = Field(max_length=20, primary_key=True)
+    n: int = 0
+    days: float = 0.0

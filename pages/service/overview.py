@@ -1,11 +1,11 @@
 """The secretary's overview (书记总览): KPIs, pipeline, trend, splits, overdue list, for a period and community."""
 
-from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from data_access import clock
+from data_access.service_kpis import month_end, months_back
 from data_access.service_queries import MatterFilter
 from domain.kpi import compute, rate
 from domain.workflow import Step
@@ -22,36 +22,32 @@ today = clock.today()
 st.title(t("overview.title"))
 
 
-def period_bounds(preset: str) -> tuple[date, date]:
-    if preset == "month":
-        return today.replace(day=1), today
-    if preset == "quarter":
-        return today - timedelta(days=90), today
-    if preset == "year":
-        return today.replace(month=1, day=1), today
-    return (today.replace(day=1) - timedelta(days=335)).replace(day=1), today
-
-
+PRESETS = {"month": 0, "quarter": 2, "year": today.month - 1, "12m": 11}
 communities = dict(cached.read(ctx.engine, "communities", ctx.scope))
 c1, c2, c3 = st.columns([3, 2, 2])
 with c1:
-    presets = ["month", "quarter", "year", "12m", "custom"]
-    preset = st.segmented_control(t("overview.period"), presets, default="12m", key="overview_period",
+    preset = st.segmented_control(t("overview.period"), [*PRESETS, "custom"], default="12m", key="overview_period",
                                   format_func=lambda p: t(f"overview.period_{p}"), required=True)
 with c2:
-    start, end = period_bounds(preset)
     if preset == "custom":
-        picked = st.date_input(t("overview.custom_range"), value=(start, end), max_value=today, key="overview_range")
-        if len(picked) == 2:
-            start, end = picked
+        months = [months_back(today, n) for n in range(36)]
+        m1, m2 = st.columns(2)
+        start = m1.selectbox(t("overview.month_from"), months, index=11, key="overview_from",
+                             format_func=lambda d: f"{d:%Y-%m}")
+        end = m2.selectbox(t("overview.month_to"), months, index=0, key="overview_to",
+                           format_func=lambda d: f"{d:%Y-%m}")
+        if end < start:
+            start, end = end, start
+        end = min(month_end(end), today)
     else:
-        st.caption(f"{start:%Y-%m-%d} ~ {end:%Y-%m-%d}")
+        start, end = months_back(today, PRESETS[preset]), today
+        st.caption(t("overview.period_months", start=f"{start:%Y-%m}", end=f"{end:%Y-%m}"))
 with c3:
     community = st.selectbox(t("overview.community"), [None, *communities], key="overview_community",
                              format_func=lambda c: t("overview.all_communities") if c is None else communities[c])
 
-flt = MatterFilter(community_ids=ctx.within_scope(community), date_from=start, date_to=end)
-data = cached.read(ctx.engine, "overview", flt, today=today)
+scope = ctx.within_scope(community)
+data = cached.read(ctx.engine, "overview", scope, start, end, today=today)
 counts = data.counts
 kpis = compute(counts, count_basic=cfg.satisfaction_counts_basic)
 
@@ -118,7 +114,7 @@ else:
                                         value_title=t("overview.count")), width="stretch")
 
 st.subheader(t("overview.overdue"))
-overdue, n_overdue = cached.read(ctx.engine, "overdue", MatterFilter(community_ids=flt.community_ids), today=today)
+overdue, n_overdue = cached.read(ctx.engine, "overdue", MatterFilter(community_ids=scope), today=today)
 if n_overdue == 0:
     st.success(t("overview.no_overdue"), icon=":material/task_alt:")
 else:
