@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 from sqlalchemy import Engine, select
 
 from data_access.db import reading
@@ -25,8 +24,3 @@ def grids(engine: Engine, community_id: int | None) -> list[tuple[int, str]]:
     with reading(engine) as session:
         return [(gid, name) for gid, name in session.execute(query)]
 
-
-def names(engine: Engine) -> pd.DataFrame:
-    """Community names by id (a small lookup table)."""
-    with reading(engine) as session:
-        return pd.DataFrame(session.execute(select(Community.id, Community.name)).all(), columns=["id", "name"])

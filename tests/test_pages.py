@@ -511,3 +511,16 @@ def test_recorded_matter_counts_in_the_overview(empty_db):
     assert metrics["满意率"] == DASH, "nothing evaluated yet"
     with transaction(empty_db.engine) as session:
         assert session.execute(select(MatterEvent.action)).scalars().all() == ["record"]
+
+
+def test_user_text_on_the_matter_page_shows_literally(demo_db):
+    hostile = "![x](http://evil.example/a.png) [点我](javascript:alert(1)) <script>alert(1)</script>"
+    matter = create_matter(demo_db.engine, actor=demo_db.actor("secretary"), settings=demo_db.settings, data={
+        "channel": "resident", "sub_source": "phone", "community_id": home_community(demo_db),
+        "grid_id": demo_db.grids(home_community(demo_db))[0], "reporter_name": "*张*", "description": hostile,
+        "category": "request", "urgency": "normal", "mode": "team"})
+    at = run_page("matter", demo_db.users["secretary"], matter_id=matter.id)
+    assert not at.exception
+    assert hostile in [text.value for text in at.text], "the description is shown as plain text"
+    reporter = next(m.value for m in at.markdown if m.value.startswith("**反映人**"))
+    assert reporter.endswith("\\*张\\*"), "Markdown in a name is escaped"

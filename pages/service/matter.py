@@ -8,7 +8,7 @@ from data_access.matters import advance_matter
 from data_access.service_queries import find_by_number, matter_detail
 from domain.workflow import Action, Evaluation, Step, allowed_actions, permission_for
 from ui.context import page_context
-from ui.format import day, when
+from ui.format import day, plain, when
 from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import labels, lang, t
 
@@ -68,7 +68,7 @@ with st.container(border=True):
     st.text(m.description)
     cols = st.columns(4)
     for index, (key, value) in enumerate(facts):
-        cols[index % 4].markdown(f"**{t(key)}**  \n{value}")
+        cols[index % 4].markdown(f"**{t(key)}**  \n{plain(value)}")
     for key, value in (("field.result", m.result), ("field.content", m.feedback_content),
                        ("field.comment", m.evaluation_comment)):
         if value:
