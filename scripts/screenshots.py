@@ -48,8 +48,11 @@ def main() -> None:
                 page.locator(".st-key-matter_find_number input").fill(first_open_number(page, url))
                 page.keyboard.press("Enter")
             page.get_by_text(marker).first.wait_for()
+            # Streamlit scrolls inside its own container, so a tall window shows the whole screen
+            page.set_viewport_size({"width": 1440, "height": 1900 if name in ("overview", "matter") else 1000})
             page.wait_for_timeout(2500)
-            page.screenshot(path=OUT / f"{name}.png", full_page=True)
+            page.screenshot(path=OUT / f"{name}.png")
+            page.set_viewport_size({"width": 1440, "height": 1000})
         browser.close()
 
 

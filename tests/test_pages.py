@@ -332,7 +332,7 @@ def test_analysing_a_matter_moves_the_page_to_the_next_step(demo_db):
     assert f"{form}_save" not in [b.key for b in at.button]
     timeline = at.dataframe[-1].value
     assert list(timeline["what"]) == ["登记事项", "分析民情"]
-    assert timeline["note"].iloc[-1] == "先联系物业核实情况"
+    assert timeline["detail"].iloc[-1] == "先联系物业核实情况；承办人：张敏；督办人：王丽娟；服务方式：代办服务"
 
     saved = demo_db.matter(Matter.id == matter.id)
     assert (saved.step, saved.handler, saved.supervisor, saved.mode) == (Step.LEDGER, "张敏", "王丽娟", "proxy")

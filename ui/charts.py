@@ -16,15 +16,15 @@ def bars(df: pd.DataFrame, *, category: str, value: str, category_title: str, va
     cat = alt.Y if horizontal else alt.X
     val = alt.X if horizontal else alt.Y
     base = alt.Chart(df).encode(
-        cat(f"{category}:N", title=category_title, sort=order, axis=alt.Axis(labelLimit=200, labelAngle=0)),
+        cat(f"{category}:N", title=category_title, sort=order,
+            axis=alt.Axis(labelLimit=200, labelAngle=0, labelOverlap=False)),
         val(f"{value}:Q", title=value_title),
         tooltip=[alt.Tooltip(f"{category}:N", title=category_title), alt.Tooltip(f"{value}:Q", title=value_title)],
     )
     text = base.mark_text(align="left" if horizontal else "center", dx=4 if horizontal else 0,
                           dy=0 if horizontal else -8).encode(text=f"{value}:Q")
     chart = base.mark_bar(color=ACCENT, cornerRadiusEnd=3) + text
-    return chart.properties(height=height or max(120, 34 * len(df))) if horizontal else chart.properties(
-        height=height or 260)
+    return chart.properties(height=height or (alt.Step(30) if horizontal else 260))
 
 
 def monthly(df: pd.DataFrame, *, month_title: str, count_title: str, series_title: str,

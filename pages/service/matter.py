@@ -166,6 +166,20 @@ events = detail.events.copy()
 events["what"] = events["action"].map(lambda a: t(f"action.{a}"))
 events["step"] = [t(f"step.{s}") for s in events["step_to"]]
 events["at"] = events["at"].dt.strftime("%Y-%m-%d %H:%M")
-st.dataframe(events[["at", "actor", "what", "step", "note"]], hide_index=True, column_config={
+NOTE_FIELDS = {"note", "reason", "result", "content", "comment"}   # already in the event's note
+CODED = {"mode": labels(cfg.modes), "method": labels(cfg.feedback_methods),
+         "evaluation": {e.value: t(f"evaluation.{e.value}") for e in Evaluation}}
+
+
+def describe(note, data) -> str:
+    """The event's note, then what its form set (承办人：…；办理时限：…)."""
+    data = data if isinstance(data, dict) else {}
+    facts = [f"{t(f'field.{k}')}：{CODED.get(k, {}).get(v, v)}" for k, v in data.items()
+             if k not in NOTE_FIELDS and v not in (None, "")]
+    return "；".join(x for x in [note if isinstance(note, str) else "", *facts] if x)
+
+
+events["detail"] = [describe(n, d) for n, d in zip(events["note"], events["data"], strict=True)]
+st.dataframe(events[["at", "actor", "what", "step", "detail"]], hide_index=True, column_config={
     "at": t("matter.at"), "actor": t("matter.actor"), "what": t("matter.what"), "step": t("field.step"),
-    "note": t("matter.detail")})
+    "detail": t("matter.detail")})
