@@ -48,9 +48,15 @@ def migrate(engine: Engine) -> None:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commits on success, rolls everything back on any error."""
+    """One unit of work: commits on success, rolls everything back on any error.
+
+    On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE), so what it reads cannot change
+    before it writes; PostgreSQL gets the same from SELECT ... FOR UPDATE in the write functions.
+    """
     with Session(engine, expire_on_commit=False) as session:
         try:
+            if engine.dialect.name == "sqlite":
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
             session.commit()
         except BaseException:

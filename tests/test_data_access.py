@@ -289,3 +289,48 @@ def test_unknown_codes_in_the_database_stop_the_start(demo_engine, settings):
     with pytest.raises(ConfigError) as err:
         check_codes(demo_engine, trimmed)
     assert err.value.key == "config.codes_in_use" and "complaint" in err.value.params["codes"]
+
+
+def test_two_users_saving_the_same_step_at_once_write_it_once(demo_engine, settings, actors, monkeypatch):
+    import threading
+    import time
+
+    import data_access.matters as writes
+
+    sec = actors["secretary"]
+    m = new_matter(demo_engine, settings, sec)
+    for action, data in [(Action.ANALYSE, {"handler": "张", "supervisor": "王", "mode": "team"}),
+                         (Action.REGISTER, {"ledger_no": "R-1", "deadline": m.deadline}),
+                         (Action.COMPLETE, {"result": "已处理"}),
+                         (Action.FEEDBACK, {"content": "已告知", "method": "phone"})]:
+        advance(demo_engine, settings, sec, m, action, **data)
+    clean = writes.clean_step
+
+    def slow_clean(*args, **kwargs):     # both users have read the matter before either writes
+        result = clean(*args, **kwargs)
+        time.sleep(0.5)
+        return result
+
+    monkeypatch.setattr(writes, "clean_step", slow_clean)
+    outcomes = []
+
+    def evaluate(verdict):
+        try:
+            advance_matter(demo_engine, actor=sec, settings=settings, matter_id=m.id, action=Action.EVALUATE,
+                           data={"evaluation": verdict, "comment": "同时提交"}, now=NOW, expected_step=Step.EVALUATE)
+            outcomes.append("saved")
+        except DomainError as err:
+            outcomes.append(err.key)
+
+    threads = [threading.Thread(target=evaluate, args=(v,)) for v in ("satisfied", "dissatisfied")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["saved", "workflow.changed_meanwhile"]
+    events = q.matter_detail(demo_engine, m.id, community_ids=None).events
+    assert list(events["action"]).count("evaluate") == 1
+    kept = tally_rows(demo_engine)
+    with transaction(demo_engine) as session:
+        tally.rebuild(session)
+    assert tally_rows(demo_engine) == kept
