@@ -65,7 +65,8 @@ def advance_matter(engine: Engine, *, actor: Actor, settings: Settings, matter_i
             raise DomainError("workflow.changed_meanwhile")
         step_from = Step(matter.step)
         values = clean_step(action, data, settings, registered_at=clock.local(matter.registered_at),
-                            deadline=matter.deadline)
+                            deadline=matter.deadline, today=clock.local(now).date(),
+                            extensions=matter.extension_count)
         before = audit.snapshot(matter)
         step_to = next_step(step_from, action, values.get("evaluation"))
         note = _apply(session, matter, action, values, settings, now)
@@ -112,6 +113,7 @@ def _apply(session, matter: Matter, action: Action, values: dict, settings: Sett
         matter.evaluated_at = now
         if values["evaluation"] == Evaluation.DISSATISFIED:
             matter.reopen_count += 1
+            matter.handled_on_time = None  # handled again from step 3; judged again when that is done
             matter.escalated = needs_escalation(matter.reopen_count, settings.reopen_escalation)
         return values["comment"] or ""
     if action is Action.ASSESS:

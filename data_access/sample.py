@@ -146,6 +146,7 @@ def _timeline(rng, settings, m, now, actors) -> list[dict]:
         if evaluation is not Evaluation.DISSATISFIED:
             break
         m["reopen_count"] += 1
+        m["handled_on_time"] = None
         m["escalated"] = m["reopen_count"] >= settings.reopen_escalation
     score = rng.choice([75, 80, 85, 88, 90, 92, 95, 98])
     if not go(Action.ASSESS, rng.uniform(24, 120), "", Step.CLOSED, score=score):

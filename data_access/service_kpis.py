@@ -58,11 +58,11 @@ def overview(engine: Engine, community_ids: tuple[int, ...] | None, start: date,
                           func.sum(MatterTally.days))
                    .where(*_scope(community_ids, start, end))
                    .group_by(MatterTally.month, MatterTally.dim, MatterTally.code))
-    community_query = (select(Community.name, MatterTally.code, func.sum(MatterTally.n))
+    community_query = (select(Community.id, Community.name, MatterTally.code, func.sum(MatterTally.n))
                        .join(Community, Community.id == MatterTally.community_id)
                        .where(*_scope(community_ids, start, end), MatterTally.dim == "kpi",
                               MatterTally.code.in_(["evaluations", "satisfied", "basic"]))
-                       .group_by(Community.name, MatterTally.code))
+                       .group_by(Community.id, Community.name, MatterTally.code))
     due_conds = [Matter.deadline >= start.replace(day=1), Matter.deadline <= min(month_end(end), today),
                  Matter.handled_on_time.is_not(None) | (Matter.deadline < today),
                  *where(MatterFilter(community_ids=community_ids), today)]
@@ -70,7 +70,7 @@ def overview(engine: Engine, community_ids: tuple[int, ...] | None, start: date,
                        ).where(*due_conds)
     with reading(engine) as session:
         tally = pd.DataFrame(session.execute(tally_query).all(), columns=["month", "dim", "code", "n", "days"])
-        per_community = pd.DataFrame(session.execute(community_query).all(), columns=["community", "code", "n"])
+        per_community = pd.DataFrame(session.execute(community_query).all(), columns=["id", "community", "code", "n"])
         due, on_time = session.execute(due_query).one()
     tally = tally.astype({"n": int, "days": float})
     kpi = tally[tally["dim"] == "kpi"].groupby("code")["n"].sum()
@@ -87,9 +87,10 @@ def overview(engine: Engine, community_ids: tuple[int, ...] | None, start: date,
         "closed": by_month[("kpi", "closed")].to_numpy() if ("kpi", "closed") in by_month else 0,
         "on_time": by_month[("kpi", "on_time")].to_numpy() if ("kpi", "on_time") in by_month else 0,
     }).sort_values("month").reset_index(drop=True)
-    communities = (per_community.pivot_table(index="community", columns="code", values="n", aggfunc="sum",
+    communities = (per_community.pivot_table(index=["id", "community"], columns="code", values="n", aggfunc="sum",
                                              fill_value=0)
-                   .reindex(columns=["evaluations", "satisfied", "basic"], fill_value=0).reset_index())
+                   .reindex(columns=["evaluations", "satisfied", "basic"], fill_value=0).reset_index()
+                   .drop(columns="id"))
 
     def split(dim: str) -> pd.DataFrame:
         part = tally[tally["dim"] == dim].groupby("code", as_index=False)["n"].sum()

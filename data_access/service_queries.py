@@ -36,7 +36,8 @@ class MatterFilter:
 
 
 def _overdue(today: date):
-    return (Matter.step < int(Step.CLOSED)) & (Matter.deadline < today)
+    """domain.workflow.is_overdue in SQL."""
+    return (Matter.step <= int(Step.HANDLE)) & (Matter.deadline < today)
 
 
 def where(flt: MatterFilter, today: date) -> list:

@@ -26,8 +26,9 @@ def record_change(session: Session, *, community_id: int, registered_at: datetim
                   after: dict) -> None:
     """Add what the matter's change (before -> after; None for a new matter) makes to the tally."""
     diff = difference(contributions(before) if before else {}, contributions(after))
+    # rows in key order, so concurrent writers lock tally rows in the same order (no deadlock on PostgreSQL)
     _add(session, [{"community_id": community_id, "month": month_of(registered_at), "dim": dim, "code": code,
-                    "n": n, "days": days} for (dim, code), (n, days) in diff.items()])
+                    "n": n, "days": days} for (dim, code), (n, days) in sorted(diff.items())])
 
 
 def _add(session: Session, rows: list[dict]) -> None:

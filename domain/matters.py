@@ -80,8 +80,12 @@ def clean_matter(data: dict, settings: Settings, grid_ids: set[int], now: dateti
 
 
 def clean_step(action: Action, data: dict, settings: Settings, *, registered_at: datetime,
-               deadline: date | None) -> dict:
-    """Validate one step's form for `action`; returns the cleaned values."""
+               deadline: date | None, today: date | None = None, extensions: int = 0) -> dict:
+    """Validate one step's form for `action`; returns the cleaned values.
+
+    `deadline` is the matter's current deadline, `today` the local date of the action, `extensions` how many
+    extensions the matter has had.
+    """
     errors = Errors()
     out: dict = {}
     if action is Action.ANALYSE:
@@ -92,12 +96,18 @@ def clean_step(action: Action, data: dict, settings: Settings, *, registered_at:
     elif action is Action.REGISTER:
         out["ledger_no"] = errors.text(data, "ledger_no", required=True)
         out["deadline"] = _deadline(errors, data, "deadline", registered_at.date())
+        if out["deadline"] and deadline and out["deadline"] > deadline:
+            errors.add("deadline", "error.deadline_beyond_rule", limit=deadline.isoformat())
     elif action is Action.PROGRESS:
         out["note"] = errors.text(data, "note", required=True, minimum=2)
     elif action is Action.EXTEND:
         out["reason"] = errors.text(data, "reason", required=True, minimum=2)
         new = _deadline(errors, data, "deadline", registered_at.date())
-        if new and deadline and new <= deadline:
+        if extensions >= settings.max_extensions:
+            errors.add("deadline", "error.too_many_extensions", max=settings.max_extensions)
+        elif today and deadline and today > deadline:
+            errors.add("deadline", "error.extension_after_deadline", deadline=deadline.isoformat())
+        elif new and deadline and new <= deadline:
             errors.add("deadline", "error.extension_not_later", current=deadline.isoformat())
         elif new and deadline:
             added = settings.calendar.working_days_between(deadline, new)

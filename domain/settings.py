@@ -51,6 +51,7 @@ class Settings:
     feedback_methods: tuple[Option, ...]
     reopen_escalation: int
     max_extension_days: int
+    max_extensions: int
     satisfaction_counts_basic: bool
     good_rate: float
     satisfaction_floor: float
@@ -166,6 +167,7 @@ def parse_settings(raw: dict, database_url: str | None = None) -> Settings:
         feedback_methods=_options(svc.get("feedback_methods"), "service365.feedback_methods"),
         reopen_escalation=int(svc.get("reopen_escalation", 3)),
         max_extension_days=int(svc.get("max_extension_days", 15)),
+        max_extensions=int(svc.get("max_extensions", 2)),
         satisfaction_counts_basic=bool(kpi.get("satisfaction_counts_basic", True)),
         good_rate=float(kpi.get("good_rate", 0.8)),
         satisfaction_floor=float(kpi.get("satisfaction_floor", 0.85)),

@@ -75,6 +75,11 @@ def next_step(step: Step, action: Action, evaluation: Evaluation | None = None) 
     return Step(step + 1)
 
 
+def is_overdue(step: int, deadline, today) -> bool:
+    """Past its deadline and not yet handled: a matter fed back, evaluated or closed is not overdue."""
+    return step <= Step.HANDLE and deadline < today
+
+
 def needs_escalation(reopen_count: int, threshold: int) -> bool:
     """Three (configurable) reopenings flag a matter for escalation to the level above (提级督办)."""
     return reopen_count >= threshold

@@ -187,6 +187,22 @@ def test_ledger_filters_pages_and_sorts_in_sql(demo_engine, settings):
     assert q.count_matters(demo_engine, q.MatterFilter(community_ids=()), today=TODAY) == 0
 
 
+def test_handled_matters_are_not_overdue_and_a_redo_is_judged_again(demo_engine, settings, actors):
+    sec = actors["secretary"]
+    m = new_matter(demo_engine, settings, sec, registered_at=NOW - timedelta(days=20))
+    advance(demo_engine, settings, sec, m, Action.ANALYSE, handler="张", supervisor="王", mode="team")
+    advance(demo_engine, settings, sec, m, Action.REGISTER, ledger_no="O-1", deadline=m.deadline)
+    overdue = q.MatterFilter(overdue_only=True, text="O-1")
+    assert q.count_matters(demo_engine, overdue, today=TODAY) == 1
+    m = advance(demo_engine, settings, sec, m, Action.COMPLETE, result="已处理")
+    assert m.handled_on_time is False
+    assert q.count_matters(demo_engine, overdue, today=TODAY) == 0, "handled: no longer overdue"
+    advance(demo_engine, settings, sec, m, Action.FEEDBACK, content="已告知", method="phone")
+    m = advance(demo_engine, settings, sec, m, Action.EVALUATE, evaluation="dissatisfied", comment="没修好")
+    assert m.handled_on_time is None, "sent back: handled again, judged again"
+    assert q.count_matters(demo_engine, overdue, today=TODAY) == 1
+
+
 def test_kpis_change_when_a_matter_is_closed(demo_engine, settings, actors):
     period = ((1,), TODAY - timedelta(days=30), TODAY)
     before = overview(demo_engine, *period, today=TODAY).counts

@@ -158,6 +158,30 @@ def test_step_forms_refuse_bad_input(cfg):
     assert step_errors(Action.EVALUATE, {"evaluation": "dissatisfied", "comment": ""}, cfg) == \
         {"comment": "error.required"}
     assert step_errors(Action.ASSESS, {"score": 101}, cfg) == {"score": "error.score_range"}
+    assert step_errors(Action.REGISTER, {"ledger_no": "TZ-1", "deadline": date(2026, 12, 31)}, cfg) == \
+        {"deadline": "error.deadline_beyond_rule"}
+
+
+def test_extensions_are_limited_in_number_and_time(cfg):
+    late = {"reason": "材料未齐", "deadline": date(2026, 12, 1)}
+    with pytest.raises(ValidationFailed) as err:
+        clean_step(Action.EXTEND, late, cfg, registered_at=NOW, deadline=date(2026, 11, 27), today=date(2026, 11, 30))
+    assert err.value.errors["deadline"][0] == "error.extension_after_deadline"
+    with pytest.raises(ValidationFailed) as err:
+        clean_step(Action.EXTEND, late, cfg, registered_at=NOW, deadline=date(2026, 11, 27), today=date(2026, 11, 20),
+                   extensions=cfg.max_extensions)
+    assert err.value.errors["deadline"][0] == "error.too_many_extensions"
+    ok = clean_step(Action.EXTEND, late, cfg, registered_at=NOW, deadline=date(2026, 11, 27), today=date(2026, 11, 27),
+                    extensions=cfg.max_extensions - 1)
+    assert ok["deadline"] == date(2026, 12, 1)
+
+
+def test_only_unhandled_matters_are_overdue():
+    from domain.workflow import Step, is_overdue
+    today = date(2026, 11, 20)
+    assert is_overdue(Step.HANDLE, date(2026, 11, 19), today)
+    assert not is_overdue(Step.HANDLE, today, today)
+    assert not any(is_overdue(step, date(2026, 1, 1), today) for step in (Step.FEEDBACK, Step.ASSESS, Step.CLOSED))
 
 
 # --- KPIs ---

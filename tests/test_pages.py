@@ -76,7 +76,7 @@ def advance_to(db: PageDb, matter: Matter, step: Step) -> None:
 
 
 def overdue_condition(community_id: int):
-    return (Matter.community_id == community_id, Matter.step < int(Step.CLOSED), Matter.deadline < clock.today())
+    return (Matter.community_id == community_id, Matter.step <= int(Step.HANDLE), Matter.deadline < clock.today())
 
 
 # --- login (app.py) --------------------------------------------------------------------------------------------
@@ -267,6 +267,8 @@ def test_intake_saves_a_matter(demo_db):
     assert [area.value for area in at.text_area] == [""], "the form starts afresh after a save"
     assert next(s for s in at.selectbox if s.label == "收集途径").value is None
     assert "intake_open_saved" in [b.key for b in at.button]
+    at.button(key="intake_open_saved").click().run()
+    assert at.session_state["matter_id"] == saved.id, "the button opens the matter just saved"
 
 
 def test_intake_bad_input_shows_errors_by_the_fields_and_keeps_the_input(demo_db):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from domain.errors import DomainError, ValidationFailed
 from ui.i18n import error_text, t
@@ -51,6 +52,9 @@ def submit(form: str, fields: list[str], save, *, success: str | None = None) ->
     except DomainError as err:
         st.session_state[errors_key(form)] = {}
         st.session_state[f"{form}__message"] = ("error", error_text(err))
+        return
+    except SQLAlchemyError as err:  # a lock timeout or a constraint hit at the same moment: nothing was written
+        st.session_state[f"{form}__message"] = ("error", t("error.unexpected", detail=type(err.orig or err).__name__))
         return
     st.session_state[errors_key(form)] = {}
     for field in fields:

@@ -48,11 +48,10 @@ def selectbox(field: str, options: dict, **kwargs) -> None:
 
 
 form_message(FORM)
-saved = st.session_state.pop(f"{FORM}__result", None)
-if saved is not None:
-    if st.button(t("intake.open_saved"), key="intake_open_saved", icon=":material/open_in_new:"):
-        st.session_state["matter_id"] = saved.id
-        st.switch_page("pages/service/matter.py")
+saved = st.session_state.get(f"{FORM}__result")
+if saved is not None and st.button(t("intake.open_saved"), key="intake_open_saved", icon=":material/open_in_new:"):
+    st.session_state["matter_id"] = st.session_state.pop(f"{FORM}__result").id
+    st.switch_page("pages/service/matter.py")
 
 channels = labels(cfg.channels)
 left, right = st.columns(2, gap="large")

@@ -9,7 +9,7 @@ from data_access.exports import EXPORT_LIMIT, ledger_xlsx
 from data_access.service_queries import SORTS, MatterFilter
 from ui import cached
 from ui.context import page_context
-from ui.i18n import labels, t
+from ui.i18n import labels, lang, t
 from ui.tables import matter_table
 
 ctx = page_context()
@@ -71,10 +71,10 @@ else:
         st.session_state["matter_id"] = int(selected)
         st.switch_page("pages/service/matter.py")
 
+language = lang()  # read here: the file is built on another thread, which has no session
 st.download_button(
-    t("ledger.export"), data=lambda: ledger_xlsx(ctx.engine, flt, today=today, lang=st.session_state.get("lang")
-                                                 or cfg.language, settings=cfg),
-    file_name=f"民情台账-{today:%Y%m%d}.xlsx", key="ledger_export", icon=":material/download:",
+    t("ledger.export"), data=lambda: ledger_xlsx(ctx.engine, flt, today=today, lang=language, settings=cfg),
+    file_name=f"{t('ledger.sheet')}-{today:%Y%m%d}.xlsx", key="ledger_export", icon=":material/download:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", disabled=total == 0,
     help=t("ledger.export_hint", limit=f"{EXPORT_LIMIT:,}"), on_click="ignore")
 if total > EXPORT_LIMIT:

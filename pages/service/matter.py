@@ -6,7 +6,7 @@ from data_access import clock
 from data_access.exports import code_labels
 from data_access.matters import advance_matter
 from data_access.service_queries import find_by_number, matter_detail
-from domain.workflow import Action, Evaluation, Step, allowed_actions, permission_for
+from domain.workflow import Action, Evaluation, Step, allowed_actions, is_overdue, permission_for
 from ui.context import page_context
 from ui.format import day, plain, when
 from ui.forms import field_error, form_message, submit, widget_key
@@ -37,7 +37,7 @@ maps = code_labels(cfg, lang())
 today = clock.today()
 
 badges = [f":red-badge[{t('matter.overdue_badge', days=(today - m.deadline).days)}]"
-          if m.step < Step.CLOSED and m.deadline < today else "",
+          if is_overdue(m.step, m.deadline, today) else "",
           f":orange-badge[{t('matter.escalated_badge', count=m.reopen_count)}]" if m.escalated else ""]
 st.subheader(f"{m.number} · {t(f'step.{m.step}')} {' '.join(b for b in badges if b)}")
 trail = []

@@ -7,7 +7,7 @@ import streamlit as st
 from data_access import clock
 from data_access.service_kpis import month_end, months_back
 from data_access.service_queries import MatterFilter
-from domain.kpi import compute, rate
+from domain.kpi import Counts, compute
 from domain.workflow import Step
 from ui import cached, charts
 from ui.context import page_context
@@ -77,10 +77,10 @@ if counts.accepted == 0:
 else:
     satisfaction = data.communities
     if not satisfaction.empty:
-        happy = satisfaction["satisfied"] + (satisfaction["basic"] if cfg.satisfaction_counts_basic else 0)
-        shares = [rate(h, r) for h, r in zip(happy, satisfaction["evaluations"], strict=True)]
-        below = [name for name, share in zip(satisfaction["community"], shares, strict=True)
-                 if share < cfg.satisfaction_floor]
+        shares = {row.community: compute(Counts(evaluations=row.evaluations, satisfied=row.satisfied,
+                                                basic=row.basic), count_basic=cfg.satisfaction_counts_basic)
+                  .satisfaction_rate for row in satisfaction.itertuples()}
+        below = [name for name, share in shares.items() if share is not None and share < cfg.satisfaction_floor]
         floor = pct(cfg.satisfaction_floor)
         if below:
             st.warning(t("overview.below_floor", floor=floor, names="、".join(below)), icon=":material/warning:")
