@@ -1,6 +1,7 @@
 """Gongzhi (共治): the router. Page config, start-up checks, login gate, navigation by role."""
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.config import settings
 from domain.errors import DomainError
@@ -16,6 +17,10 @@ try:
 except DomainError as err:
     st.error(t("app.startup_failed"), icon=":material/error:")
     st.error(error_text(err))
+    st.stop()
+except SQLAlchemyError as err:
+    st.error(t("app.startup_failed"), icon=":material/error:")
+    st.error(t("app.database_unreachable", detail=str(getattr(err, "orig", None) or err).splitlines()[0][:200]))
     st.stop()
 
 actor = context.current_actor()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, select, text
 
 from data_access import demo, service_queries, tally
 from data_access.db import make_engine, migrate, transaction
@@ -10,16 +12,33 @@ from data_access.models import Matter, MatterTally
 from domain.errors import ConfigError
 from domain.settings import Settings
 
+STARTUP_LOCK = 3650001  # the advisory-lock key of Gongzhi's start-up
+
 
 def open_database(settings: Settings) -> Engine:
     """The engine for settings.database_url, upgraded to head, seeded if demo mode finds it empty."""
     engine = make_engine(settings.database_url)
-    migrate(engine)
-    if settings.demo_mode and demo.is_empty(engine):
-        demo.seed(engine, settings)
-    ensure_tally(engine)
+    with startup_lock(engine):
+        migrate(engine)
+        if settings.demo_mode:
+            demo.seed(engine, settings)  # only into an empty database
+        ensure_tally(engine)
     check_codes(engine, settings)
     return engine
+
+
+@contextmanager
+def startup_lock(engine: Engine):
+    """On PostgreSQL, processes starting together migrate and seed one at a time (an advisory lock)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK})
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK})
 
 
 def ensure_tally(engine: Engine) -> None:

@@ -43,6 +43,8 @@ def migrate(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # processes starting together migrate one at a time
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

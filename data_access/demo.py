@@ -28,11 +28,6 @@ ACCOUNTS = [
 ]
 
 
-def is_empty(engine: Engine) -> bool:
-    with transaction(engine) as session:
-        return session.execute(select(func.count()).select_from(Street)).scalar_one() == 0
-
-
 def add_accounts(session: Session, community_ids: list[int], now: datetime) -> list[tuple[int, str]]:
     """The demo accounts (community roles in community_ids[0]); returns (id, name) of those who handle matters."""
     hashed = hash_password(DEMO_PASSWORD)  # one hash for all demo accounts: they share the password
@@ -50,11 +45,13 @@ def add_accounts(session: Session, community_ids: list[int], now: datetime) -> l
 
 
 def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetime | None = None,
-         seed_value: int = 365) -> None:
-    """Fill an empty database with the demo street in one transaction."""
+         seed_value: int = 365) -> bool:
+    """Fill an empty database with the demo street in one transaction; False if it was not empty."""
     now = now or clock.now()
     rng = random.Random(seed_value)
     with transaction(engine) as session:
+        if session.execute(select(func.count()).select_from(Street)).scalar_one():
+            return False
         street = Street(name=STREET)
         session.add(street)
         session.flush()
@@ -80,3 +77,4 @@ def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetim
         tally.rebuild(session)
         audit.record(session, actor=SYSTEM, action="demo.seed", entity="street", entity_id=street.id, at=now,
                      after={"communities": len(COMMUNITIES), "matters": len(rows), "accounts": len(ACCOUNTS)})
+    return True

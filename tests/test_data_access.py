@@ -13,10 +13,10 @@ from sqlalchemy import delete, func, select
 from data_access import service_queries as q
 from data_access import tally
 from data_access.bootstrap import check_codes, ensure_tally
-from data_access.db import migrate, reading, transaction
+from data_access.db import make_engine, migrate, reading, transaction
 from data_access.exports import ledger_xlsx
 from data_access.matters import advance_matter, compute_deadline, create_matter
-from data_access.models import AuditLog, Grid, Matter, MatterEvent, MatterTally
+from data_access.models import AuditLog, Grid, Matter, MatterEvent, MatterTally, User
 from data_access.service_kpis import overview
 from domain.errors import ConfigError, DomainError, PermissionDenied, ValidationFailed
 from domain.kpi import compute
@@ -350,3 +350,30 @@ def test_two_users_saving_the_same_step_at_once_write_it_once(demo_engine, setti
     with transaction(demo_engine) as session:
         tally.rebuild(session)
     assert tally_rows(demo_engine) == kept
+
+
+def test_processes_starting_together_migrate_and_seed_once(engine, settings):
+    import threading
+
+    from data_access.bootstrap import open_database
+
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name == "sqlite":       # a database nobody has migrated yet
+        url = url.replace("test.db", "fresh.db")
+    errors = []
+
+    def start():
+        try:
+            open_database(replace(settings, database_url=url, demo_mode=True)).dispose()
+        except Exception as err:  # noqa: BLE001 - any failure of a starting process fails the test
+            errors.append(err)
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    started = make_engine(url)
+    assert count(started, Matter) == 300 and count(started, User) == 6
+    started.dispose()

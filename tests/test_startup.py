@@ -68,3 +68,12 @@ def test_matters_with_codes_missing_from_config_stop_the_start(fresh, monkeypatc
     at = AppTest.from_file(APP, default_timeout=60).run()
     messages = " ".join(e.value for e in at.error)
     assert "complaint" in messages and "未定义" in messages
+
+
+def test_an_unreachable_database_is_reported_in_chinese(fresh, monkeypatch):
+    monkeypatch.setenv("GONGZHI_DATABASE_URL", "postgresql://nobody:wrong@127.0.0.1:9/nowhere")
+    settings.cache_clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    messages = " ".join(e.value for e in at.error)
+    assert "系统启动失败" in messages and "无法连接或打开数据库" in messages
