@@ -17,10 +17,12 @@ from i18n import translate
 
 EXPORT_LIMIT = 200_000
 # (column, header key, width)
-COLUMNS = [("number", "field.number", 20), ("registered_at", "field.registered_at", 18),
+COLUMNS = [("number", "field.number", 20), ("ledger_no", "field.ledger_no", 20),
+           ("registered_at", "field.registered_at", 18),
            ("community", "field.community", 12), ("grid", "field.grid", 14), ("channel", "field.channel", 14),
            ("sub_source", "field.sub_source", 14), ("category", "field.category", 12),
-           ("urgency", "field.urgency", 10), ("mode", "field.mode", 14), ("step", "field.step", 12),
+           ("urgency", "field.urgency", 10), ("mode", "field.mode", 14), ("description", "field.description", 50),
+           ("step", "field.step", 12),
            ("handler", "field.handler", 10), ("deadline", "field.deadline", 12),
            ("reopen_count", "field.reopen_count", 10), ("overdue", "field.overdue", 10)]
 FORMULA_START = ("=", "+", "-", "@")

@@ -67,15 +67,17 @@ def where(flt: MatterFilter, today: date) -> list:
     return conds
 
 
-LEDGER_COLUMNS = ["id", "number", "registered_at", "community", "grid", "channel", "sub_source", "category",
-                  "urgency", "mode", "step", "handler", "deadline", "reopen_count", "escalated", "overdue"]
+LEDGER_COLUMNS = ["id", "number", "ledger_no", "registered_at", "community", "grid", "channel", "sub_source",
+                  "category", "urgency", "mode", "description", "step", "handler", "deadline", "reopen_count",
+                  "escalated", "overdue"]
 
 
 def _ledger_select(flt: MatterFilter, today: date):
     g = aliased(Grid)
-    return (select(Matter.id, Matter.number, Matter.registered_at, Community.name, g.name, Matter.channel,
-                   Matter.sub_source, Matter.category, Matter.urgency, Matter.mode, Matter.step, Matter.handler,
-                   Matter.deadline, Matter.reopen_count, Matter.escalated, _overdue(today))
+    return (select(Matter.id, Matter.number, Matter.ledger_no, Matter.registered_at, Community.name, g.name,
+                   Matter.channel, Matter.sub_source, Matter.category, Matter.urgency, Matter.mode,
+                   Matter.description, Matter.step, Matter.handler, Matter.deadline, Matter.reopen_count,
+                   Matter.escalated, _overdue(today))
             .join(Community, Community.id == Matter.community_id)
             .join(g, g.id == Matter.grid_id)
             .where(*where(flt, today)))

@@ -290,10 +290,10 @@ def test_excel_export_has_chinese_headers_and_safe_cells(demo_engine, settings, 
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.freeze_panes == "A2"
     headers = [c.value for c in sheet[1]]
-    assert headers[:3] == ["事项编号", "登记时间", "社区"]
+    assert headers[:4] == ["事项编号", "台账编号", "登记时间", "社区"] and "事项描述" in headers
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == q.count_matters(demo_engine, q.MatterFilter(community_ids=(1,)), today=TODAY)
-    assert {r[2] for r in rows} == {"康盛社区"}
+    assert {r[3] for r in rows} == {"康盛社区"}
     assert {r[headers.index("已超期")] for r in rows} <= {"是", "否"}
     assert sheet.column_dimensions["A"].width >= 18
     assert all(not str(v).startswith("=") for r in rows for v in r if v is not None)

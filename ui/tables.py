@@ -9,8 +9,8 @@ from data_access.exports import code_labels
 from domain.settings import Settings
 from ui.i18n import lang, t
 
-SHOWN = ["number", "registered_at", "community", "grid", "channel", "category", "urgency", "mode", "step",
-         "handler", "deadline", "reopen_count", "overdue"]
+SHOWN = ["number", "registered_at", "community", "grid", "description", "channel", "category", "urgency", "mode",
+         "step", "handler", "deadline", "reopen_count", "overdue", "ledger_no"]
 OVERDUE_STYLE = "background-color: #fdecea; color: #922b21"
 
 
@@ -20,7 +20,8 @@ def matter_table(df: pd.DataFrame, settings: Settings, *, key: str) -> int | Non
     maps = code_labels(settings, lang())
     for column in ("channel", "category", "urgency", "mode", "step", "overdue"):
         view[column] = view[column].map(lambda v, m=maps[column]: m.get(v, v))
-    view["handler"] = view["handler"].fillna(t("common.none"))
+    for column in ("handler", "ledger_no"):
+        view[column] = view[column].fillna(t("common.none"))
     overdue = df["overdue"].to_numpy()
     view = view[SHOWN]
     styled = view.style.apply(lambda row: [OVERDUE_STYLE if overdue[row.name] else ""] * len(row), axis=1)
