@@ -62,7 +62,7 @@ def overview(engine: Engine, today, *, count_basic: bool) -> dict:
     rated = period[period["evaluation"].notna()].merge(community, on="community_id")
     satisfaction = rated.groupby("community")[["reopen_count", "satisfied", "basic"]].sum()
     satisfaction["evaluations"] = satisfaction.pop("reopen_count") + satisfaction["satisfied"] + satisfaction["basic"]
-    overdue = m[(m["step"] < CLOSED) & (m["deadline"] < now)]
+    overdue = m[(m["step"] <= int(Step.HANDLE)) & (m["deadline"] < now)]  # domain.workflow.is_overdue
     top = (overdue.sort_values(["deadline", "id"]).head(20)
            .merge(community, on="community_id").merge(grid, on="grid_id"))
     return {"counts": counts, "kpis": kpis, "splits": splits, "monthly": monthly, "satisfaction": satisfaction,
