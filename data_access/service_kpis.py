@@ -27,7 +27,7 @@ class Overview:
     channels: pd.DataFrame     # code, count
     modes: pd.DataFrame        # code, count
     categories: pd.DataFrame   # code, count
-    months: pd.DataFrame       # month, accepted, closed, on_time
+    months: pd.DataFrame       # month, accepted, closed
     communities: pd.DataFrame  # community, evaluations, satisfied, basic
 
 
@@ -85,7 +85,6 @@ def overview(engine: Engine, community_ids: tuple[int, ...] | None, start: date,
         "month": by_month.index,
         "accepted": by_month["step"].sum(axis=1).to_numpy() if "step" in by_month else 0,
         "closed": by_month[("kpi", "closed")].to_numpy() if ("kpi", "closed") in by_month else 0,
-        "on_time": by_month[("kpi", "on_time")].to_numpy() if ("kpi", "on_time") in by_month else 0,
     }).sort_values("month").reset_index(drop=True)
     communities = (per_community.pivot_table(index=["id", "community"], columns="code", values="n", aggfunc="sum",
                                              fill_value=0)

@@ -15,7 +15,7 @@ from data_access.models import Matter, MatterTally
 from domain.kpi import contributions, difference
 
 SOURCE = [Matter.community_id, Matter.registered_at, Matter.step, Matter.channel, Matter.mode, Matter.category,
-          Matter.evaluation, Matter.reopen_count, Matter.handled_on_time, Matter.handling_days]
+          Matter.evaluation, Matter.reopen_count, Matter.handling_days]
 
 
 def month_of(registered_at: datetime) -> str:

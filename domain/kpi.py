@@ -53,8 +53,8 @@ HAPPY = ("satisfied", "basic")
 def contributions(m) -> dict[tuple[str, str], tuple[int, float]]:
     """What one matter adds to the monthly tally: (dimension, code) -> (count, handling days).
 
-    `m` has the matter's step, channel, mode, category, evaluation, reopen_count, handled_on_time and
-    handling_days (attributes or keys). Dimension "kpi" holds the counts behind the KPIs.
+    `m` has the matter's step, channel, mode, category, evaluation, reopen_count and handling_days
+    (attributes or keys). Dimension "kpi" holds the counts behind the KPIs.
     """
     get = m.get if isinstance(m, dict) else lambda name: getattr(m, name)
     out = {(dim, str(get(dim))): (1, 0.0) for dim in TALLY_DIMENSIONS}
@@ -65,7 +65,6 @@ def contributions(m) -> dict[tuple[str, str], tuple[int, float]]:
         "satisfied": evaluation == "satisfied",
         "basic": evaluation == "basic",
         "reopened": reopens > 0,
-        "on_time": get("handled_on_time") is True,
     }
     for code, flag in kpi.items():
         if flag:
