@@ -526,3 +526,14 @@ def test_user_text_on_the_matter_page_shows_literally(demo_db):
     assert hostile in [text.value for text in at.text], "the description is shown as plain text"
     reporter = next(m.value for m in at.markdown if m.value.startswith("**反映人**"))
     assert reporter.endswith("\\*张\\*"), "Markdown in a name is escaped"
+
+
+@pytest.mark.parametrize("page", ["overview", "ledger", "intake", "matter"])
+def test_every_page_speaks_english_when_chosen(demo_db, page):
+    at = run_page(page, demo_db.users["secretary"], lang="en", matter_id=1)
+    assert not at.exception
+    titles = {"overview": "Secretary's overview", "ledger": "Matter ledger", "intake": "New matter",
+              "matter": "Matter handling"}
+    assert at.title[0].value == titles[page]
+    shown = " ".join(texts(at.markdown) + texts(at.caption) + texts(at.subheader) + [w.label for w in at.selectbox])
+    assert not re.search(r"[\u4e00-\u9fff]{2,}(?:率|数|期)", shown), "no Chinese KPI labels left in English"
