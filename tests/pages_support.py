@@ -11,8 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from data_access import accounts, clock, config
 from data_access.bootstrap import open_database
+from data_access.cli import add_community
 from data_access.db import transaction
-from data_access.models import Community, Grid, Matter, Street, User, UserRole
+from data_access.models import Grid, Matter, User, UserRole
 from domain.access import Actor
 from domain.settings import Settings
 
@@ -56,20 +57,9 @@ class PageDb:
         return user_id
 
     def add_place(self, community: str = "测试社区", code: str = "CS", grids: int = 2) -> tuple[int, list[int]]:
-        """A street (created once), a community in it and its grids: (community id, grid ids)."""
-        with transaction(self.engine) as session:
-            street = session.execute(select(Street)).scalars().first()
-            if street is None:
-                street = Street(name="测试街道")
-                session.add(street)
-                session.flush()
-            row = Community(street_id=street.id, name=community, code=code)
-            session.add(row)
-            session.flush()
-            cells = [Grid(community_id=row.id, name=f"{community[:2]}第{i}网格") for i in range(1, grids + 1)]
-            session.add_all(cells)
-            session.flush()
-            return row.id, [g.id for g in cells]
+        """A community (in 测试街道) and its grids, added as the set-up command does: (community id, grid ids)."""
+        community_id = add_community(self.engine, street="测试街道", name=community, code=code, grids=grids)
+        return community_id, self.grids(community_id)
 
     def grids(self, community_id: int) -> list[int]:
         with transaction(self.engine) as session:
