@@ -1,15 +1,28 @@
-"""Local accounts: password hashing (bcrypt), login, and loading the actor for each request."""
+"""Logging in: bcrypt passwords, lockout after repeated failures, single sign-on by e-mail, the first admin.
+
+Every login, failure and lock is written to the audit trail. The actor is reloaded on every request, so a
+disabled or locked account, or one whose password was reset, stops working at its next action.
+"""
 
 from __future__ import annotations
 
-import bcrypt
-from sqlalchemy import Engine, select
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from data_access.db import reading
+import bcrypt
+from sqlalchemy import Engine, func, select
+
+from data_access import audit, clock
+from data_access.db import reading, transaction
 from data_access.models import User, UserRole
-from domain.access import Actor
+from domain.access import Actor, grants_for
+from domain.accounts import clean_account
+from domain.errors import DomainError
+from domain.settings import Settings
 
 DEMO_PASSWORD = "gongzhi-demo"
+# Compared against when the username is unknown, so that a wrong name takes as long as a wrong password.
+_NOBODY = bcrypt.hashpw(b"nobody", bcrypt.gensalt()).decode("ascii")
 
 
 def hash_password(password: str) -> str:
@@ -23,34 +36,132 @@ def check_password(password: str, hashed: str) -> bool:
         return False
 
 
-def _actor(session, user: User) -> Actor:
-    rows = session.execute(select(UserRole.role, UserRole.community_id).where(UserRole.user_id == user.id))
+@dataclass(frozen=True)
+class LoginResult:
+    """The actor on success; otherwise the message key (and its params) to show."""
+
+    actor: Actor | None
+    error: str | None = None
+    params: dict = field(default_factory=dict)
+
+
+def _actor(session, user: User, settings: Settings) -> Actor:
+    rows = session.execute(select(UserRole.role, UserRole.community_id, UserRole.grid_id)
+                           .where(UserRole.user_id == user.id)).all()
     return Actor(id=user.id, username=user.username, display_name=user.display_name,
-                 roles=tuple((role, community) for role, community in rows))
+                 grants=grants_for(settings, rows))
 
 
-def authenticate(engine: Engine, username: str, password: str) -> Actor | None:
-    """The actor for a correct username and password of an active account, else None."""
-    with reading(engine) as session:
-        user = session.execute(select(User).where(User.username == username.strip())).scalars().first()
-        if user is None or not user.is_active or not check_password(password, user.password_hash):
-            return None
-        return _actor(session, user)
+def _locked(user: User, now: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
 
 
-def load_actor(engine: Engine, user_id: int) -> Actor | None:
-    """Reload a logged-in user on each request, so a disabled account stops working at once."""
+def _as_actor(user: User) -> Actor:
+    return Actor(id=user.id, username=user.username, display_name=user.display_name)
+
+
+def login(engine: Engine, settings: Settings, username: str, password: str,
+          now: datetime | None = None) -> LoginResult:
+    """Check a username and password; count failures and lock the account after too many in a row."""
+    now = now or clock.now()
+    name = username.strip().lower()
+    with transaction(engine) as session:
+        user = session.execute(select(User).where(User.username == name).with_for_update()).scalars().first()
+        if user is None:
+            check_password(password, _NOBODY)
+            audit.record(session, actor=Actor(None, name[:40] or "?", ""), action="account.login_failed",
+                         entity="user", entity_id=None, at=now, after={"reason": "unknown_user"})
+            return LoginResult(None, "login.failed")
+        if _locked(user, now):
+            audit.record(session, actor=_as_actor(user), action="account.login_refused", entity="user",
+                         entity_id=user.id, at=now, after={"reason": "locked"})
+            return LoginResult(None, "login.locked", {"until": f"{clock.local(user.locked_until):%H:%M}"})
+        if not check_password(password, user.password_hash):
+            before = {"failed_logins": user.failed_logins, "locked_until": None}
+            user.failed_logins += 1
+            if user.failed_logins >= settings.max_failed_logins:
+                user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+                user.failed_logins = 0
+                audit.record(session, actor=_as_actor(user), action="account.locked", entity="user",
+                             entity_id=user.id, at=now, before=before,
+                             after={"failed_logins": settings.max_failed_logins,
+                                    "locked_until": user.locked_until.isoformat()})
+                return LoginResult(None, "login.locked_now", {"minutes": settings.lockout_minutes,
+                                                               "count": settings.max_failed_logins})
+            audit.record(session, actor=_as_actor(user), action="account.login_failed", entity="user",
+                         entity_id=user.id, at=now, before=before, after={"failed_logins": user.failed_logins})
+            return LoginResult(None, "login.failed")
+        if not user.is_active:
+            return LoginResult(None, "login.disabled")
+        return _logged_in(session, user, settings, now, "account.login")
+
+
+def login_by_email(engine: Engine, settings: Settings, email: str, now: datetime | None = None) -> LoginResult:
+    """Single sign-on: the identity provider vouched for `email`; map it to an active local account."""
+    now = now or clock.now()
+    address = (email or "").strip().lower()
+    with transaction(engine) as session:
+        user = session.execute(select(User).where(User.email == address).with_for_update()).scalars().first() \
+            if address else None
+        if user is None:
+            return LoginResult(None, "login.sso_unknown", {"email": address})
+        if not user.is_active:
+            return LoginResult(None, "login.disabled")
+        if _locked(user, now):
+            return LoginResult(None, "login.locked", {"until": f"{clock.local(user.locked_until):%H:%M}"})
+        return _logged_in(session, user, settings, now, "account.login_sso")
+
+
+def _logged_in(session, user: User, settings: Settings, now: datetime, action: str) -> LoginResult:
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    audit.record(session, actor=_as_actor(user), action=action, entity="user", entity_id=user.id, at=now)
+    return LoginResult(_actor(session, user, settings))
+
+
+def load_actor(engine: Engine, settings: Settings, user_id: int, *, logged_in_at: datetime | None = None,
+               now: datetime | None = None) -> Actor | None:
+    """The logged-in user for this request; None if the account was disabled, locked, or its password
+    changed after `logged_in_at`."""
+    now = now or clock.now()
     with reading(engine) as session:
         user = session.get(User, user_id)
-        if user is None or not user.is_active:
+        if user is None or not user.is_active or _locked(user, now):
             return None
-        return _actor(session, user)
+        if logged_in_at and user.password_changed_at and user.password_changed_at > logged_in_at:
+            return None
+        return _actor(session, user, settings)
+
+
+def needs_first_admin(engine: Engine) -> bool:
+    """True while the database has no account at all (a production install before its first login)."""
+    with reading(engine) as session:
+        return not session.execute(select(func.count()).select_from(User)).scalar_one()
+
+
+def create_first_admin(engine: Engine, settings: Settings, data: dict, now: datetime | None = None) -> Actor:
+    """Create the first administrator; refused once any account exists."""
+    now = now or clock.now()
+    values = clean_account(data, min_length=settings.password_min_length, with_password=True)
+    with transaction(engine) as session:
+        if session.execute(select(func.count()).select_from(User)).scalar_one():
+            raise DomainError("setup.already_done")
+        user = User(username=values["username"], display_name=values["display_name"], email=values["email"],
+                    password_hash=hash_password(values["password"]), created_at=now, password_changed_at=now,
+                    last_login_at=now)
+        session.add(user)
+        session.flush()
+        session.add(UserRole(user_id=user.id, role="admin"))
+        audit.record(session, actor=_as_actor(user), action="account.create_first_admin", entity="user",
+                     entity_id=user.id, at=now,
+                     after={"username": user.username, "display_name": user.display_name, "email": user.email,
+                            "roles": [{"role": "admin", "community_id": None, "grid_id": None}]})
+        return _actor(session, user, settings)
 
 
 def demo_accounts(engine: Engine) -> list[tuple[str, str, list[str]]]:
-    """(username, display name, roles) of every account, for the demo login page."""
+    """(username, display name, roles) of every active account, for the demo login page."""
     with reading(engine) as session:
-        users = session.execute(select(User).order_by(User.id)).scalars().all()
+        users = session.execute(select(User).where(User.is_active).order_by(User.id)).scalars().all()
         roles: dict[int, list[str]] = {}
         for user_id, role in session.execute(select(UserRole.user_id, UserRole.role)):
             roles.setdefault(user_id, []).append(role)

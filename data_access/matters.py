@@ -31,7 +31,7 @@ def create_matter(engine: Engine, *, actor: Actor, settings: Settings, data: dic
         grid_ids = set(session.execute(select(Grid.id).where(Grid.community_id == community_id)).scalars()) \
             if community_id else set()
         values = clean_matter(data, settings, grid_ids, now)
-        require(actor, settings, permission_for(Action.RECORD), values["community_id"])
+        require(actor, permission_for(Action.RECORD), values["community_id"], values["grid_id"])
         deadline = compute_deadline(settings, values["registered_at"], values["category"], values["urgency"])
         matter = Matter(**values, deadline=deadline, step=Step.ANALYSE, created_by=actor.id, updated_at=now)
         session.add(matter)
@@ -60,7 +60,7 @@ def advance_matter(engine: Engine, *, actor: Actor, settings: Settings, matter_i
         matter = session.execute(select(Matter).where(Matter.id == matter_id).with_for_update()).scalars().first()
         if matter is None:
             raise DomainError("error.not_found")
-        require(actor, settings, permission_for(action), matter.community_id)
+        require(actor, permission_for(action), matter.community_id, matter.grid_id)
         if expected_step is not None and matter.step != expected_step:
             raise DomainError("workflow.changed_meanwhile")
         step_from = Step(matter.step)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.access import PERMISSIONS
 from domain.calendar import WorkCalendar, parse_days
 from domain.errors import ConfigError
 
@@ -57,6 +58,10 @@ class Settings:
     satisfaction_floor: float
     roles: dict[str, Role]
     calendar: WorkCalendar
+    password_min_length: int = 10
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+    idle_timeout_minutes: int = 30
 
     def channel(self, code: str) -> Channel:
         return _find(self.channels, code)
@@ -99,6 +104,7 @@ def parse_settings(raw: dict, database_url: str | None = None) -> Settings:
     app = raw.get("app") or {}
     svc = raw.get("service365") or {}
     kpi = raw.get("kpi") or {}
+    security = raw.get("security") or {}
     cal = raw.get("calendar") or {}
 
     urgencies = _options(svc.get("urgencies"), "service365.urgencies")
@@ -122,6 +128,9 @@ def parse_settings(raw: dict, database_url: str | None = None) -> Settings:
         return _options(value, where)
 
     def can(value, where):
+        unknown = set(value or []) - PERMISSIONS
+        if unknown:
+            raise ConfigError("config.unknown_permission", role=where, code=", ".join(sorted(unknown)))
         return frozenset(value or [])
 
     channels = _options(svc.get("channels"), "service365.channels", Channel, sub_sources=sub_sources)
@@ -173,4 +182,17 @@ def parse_settings(raw: dict, database_url: str | None = None) -> Settings:
         satisfaction_floor=float(kpi.get("satisfaction_floor", 0.85)),
         roles=roles,
         calendar=calendar,
+        **_security(security),
     )
+
+
+def _security(raw: dict) -> dict:
+    """The account and session limits; each a positive whole number."""
+    defaults = {"password_min_length": 10, "max_failed_logins": 5, "lockout_minutes": 15, "idle_timeout_minutes": 30}
+    values = {}
+    for name, default in defaults.items():
+        value = raw.get(name, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError("config.bad_number", where=f"security.{name}", value=value)
+        values[name] = value
+    return values

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from data_access import demo
-from data_access.accounts import authenticate
+from data_access.accounts import login
 from data_access.config import load_settings
 from data_access.db import make_engine, migrate
 from data_access.models import metadata
@@ -62,6 +62,7 @@ def demo_engine(engine, settings):
 
 
 @pytest.fixture
-def actors(demo_engine):
+def actors(demo_engine, settings):
     """The demo accounts, logged in: {"secretary": Actor, ...}."""
-    return {username: authenticate(demo_engine, username, "gongzhi-demo") for username, _, _ in demo.ACCOUNTS}
+    return {username: login(demo_engine, settings, username, "gongzhi-demo", now=NOW).actor
+            for username, _, _ in demo.ACCOUNTS}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access import accounts
+from data_access import accounts, clock
 from data_access.bootstrap import open_database
 from data_access.config import settings
 from domain import access
@@ -27,34 +28,54 @@ class PageContext:
     settings: Settings
     actor: Actor
 
-    @property
-    def scope(self) -> tuple[int, ...] | None:
-        allowed = access.scope(self.actor, self.settings)
-        return None if allowed is None else tuple(sorted(allowed))
+    def can(self, permission: str, community_id: int | None = None, grid_id: int | None = None) -> bool:
+        return access.can(self.actor, permission, community_id, grid_id)
 
-    def within_scope(self, community_id: int | None) -> tuple[int, ...] | None:
-        """The communities a read may touch: one chosen community, or every one in scope (None = all)."""
-        scope = self.scope
-        ids = access.limit_to_scope(None if community_id is None else [community_id],
-                                    None if scope is None else frozenset(scope))
-        return None if ids is None else tuple(ids)
-
-    def can(self, permission: str, community_id: int | None = None) -> bool:
-        return access.can(self.actor, self.settings, permission, community_id)
+    def require(self, permission: str) -> None:
+        """Stop the page with a message unless the actor holds `permission` somewhere."""
+        if not self.can(permission):
+            from ui.i18n import t
+            st.error(t("error.page_not_allowed"), icon=":material/block:")
+            st.stop()
 
 
 def current_engine() -> Engine:
     return engine_for(settings().database_url)
 
 
+def start_session(actor: Actor) -> None:
+    """Remember a successful login in this browser session."""
+    now = clock.now()
+    st.session_state["user_id"] = actor.id
+    st.session_state["logged_in_at"] = now
+    st.session_state["last_active"] = now
+
+
+def end_session(reason: str | None = None) -> None:
+    """Forget the login (and everything the session held); `reason` is a message key for the login page."""
+    st.session_state.clear()
+    if reason:
+        st.session_state["login_notice"] = reason
+
+
 def current_actor() -> Actor | None:
-    """The logged-in user, reloaded so that a disabled account stops at its next action."""
+    """The logged-in user, reloaded on every action: a disabled or locked account, a reset password or a
+    session idle for longer than config.yaml allows ends the session here."""
     user_id = st.session_state.get("user_id")
     if user_id is None:
         return None
-    actor = accounts.load_actor(current_engine(), user_id)
+    cfg = settings()
+    now = clock.now()
+    last = st.session_state.get("last_active")
+    if last is not None and now - last > timedelta(minutes=cfg.idle_timeout_minutes):
+        end_session("login.idle_timeout")
+        return None
+    actor = accounts.load_actor(current_engine(), cfg, user_id, logged_in_at=st.session_state.get("logged_in_at"),
+                                now=now)
     if actor is None:
-        st.session_state.pop("user_id", None)
+        end_session("login.session_ended")
+        return None
+    st.session_state["last_active"] = now
     return actor
 
 

@@ -1,4 +1,4 @@
-"""Local accounts and their role assignments (a user may hold roles in several communities)."""
+"""Local accounts and their role grants (a user may hold roles in several communities, or in some grids)."""
 
 from datetime import datetime
 
@@ -10,16 +10,23 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=40, unique=True)
     display_name: str = Field(max_length=40)
+    email: str | None = Field(default=None, max_length=120, unique=True)  # single sign-on maps by e-mail
     password_hash: str = Field(max_length=100)
     is_active: bool = True
+    failed_logins: int = 0  # wrong passwords in a row since the last good one
+    locked_until: datetime | None = None
+    last_login_at: datetime | None = None
+    password_changed_at: datetime | None = None
     created_at: datetime
 
 
 class UserRole(SQLModel, table=True):
+    """One role of a user: street-wide (community_id None), in a community, or in one grid of it."""
+
     __tablename__ = "user_role"
-    """One role of a user; community_id is None for street-wide roles (admin, leader)."""
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     role: str = Field(max_length=20)
     community_id: int | None = Field(default=None, foreign_key="community.id")
+    grid_id: int | None = Field(default=None, foreign_key="grid.id")

@@ -26,6 +26,7 @@ class Matter(SQLModel, table=True):
     anonymous: bool = False
     reporter_name: str | None = Field(default=None, max_length=30)
     reporter_phone: str | None = Field(default=None, max_length=20)
+    reporter_id_number: str | None = Field(default=None, max_length=18)  # 居民身份证号, optional
     description: str = Field(sa_column=Column(Text, nullable=False))
     category: str = Field(max_length=20)
     urgency: str = Field(max_length=20)

@@ -1,0 +1,60 @@
+"""The rules for local accounts: usernames, e-mail addresses and passwords."""
+
+from __future__ import annotations
+
+import re
+
+from domain.errors import ValidationFailed
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+MAX_PASSWORD = 72  # bcrypt reads no further
+MAX_NAME = 40
+
+
+def password_problem(password: str, *, username: str, min_length: int) -> tuple[str, dict] | None:
+    """(message key, params) if the password breaks a rule: too short, too long, the username, one character."""
+    if len(password) < min_length:
+        return "error.password_short", {"min": min_length}
+    if len(password.encode("utf-8")) > MAX_PASSWORD:
+        return "error.password_long", {"max": MAX_PASSWORD}
+    if password.strip().casefold() == username.strip().casefold() or len(set(password)) == 1:
+        return "error.password_weak", {}
+    return None
+
+
+def check_password(password: str, *, username: str, min_length: int, field: str = "password") -> None:
+    """Raise ValidationFailed on `field` if the password breaks a rule."""
+    problem = password_problem(password, username=username, min_length=min_length)
+    if problem:
+        raise ValidationFailed({field: problem})
+
+
+def clean_account(data: dict, *, min_length: int, with_password: bool) -> dict:
+    """Validate a new account's username, display name, e-mail and (optionally) password and its repetition."""
+    errors: dict[str, tuple[str, dict]] = {}
+    username = (data.get("username") or "").strip().lower()
+    if not username:
+        errors["username"] = ("error.required", {})
+    elif not USERNAME.match(username):
+        errors["username"] = ("error.bad_username", {})
+    name = (data.get("display_name") or "").strip()
+    if not name:
+        errors["display_name"] = ("error.required", {})
+    elif len(name) > MAX_NAME:
+        errors["display_name"] = ("error.too_long", {"max": MAX_NAME, "length": len(name)})
+    email = (data.get("email") or "").strip().lower()
+    if email and (len(email) > 120 or not EMAIL.match(email)):
+        errors["email"] = ("error.bad_email", {})
+    out = {"username": username, "display_name": name, "email": email or None}
+    if with_password:
+        password = data.get("password") or ""
+        problem = password_problem(password, username=username, min_length=min_length)
+        if problem:
+            errors["password"] = problem
+        elif password != (data.get("password_again") or ""):
+            errors["password_again"] = ("error.password_mismatch", {})
+        out["password"] = password
+    if errors:
+        raise ValidationFailed(errors)
+    return out
