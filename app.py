@@ -27,17 +27,27 @@ actor = context.current_actor()
 if actor is None:
     navigation = st.navigation([st.Page("pages/account/login.py", title=t("login.title"), icon=":material/login:")])
 else:
-    service = [
-        st.Page("pages/service/overview.py", title=t("page.overview"), icon=":material/monitoring:",
-                url_path="overview", default=True),
-        st.Page("pages/service/ledger.py", title=t("page.ledger"), icon=":material/table_view:", url_path="ledger"),
-    ]
-    if any(cfg.roles[r].can & {"matter.create"} for r, _ in actor.roles if r in cfg.roles):
-        service.append(st.Page("pages/service/intake.py", title=t("page.intake"), icon=":material/edit_note:",
-                               url_path="intake"))
-    service.append(st.Page("pages/service/matter.py", title=t("page.matter"), icon=":material/assignment:",
-                           url_path="matter"))
-    navigation = st.navigation({t("app.section_service"): service})
+    held = actor.permissions()
+    # (permission, page file, title key, icon, url): each page is listed only for those who may use it
+    sections = {
+        "app.section_service": [
+            ("overview.read", "pages/service/overview.py", "page.overview", "monitoring", "overview"),
+            ("matter.read", "pages/service/ledger.py", "page.ledger", "table_view", "ledger"),
+            ("matter.create", "pages/service/intake.py", "page.intake", "edit_note", "intake"),
+            ("matter.read", "pages/service/matter.py", "page.matter", "assignment", "matter"),
+        ],
+        "app.section_admin": [
+            ("account.manage", "pages/admin/users.py", "page.users", "manage_accounts", "users"),
+            ("audit.read", "pages/admin/audit.py", "page.audit", "policy", "audit"),
+        ],
+    }
+    pages = {t(section): [st.Page(path, title=t(title), icon=f":material/{icon}:", url_path=url)
+                          for permission, path, title, icon, url in entries if permission in held]
+             for section, entries in sections.items()}
+    pages = {section: entries for section, entries in pages.items() if entries}
+    if not pages:
+        pages = {"": [st.Page("pages/account/no_access.py", title=t("page.no_access"), icon=":material/block:")]}
+    navigation = st.navigation(pages)
     with st.sidebar:
         st.markdown(f"**{t('app.name')}** · {t('app.tagline')}")
         st.caption(t("app.signed_in_as", name=actor.display_name))
@@ -45,6 +55,8 @@ else:
         st.selectbox(t("app.language"), LANGUAGES, key="lang", format_func=lambda c: {"zh": "中文", "en": "English"}[c],
                      index=LANGUAGES.index(cfg.language))
         if st.button(t("app.logout"), key="logout", icon=":material/logout:"):
-            st.session_state.clear()
+            context.end_session()
+            if getattr(st.user, "is_logged_in", False):
+                st.logout()
             st.rerun()
 navigation.run()

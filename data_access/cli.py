@@ -15,18 +15,17 @@ import sys
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from data_access import audit, clock
-from data_access.accounts import hash_password
+from data_access import audit, clock, users
 from data_access.bootstrap import open_database
 from data_access.config import load_settings
-from data_access.db import transaction
-from data_access.models import Community, Grid, Street, User, UserRole
-from domain.access import Actor
-from domain.errors import DomainError
+from data_access.db import reading, transaction
+from data_access.models import Community, Grid, Street
+from domain.access import Actor, Grant
+from domain.errors import DomainError, ValidationFailed
 from i18n import translate
 
-CLI = Actor(id=None, username="cli", display_name="命令行")
-MIN_PASSWORD = 10
+CLI = Actor(id=None, username="cli", display_name="命令行",
+            grants=(Grant("admin", None, None, frozenset({"account.manage"})),))
 
 
 def add_community(engine, *, street: str, name: str, code: str, grids: int) -> int:
@@ -48,26 +47,29 @@ def add_community(engine, *, street: str, name: str, code: str, grids: int) -> i
 
 
 def add_user(engine, settings, *, username: str, name: str, role: str, community: str | None, password: str) -> int:
-    """A local account with one role (in the community with code `community` unless street-wide)."""
+    """A local account with one role (in the community with code `community` unless street-wide).
+
+    The account is made by `users.create_user`, so the password rules, the audit record and the checks are the
+    admin screen's.
+    """
     if role not in settings.roles:
         raise DomainError("cli.unknown_role", role=role, roles=", ".join(settings.roles))
-    if len(password) < MIN_PASSWORD or password == username:
-        raise DomainError("cli.weak_password", min=MIN_PASSWORD)
-    now = clock.now()
-    with transaction(engine) as session:
-        community_id = None
-        if settings.roles[role].scope == "community":
+    community_id = None
+    if settings.roles[role].scope == "community":
+        with reading(engine) as session:
             community_id = session.execute(select(Community.id).where(Community.code == community)).scalar()
-            if community_id is None:
-                raise DomainError("cli.unknown_community", code=community or "")
-        user = User(username=username, display_name=name, password_hash=hash_password(password), created_at=now)
-        session.add(user)
-        session.flush()
-        session.add(UserRole(user_id=user.id, role=role, community_id=community_id))
-        audit.record(session, actor=CLI, action="user.create", entity="user", entity_id=user.id,
-                     community_id=community_id, at=now,
-                     after={"username": username, "display_name": name, "role": role, "community_id": community_id})
-        return user.id
+        if community_id is None:
+            raise DomainError("cli.unknown_community", code=community or "")
+    return users.create_user(engine, actor=CLI, settings=settings,
+                             data={"username": username, "display_name": name, "email": None,
+                                   "password": password, "password_again": password},
+                             roles=[{"role": role, "community_id": community_id, "grid_id": None}])
+
+
+def _problems(language: str, err: ValidationFailed) -> str:
+    """One line per refused field, in the configured language."""
+    return "\n".join(f"{translate(language, f'users.{field}')}: {translate(language, key, **params)}"
+                     for field, (key, params) in err.errors.items())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
             password = getpass.getpass("密码: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
             new_id = add_user(engine, settings, username=args.username, name=args.name, role=args.role,
                               community=args.community, password=password)
+    except ValidationFailed as err:
+        print(_problems(settings.language, err), file=sys.stderr)
+        return 1
     except DomainError as err:
         print(translate(settings.language, err.key, **err.params), file=sys.stderr)
         return 1

@@ -1,9 +1,13 @@
-"""Excel export of the filtered ledger: Chinese headers, frozen header row, readable widths, safe cells."""
+"""Excel export of the filtered ledger: Chinese headers, frozen header row, readable widths, safe cells.
+
+Reporters' names, phone and ID numbers are masked unless the user asks for them whole and may see them
+(per row, "personal.view" where the matter is). Every export is written to the audit trail.
+"""
 
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -11,7 +15,11 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine
 
+from data_access import audit, clock
+from data_access.db import transaction
 from data_access.service_queries import MatterFilter, ledger_chunks
+from domain.access import Actor, scope
+from domain.personal import MASKS, PERSONAL_FIELDS
 from domain.settings import Settings
 from i18n import translate
 
@@ -22,6 +30,8 @@ COLUMNS = [("number", "field.number", 20), ("ledger_no", "field.ledger_no", 20),
            ("community", "field.community", 12), ("grid", "field.grid", 14), ("channel", "field.channel", 14),
            ("sub_source", "field.sub_source", 14), ("category", "field.category", 12),
            ("urgency", "field.urgency", 10), ("mode", "field.mode", 14), ("description", "field.description", 50),
+           ("reporter_name", "field.reporter_name", 10), ("reporter_phone", "field.reporter_phone", 14),
+           ("reporter_id_number", "field.reporter_id_number", 20),
            ("step", "field.step", 12),
            ("handler", "field.handler", 10), ("deadline", "field.deadline", 12),
            ("reopen_count", "field.reopen_count", 10), ("overdue", "field.overdue", 10)]
@@ -48,8 +58,11 @@ def code_labels(settings: Settings, lang: str) -> dict[str, dict]:
     }
 
 
-def ledger_xlsx(engine: Engine, flt: MatterFilter, *, today: date, lang: str, settings: Settings) -> bytes:
-    """The filtered ledger (newest first, at most EXPORT_LIMIT rows) as an .xlsx file."""
+def ledger_xlsx(engine: Engine, flt: MatterFilter, *, actor: Actor, today: date, lang: str, settings: Settings,
+                unmasked: bool = False, now: datetime | None = None) -> bytes:
+    """The filtered ledger (newest first, at most EXPORT_LIMIT rows) as an .xlsx file, recorded in the audit trail.
+
+    With `unmasked`, personal fields are whole in the rows where the actor holds "personal.view"."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(translate(lang, "ledger.sheet"))
     sheet.freeze_panes = "A2"
@@ -63,12 +76,35 @@ def ledger_xlsx(engine: Engine, flt: MatterFilter, *, today: date, lang: str, se
         header.append(cell)
     sheet.append(header)
     maps = code_labels(settings, lang)
-    for frame in ledger_chunks(engine, flt, today=today, limit=EXPORT_LIMIT):
+    may_see = scope(actor, "personal.view") if unmasked else None
+    rows = whole = 0
+    for frame in ledger_chunks(engine, flt, actor=actor, today=today, limit=EXPORT_LIMIT):
         frame["registered_at"] = frame["registered_at"].dt.strftime("%Y-%m-%d %H:%M")
         for column, mapping in maps.items():
             frame[column] = frame[column].map(lambda v, m=mapping: m.get(v, v))
+        keep = [bool(may_see and may_see.allows(c, g)) for c, g in zip(frame["community_id"], frame["grid_id"],
+                                                                         strict=True)]
+        for field in PERSONAL_FIELDS:
+            frame[field] = [MASKS[field](v) if isinstance(v, str) and not k else (v if isinstance(v, str) else None)
+                            for v, k in zip(frame[field], keep, strict=True)]
         for row in frame[[c for c, _, _ in COLUMNS]].itertuples(index=False):
             sheet.append([safe_cell(v) for v in row])
+        rows += len(frame)
+        whole += sum(keep)
     out = io.BytesIO()
     book.save(out)
+    _record_export(engine, actor, flt, rows=rows, whole=whole, now=now or clock.now())
     return out.getvalue()
+
+
+def _record_export(engine: Engine, actor: Actor, flt: MatterFilter, *, rows: int, whole: int, now: datetime) -> None:
+    """The export in the audit trail: who, when, which filter, how many rows, how many with personal data whole."""
+    shown = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in vars(flt).items()
+             if v not in (None, "", False, ())}
+    covered = scope(actor, "matter.read").community_ids(flt.community_ids)
+    community = covered[0] if covered and len(covered) == 1 else None  # so the community's secretary sees it
+    with transaction(engine) as session:
+        audit.record(session, actor=actor, action="export.ledger", entity="matter", entity_id=None,
+                     community_id=community, at=now,
+                     after={"filter": shown, "rows": rows, "personal": "whole" if whole else "masked",
+                            "rows_with_personal_whole": whole})

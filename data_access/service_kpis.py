@@ -15,6 +15,7 @@ from sqlalchemy import Engine, case, func, select
 from data_access.db import reading
 from data_access.models import Community, Matter, MatterTally
 from data_access.service_queries import MatterFilter, where
+from domain.access import Actor, scope
 from domain.kpi import Counts
 
 
@@ -50,10 +51,12 @@ def _scope(community_ids: tuple[int, ...] | None, start: date, end: date) -> lis
     return conds
 
 
-def overview(engine: Engine, community_ids: tuple[int, ...] | None, start: date, end: date, *,
+def overview(engine: Engine, community_ids: tuple[int, ...] | None, start: date, end: date, *, actor: Actor,
              today: date) -> Overview:
     """KPI counts, splits and monthly trend for the months from `start` to `end` (whole months of registration;
-    None for community_ids means every community)."""
+    None for community_ids means every community), cut to where the actor holds "overview.read". A role limited
+    to some grids sees its whole community's figures: they hold no personal data."""
+    community_ids = scope(actor, "overview.read").community_ids(community_ids)
     tally_query = (select(MatterTally.month, MatterTally.dim, MatterTally.code, func.sum(MatterTally.n),
                           func.sum(MatterTally.days))
                    .where(*_scope(community_ids, start, end))

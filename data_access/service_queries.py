@@ -1,4 +1,8 @@
-"""Reads of the 365 workflow. Everything is counted and paged in SQL; no table is loaded whole."""
+"""Reads of the 365 workflow. Everything is counted and paged in SQL; no table is loaded whole.
+
+Each read takes the actor and looks only where the actor holds "matter.read": a matter of another
+community (or of another grid, for a grid-limited role) is simply not found. Personal fields come masked.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,15 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, false, func, or_, select
 from sqlalchemy.orm import aliased
 
-from data_access import clock
-from data_access.db import reading
+from data_access import audit, clock
+from data_access.db import reading, transaction
 from data_access.models import Community, Grid, Matter, MatterEvent
+from domain.access import Actor, Scope, require, scope
+from domain.errors import DomainError
+from domain.personal import PERSONAL_FIELDS, masked
 from domain.workflow import Step
 
 SORTS = {"registered_at": Matter.registered_at, "deadline": Matter.deadline, "step": Matter.step,
@@ -21,7 +28,7 @@ SORTS = {"registered_at": Matter.registered_at, "deadline": Matter.deadline, "st
 
 @dataclass(frozen=True)
 class MatterFilter:
-    """What the ledger and the overview filter on. `community_ids` is already cut to the user's scope."""
+    """What the ledger and the overview filter on; reads cut `community_ids` (None = all) to the actor's scope."""
 
     community_ids: tuple[int, ...] | None = None
     grid_id: int | None = None
@@ -38,6 +45,25 @@ class MatterFilter:
 def _overdue(today: date):
     """domain.workflow.is_overdue in SQL."""
     return (Matter.step <= int(Step.HANDLE)) & (Matter.deadline < today)
+
+
+def in_scope(allowed: Scope) -> list:
+    """The SQL condition of a read scope (nothing at all for an empty one)."""
+    if allowed.everything:
+        return []
+    if allowed.empty:
+        return [false()]
+    parts = []
+    if allowed.communities:
+        parts.append(Matter.community_id.in_(sorted(allowed.communities)))
+    if allowed.grids:
+        parts.append(Matter.grid_id.in_(sorted(allowed.grids)))
+    return [or_(*parts)]
+
+
+def readable(actor: Actor) -> list:
+    """Matters the actor may read."""
+    return in_scope(scope(actor, "matter.read"))
 
 
 def where(flt: MatterFilter, today: date) -> list:
@@ -72,58 +98,67 @@ LEDGER_COLUMNS = ["id", "number", "ledger_no", "registered_at", "community", "gr
                   "escalated", "overdue"]
 
 
-def _ledger_select(flt: MatterFilter, today: date):
+PERSONAL_COLUMNS = ["community_id", "grid_id", *PERSONAL_FIELDS]
+
+
+def _ledger_select(flt: MatterFilter, today: date, actor: Actor, *, personal: bool = False):
     g = aliased(Grid)
+    extra = [Matter.community_id, Matter.grid_id, *(getattr(Matter, f) for f in PERSONAL_FIELDS)] if personal else []
     return (select(Matter.id, Matter.number, Matter.ledger_no, Matter.registered_at, Community.name, g.name,
                    Matter.channel, Matter.sub_source, Matter.category, Matter.urgency, Matter.mode,
                    Matter.description, Matter.step, Matter.handler, Matter.deadline, Matter.reopen_count,
-                   Matter.escalated, _overdue(today))
+                   Matter.escalated, _overdue(today), *extra)
             .join(Community, Community.id == Matter.community_id)
             .join(g, g.id == Matter.grid_id)
-            .where(*where(flt, today)))
+            .where(*readable(actor), *where(flt, today)))
 
 
-def _frame(rows) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=LEDGER_COLUMNS)
+def _frame(rows, personal: bool = False) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=LEDGER_COLUMNS + (PERSONAL_COLUMNS if personal else []))
     if not df.empty:
         df["registered_at"] = pd.to_datetime(df["registered_at"], utc=True).dt.tz_convert(clock.ZONE)
         df["overdue"] = df["overdue"].astype(bool)
     return df
 
 
-def count_matters(engine: Engine, flt: MatterFilter, *, today: date) -> int:
-    """How many matters match the filter."""
+def count_matters(engine: Engine, flt: MatterFilter, *, actor: Actor, today: date) -> int:
+    """How many matters the actor may read match the filter."""
+    query = select(func.count()).select_from(Matter).where(*readable(actor), *where(flt, today))
     with reading(engine) as session:
-        return int(session.execute(select(func.count()).select_from(Matter).where(*where(flt, today))).scalar_one())
+        return int(session.execute(query).scalar_one())
 
 
-def ledger_page(engine: Engine, flt: MatterFilter, *, today: date, page: int = 1, page_size: int = 50,
-                sort: str = "registered_at", descending: bool = True) -> pd.DataFrame:
+def ledger_page(engine: Engine, flt: MatterFilter, *, actor: Actor, today: date, page: int = 1,
+                page_size: int = 50, sort: str = "registered_at", descending: bool = True) -> pd.DataFrame:
     """One page of the ledger."""
     column = SORTS.get(sort, Matter.registered_at)
     order = [column.desc() if descending else column.asc(), Matter.id.desc() if descending else Matter.id.asc()]
-    query = _ledger_select(flt, today).order_by(*order).limit(page_size).offset(max(page - 1, 0) * page_size)
+    query = (_ledger_select(flt, today, actor).order_by(*order).limit(page_size)
+             .offset(max(page - 1, 0) * page_size))
     with reading(engine) as session:
         return _frame(session.execute(query).all())
 
 
-def ledger_chunks(engine: Engine, flt: MatterFilter, *, today: date, limit: int,
+def ledger_chunks(engine: Engine, flt: MatterFilter, *, actor: Actor, today: date, limit: int,
                   chunk: int = 5000) -> Iterator[pd.DataFrame]:
-    """The filtered ledger in chunks (for export), newest first, at most `limit` rows."""
-    query = _ledger_select(flt, today).order_by(Matter.registered_at.desc(), Matter.id.desc()).limit(limit)
+    """The filtered ledger in chunks (for export), newest first, at most `limit` rows, with the reporter's
+    personal fields (unmasked: the caller masks them) and the community and grid ids."""
+    query = (_ledger_select(flt, today, actor, personal=True)
+             .order_by(Matter.registered_at.desc(), Matter.id.desc()).limit(limit))
     with reading(engine) as session:
         result = session.execute(query.execution_options(yield_per=chunk))
         for rows in result.partitions(chunk):
-            yield _frame(rows)
+            yield _frame(rows, personal=True)
 
 
-def overdue(engine: Engine, flt: MatterFilter, *, today: date, limit: int = 20) -> tuple[pd.DataFrame, int]:
+def overdue(engine: Engine, flt: MatterFilter, *, actor: Actor, today: date,
+            limit: int = 20) -> tuple[pd.DataFrame, int]:
     """The open matters past their deadline, oldest deadline first, and how many there are."""
     scoped = MatterFilter(community_ids=flt.community_ids, overdue_only=True)
-    query = _ledger_select(scoped, today).order_by(Matter.deadline.asc(), Matter.id.asc()).limit(limit)
+    query = _ledger_select(scoped, today, actor).order_by(Matter.deadline.asc(), Matter.id.asc()).limit(limit)
     with reading(engine) as session:
         rows = session.execute(query).all()
-    return _frame(rows), count_matters(engine, scoped, today=today)
+    return _frame(rows), count_matters(engine, scoped, actor=actor, today=today)
 
 
 @dataclass(frozen=True)
@@ -134,13 +169,15 @@ class MatterDetail:
     events: pd.DataFrame
 
 
-def matter_detail(engine: Engine, matter_id: int, *, community_ids: tuple[int, ...] | None) -> MatterDetail | None:
-    """A matter with its names and timeline; None if absent or outside `community_ids`."""
+def matter_detail(engine: Engine, matter_id: int, *, actor: Actor) -> MatterDetail | None:
+    """A matter with its names and timeline, its reporter's personal fields masked; None if absent or outside
+    the actor's scope."""
     with reading(engine) as session:
         row = session.execute(select(Matter, Community.name, Grid.name)
                               .join(Community, Community.id == Matter.community_id)
-                              .join(Grid, Grid.id == Matter.grid_id).where(Matter.id == matter_id)).first()
-        if row is None or (community_ids is not None and row[0].community_id not in community_ids):
+                              .join(Grid, Grid.id == Matter.grid_id)
+                              .where(Matter.id == matter_id, *readable(actor))).first()
+        if row is None:
             return None
         events = session.execute(
             select(MatterEvent.at, MatterEvent.actor_name, MatterEvent.action, MatterEvent.step_from,
@@ -149,14 +186,31 @@ def matter_detail(engine: Engine, matter_id: int, *, community_ids: tuple[int, .
     frame = pd.DataFrame(events, columns=["at", "actor", "action", "step_from", "step_to", "note", "data"])
     if not frame.empty:
         frame["at"] = pd.to_datetime(frame["at"], utc=True).dt.tz_convert(clock.ZONE)
-    return MatterDetail(matter=row[0], community=row[1], grid=row[2], events=frame)
+    matter = row[0]
+    shown = matter.model_copy(update=masked({f: getattr(matter, f) for f in PERSONAL_FIELDS}))
+    return MatterDetail(matter=shown, community=row[1], grid=row[2], events=frame)
 
 
-def find_by_number(engine: Engine, number: str, *, community_ids: tuple[int, ...] | None) -> int | None:
-    """The id of the matter with this number or ledger number, within scope."""
-    query = select(Matter.id).where((Matter.number == number.strip()) | (Matter.ledger_no == number.strip()))
-    if community_ids is not None:
-        query = query.where(Matter.community_id.in_(community_ids))
+def personal_data(engine: Engine, matter_id: int, *, actor: Actor, now=None) -> dict[str, str | None]:
+    """The reporter's name, phone and ID number unmasked, for an actor holding "personal.view" where the
+    matter is. Each look is written to the audit trail (who, when, which matter, which fields)."""
+    now = now or clock.now()
+    with transaction(engine) as session:
+        matter = session.execute(select(Matter).where(Matter.id == matter_id, *readable(actor))).scalars().first()
+        if matter is None:
+            raise DomainError("error.not_found")
+        require(actor, "personal.view", matter.community_id, matter.grid_id)
+        values = {f: getattr(matter, f) for f in PERSONAL_FIELDS}
+        audit.record(session, actor=actor, action="personal.view", entity="matter", entity_id=matter.id,
+                     community_id=matter.community_id, at=now,
+                     after={"number": matter.number, "fields": [f for f, v in values.items() if v]})
+    return values
+
+
+def find_by_number(engine: Engine, number: str, *, actor: Actor) -> int | None:
+    """The id of the matter with this number or ledger number, within the actor's scope."""
+    query = select(Matter.id).where((Matter.number == number.strip()) | (Matter.ledger_no == number.strip()),
+                                    *readable(actor))
     with reading(engine) as session:
         return session.execute(query).scalars().first()
 

@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 
 from domain.errors import ValidationFailed
+from domain.personal import normalise_id_number, valid_id_number
 from domain.settings import Settings
 from domain.workflow import Action, Evaluation
 
@@ -63,6 +64,9 @@ def clean_matter(data: dict, settings: Settings, grid_ids: set[int], now: dateti
     phone = "" if anonymous else (data.get("reporter_phone") or "").strip().replace(" ", "")
     if phone and not PHONE.match(phone):
         errors.add("reporter_phone", "error.bad_phone")
+    id_number = "" if anonymous else normalise_id_number(data.get("reporter_id_number") or "")
+    if id_number and not valid_id_number(id_number):
+        errors.add("reporter_id_number", "error.bad_id_number")
     description = errors.text(data, "description", required=True, minimum=MIN_DESCRIPTION)
     errors.choice(data, "category", {c.code for c in settings.categories})
     errors.choice(data, "urgency", {u.code for u in settings.urgencies})
@@ -74,7 +78,8 @@ def clean_matter(data: dict, settings: Settings, grid_ids: set[int], now: dateti
     return {
         "channel": channel, "sub_source": data["sub_source"], "community_id": data["community_id"],
         "grid_id": grid_id, "anonymous": anonymous, "reporter_name": name or None,
-        "reporter_phone": phone or None, "description": description, "category": data["category"],
+        "reporter_phone": phone or None, "reporter_id_number": id_number or None, "description": description,
+        "category": data["category"],
         "urgency": data["urgency"], "mode": data["mode"], "registered_at": registered_at.replace(microsecond=0),
     }
 

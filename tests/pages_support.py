@@ -20,6 +20,7 @@ from domain.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 PAGES = {name: ROOT / "pages" / "service" / f"{name}.py" for name in ("overview", "ledger", "intake", "matter")}
+PAGES |= {name: ROOT / "pages" / "admin" / f"{name}.py" for name in ("users", "audit")}
 TIMEOUT = 60
 PASSWORD = "test-password-1"
 
@@ -40,18 +41,18 @@ class PageDb:
     users: dict[str, int] = field(default_factory=dict)
 
     def actor(self, username: str) -> Actor:
-        actor = accounts.load_actor(self.engine, self.users[username])
+        actor = accounts.load_actor(self.engine, self.settings, self.users[username])
         assert actor is not None
         return actor
 
-    def add_user(self, username: str, role: str, community_id: int | None = None) -> int:
-        """A local account holding one role (street-wide when community_id is None)."""
+    def add_user(self, username: str, role: str, community_id: int | None = None, grid_id: int | None = None) -> int:
+        """A local account holding one role (street-wide when community_id is None; in one grid if given)."""
         with transaction(self.engine) as session:
             user = User(username=username, display_name=f"测试用户 {username}",
                         password_hash=accounts.hash_password(PASSWORD), created_at=clock.now())
             session.add(user)
             session.flush()
-            session.add(UserRole(user_id=user.id, role=role, community_id=community_id))
+            session.add(UserRole(user_id=user.id, role=role, community_id=community_id, grid_id=grid_id))
             user_id = user.id
         self.users[username] = user_id
         return user_id
@@ -95,7 +96,7 @@ def app_test(monkeypatch=None) -> AppTest:
 
 
 def run_page(name: str, user_id: int | None, **state) -> AppTest:
-    """Run one page of pages/service/ for a logged-in user, with extra session state."""
+    """Run one page (PAGES) for a logged-in user, with extra session state."""
     at = AppTest.from_file(str(PAGES[name]), default_timeout=TIMEOUT)
     if user_id is not None:
         at.session_state["user_id"] = user_id

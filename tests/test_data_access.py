@@ -18,6 +18,7 @@ from data_access.exports import ledger_xlsx
 from data_access.matters import advance_matter, compute_deadline, create_matter
 from data_access.models import AuditLog, Grid, Matter, MatterEvent, MatterTally, User
 from data_access.service_kpis import overview
+from domain.access import Actor, grants_for
 from domain.errors import ConfigError, DomainError, PermissionDenied, ValidationFailed
 from domain.kpi import compute
 from domain.workflow import Action, Step
@@ -50,6 +51,11 @@ def advance(engine, settings, actor, matter, action, **data):
                           now=NOW)
 
 
+def secretary_of(settings, community_id: int) -> Actor:
+    """A party secretary of another community, not one of the demo accounts."""
+    return Actor(99, "other", "其他社区书记", grants_for(settings, [("secretary", community_id, None)]))
+
+
 def test_migration_is_idempotent(engine):
     migrate(engine)
     migrate(engine)
@@ -62,7 +68,7 @@ def test_record_a_matter_with_deadline_timeline_and_audit(demo_engine, settings,
     assert m.number.startswith("MQ20261120") and m.step == Step.ANALYSE
     assert m.deadline == compute_deadline(settings, m.registered_at, "property", "urgent")
     assert m.deadline == settings.calendar.add_working_days(TODAY, 2)
-    detail = q.matter_detail(demo_engine, m.id, community_ids=None)
+    detail = q.matter_detail(demo_engine, m.id, actor=actors["leader"])
     assert list(detail.events["action"]) == ["record"] and detail.events["actor"][0] == "康盛社区社工 张敏"
     with reading(demo_engine) as session:
         entry = session.execute(select(AuditLog).order_by(AuditLog.id.desc())).scalars().first()
@@ -92,7 +98,7 @@ def test_full_workflow_to_closure_with_reopening(demo_engine, settings, actors):
     m = advance(demo_engine, settings, sec, m, Action.ASSESS, score=88, note="")
     assert (m.step, m.score, m.handled_on_time) == (Step.CLOSED, 88, True)
     assert m.closed_at is not None and m.handling_days == pytest.approx(2 / 24, abs=0.01)
-    events = q.matter_detail(demo_engine, m.id, community_ids=(1,)).events
+    events = q.matter_detail(demo_engine, m.id, actor=actors["secretary"]).events
     assert len(events) == 1 + 4 + 9 + 4
     assert list(events["step_to"])[-1] == Step.CLOSED
     with reading(demo_engine) as session:
@@ -114,7 +120,7 @@ def test_refused_transitions_write_nothing(demo_engine, settings, actors, action
         advance(demo_engine, settings, actors["secretary"], m, action, **data)
     assert err.value.key == key
     assert (count(demo_engine, MatterEvent), count(demo_engine, AuditLog)) == (events, audits)
-    assert q.matter_detail(demo_engine, m.id, community_ids=None).matter.step == Step.ANALYSE
+    assert q.matter_detail(demo_engine, m.id, actor=actors["leader"]).matter.step == Step.ANALYSE
 
 
 def test_bad_input_writes_nothing(demo_engine, settings, actors):
@@ -138,7 +144,7 @@ def test_bad_input_writes_nothing(demo_engine, settings, actors):
     with pytest.raises(ValidationFailed) as err:
         advance(demo_engine, settings, actors["secretary"], other, Action.REGISTER, ledger_no="X", deadline=m.deadline)
     assert err.value.errors["ledger_no"][0] == "error.ledger_no_taken"
-    assert q.matter_detail(demo_engine, other.id, community_ids=None).matter.step == Step.LEDGER
+    assert q.matter_detail(demo_engine, other.id, actor=actors["leader"]).matter.step == Step.LEDGER
 
 
 def test_permissions_and_scope(demo_engine, settings, actors):
@@ -156,35 +162,37 @@ def test_permissions_and_scope(demo_engine, settings, actors):
         advance(demo_engine, settings, actors["worker"], m, action, **data)
     with pytest.raises(PermissionDenied):    # steps 5-6 need the secretary
         advance(demo_engine, settings, actors["worker"], m, Action.EVALUATE, evaluation="satisfied")
-    assert q.matter_detail(demo_engine, m.id, community_ids=(2,)) is None
+    assert q.matter_detail(demo_engine, m.id, actor=secretary_of(settings, 2)) is None
     with pytest.raises(DomainError) as err:
         advance_matter(demo_engine, actor=actors["secretary"], settings=settings, matter_id=m.id,
                        action=Action.EVALUATE, data={"evaluation": "satisfied"}, now=NOW, expected_step=Step.FEEDBACK)
     assert err.value.key == "workflow.changed_meanwhile"
 
 
-def test_ledger_filters_pages_and_sorts_in_sql(demo_engine, settings):
+def test_ledger_filters_pages_and_sorts_in_sql(demo_engine, settings, actors):
     everything = q.MatterFilter()
-    total = q.count_matters(demo_engine, everything, today=TODAY)
+    total = q.count_matters(demo_engine, everything, actor=actors["leader"], today=TODAY)
     assert total == 300
-    page1 = q.ledger_page(demo_engine, everything, today=TODAY, page=1, page_size=50)
-    page2 = q.ledger_page(demo_engine, everything, today=TODAY, page=2, page_size=50)
+    page1 = q.ledger_page(demo_engine, everything, actor=actors["leader"], today=TODAY, page=1, page_size=50)
+    page2 = q.ledger_page(demo_engine, everything, actor=actors["leader"], today=TODAY, page=2, page_size=50)
     assert len(page1) == 50 and not set(page1["id"]) & set(page2["id"])
     assert page1["registered_at"].is_monotonic_decreasing
-    by_deadline = q.ledger_page(demo_engine, everything, today=TODAY, sort="deadline", descending=False)
+    by_deadline = q.ledger_page(demo_engine, everything, actor=actors["leader"], today=TODAY, sort="deadline",
+                                descending=False)
     assert by_deadline["deadline"].is_monotonic_increasing
     mine = q.MatterFilter(community_ids=(1,), category="complaint")
-    rows = q.ledger_page(demo_engine, mine, today=TODAY, page_size=500)
-    assert len(rows) == q.count_matters(demo_engine, mine, today=TODAY) > 0
+    rows = q.ledger_page(demo_engine, mine, actor=actors["leader"], today=TODAY, page_size=500)
+    assert len(rows) == q.count_matters(demo_engine, mine, actor=actors["leader"], today=TODAY) > 0
     assert set(rows["community"]) == {"康盛社区"} and set(rows["category"]) == {"complaint"}
-    overdue = q.ledger_page(demo_engine, q.MatterFilter(overdue_only=True), today=TODAY, page_size=500)
+    overdue = q.ledger_page(demo_engine, q.MatterFilter(overdue_only=True), actor=actors["leader"], today=TODAY,
+                            page_size=500)
     assert len(overdue) > 0 and overdue["overdue"].all()
     assert all(d < TODAY for d in overdue["deadline"]) and (overdue["step"] < Step.CLOSED).all()
-    assert q.count_matters(demo_engine, q.MatterFilter(text="50%_不存在"), today=TODAY) == 0
+    assert q.count_matters(demo_engine, q.MatterFilter(text="50%_不存在"), actor=actors["leader"], today=TODAY) == 0
     month = q.MatterFilter(date_from=date(2026, 10, 1), date_to=date(2026, 10, 31))
-    october = q.ledger_page(demo_engine, month, today=TODAY, page_size=500)
+    october = q.ledger_page(demo_engine, month, actor=actors["leader"], today=TODAY, page_size=500)
     assert len(october) > 0 and all(r.month == 10 for r in october["registered_at"])
-    assert q.count_matters(demo_engine, q.MatterFilter(community_ids=()), today=TODAY) == 0
+    assert q.count_matters(demo_engine, q.MatterFilter(community_ids=()), actor=actors["leader"], today=TODAY) == 0
 
 
 def test_handled_matters_are_not_overdue_and_a_redo_is_judged_again(demo_engine, settings, actors):
@@ -193,19 +201,19 @@ def test_handled_matters_are_not_overdue_and_a_redo_is_judged_again(demo_engine,
     advance(demo_engine, settings, sec, m, Action.ANALYSE, handler="张", supervisor="王", mode="team")
     advance(demo_engine, settings, sec, m, Action.REGISTER, ledger_no="O-1", deadline=m.deadline)
     overdue = q.MatterFilter(overdue_only=True, text="O-1")
-    assert q.count_matters(demo_engine, overdue, today=TODAY) == 1
+    assert q.count_matters(demo_engine, overdue, actor=actors["leader"], today=TODAY) == 1
     m = advance(demo_engine, settings, sec, m, Action.COMPLETE, result="已处理")
     assert m.handled_on_time is False
-    assert q.count_matters(demo_engine, overdue, today=TODAY) == 0, "handled: no longer overdue"
+    assert q.count_matters(demo_engine, overdue, actor=actors["leader"], today=TODAY) == 0, "handled: no longer overdue"
     advance(demo_engine, settings, sec, m, Action.FEEDBACK, content="已告知", method="phone")
     m = advance(demo_engine, settings, sec, m, Action.EVALUATE, evaluation="dissatisfied", comment="没修好")
     assert m.handled_on_time is None, "sent back: handled again, judged again"
-    assert q.count_matters(demo_engine, overdue, today=TODAY) == 1
+    assert q.count_matters(demo_engine, overdue, actor=actors["leader"], today=TODAY) == 1
 
 
 def test_kpis_change_when_a_matter_is_closed(demo_engine, settings, actors):
     period = ((1,), TODAY - timedelta(days=30), TODAY)
-    before = overview(demo_engine, *period, today=TODAY).counts
+    before = overview(demo_engine, *period, actor=actors["leader"], today=TODAY).counts
     sec = actors["secretary"]
     m = new_matter(demo_engine, settings, sec)
     for action, data in [(Action.ANALYSE, {"handler": "张", "supervisor": "王", "mode": "team"}),
@@ -214,23 +222,23 @@ def test_kpis_change_when_a_matter_is_closed(demo_engine, settings, actors):
                          (Action.FEEDBACK, {"content": "已告知", "method": "phone"}),
                          (Action.EVALUATE, {"evaluation": "basic", "comment": ""}), (Action.ASSESS, {"score": 90})]:
         advance(demo_engine, settings, sec, m, action, **data)
-    after = overview(demo_engine, *period, today=TODAY).counts
+    after = overview(demo_engine, *period, actor=actors["leader"], today=TODAY).counts
     assert (after.accepted, after.closed, after.rated, after.evaluations, after.basic) == \
         (before.accepted + 1, before.closed + 1, before.rated + 1, before.evaluations + 1, before.basic + 1)
     strict = compute(after, count_basic=False).satisfaction_rate
     assert compute(after, count_basic=True).satisfaction_rate > strict
 
 
-def test_empty_period_counts_nothing(demo_engine):
-    kpis = compute(overview(demo_engine, None, date(2020, 1, 1), date(2020, 1, 31), today=TODAY).counts,
-                   count_basic=True)
+def test_empty_period_counts_nothing(demo_engine, actors):
+    empty = overview(demo_engine, None, date(2020, 1, 1), date(2020, 1, 31), actor=actors["leader"], today=TODAY)
+    kpis = compute(empty.counts, count_basic=True)
     assert kpis.closure_rate is None and kpis.satisfaction_rate is None and kpis.avg_handling_days is None
 
 
-def test_aggregates_agree_with_the_rows(demo_engine):
+def test_aggregates_agree_with_the_rows(demo_engine, actors):
     flt = q.MatterFilter()
-    data = overview(demo_engine, None, date(2025, 1, 1), TODAY, today=TODAY)
-    counts, rows = data.counts, q.ledger_page(demo_engine, flt, today=TODAY, page_size=1000)
+    data = overview(demo_engine, None, date(2025, 1, 1), TODAY, actor=actors["leader"], today=TODAY)
+    counts, rows = data.counts, q.ledger_page(demo_engine, flt, actor=actors["leader"], today=TODAY, page_size=1000)
     assert counts.accepted == len(rows) == 300
     assert data.steps["count"].sum() == data.months["accepted"].sum() == data.categories["count"].sum() == 300
     assert dict(zip(data.steps["code"], data.steps["count"], strict=True)) == rows["step"].value_counts().to_dict()
@@ -243,9 +251,9 @@ def test_aggregates_agree_with_the_rows(demo_engine):
     assert list(data.months["accepted"]) == list(local_months)
     assert data.communities["evaluations"].sum() == counts.evaluations
     assert counts.evaluations == counts.satisfied + counts.basic + rows["reopen_count"].sum()
-    overdue, n = q.overdue(demo_engine, flt, today=TODAY, limit=5)
+    overdue, n = q.overdue(demo_engine, flt, actor=actors["leader"], today=TODAY, limit=5)
     assert len(overdue) == min(5, n) and n == q.count_matters(demo_engine, q.MatterFilter(overdue_only=True),
-                                                               today=TODAY)
+                                                               actor=actors["leader"], today=TODAY)
 
 
 def tally_rows(engine) -> set:
@@ -286,13 +294,15 @@ def test_a_database_without_tally_gets_one_at_start(demo_engine):
 
 def test_excel_export_has_chinese_headers_and_safe_cells(demo_engine, settings, actors):
     new_matter(demo_engine, settings, actors["secretary"], description="=HYPERLINK(\"http://x\") 楼道灯不亮")
-    data = ledger_xlsx(demo_engine, q.MatterFilter(community_ids=(1,)), today=TODAY, lang="zh", settings=settings)
+    data = ledger_xlsx(demo_engine, q.MatterFilter(community_ids=(1,)), actor=actors["secretary"], today=TODAY,
+                       lang="zh", settings=settings)
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.freeze_panes == "A2"
     headers = [c.value for c in sheet[1]]
     assert headers[:4] == ["事项编号", "台账编号", "登记时间", "社区"] and "事项描述" in headers
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == q.count_matters(demo_engine, q.MatterFilter(community_ids=(1,)), today=TODAY)
+    assert len(rows) == q.count_matters(demo_engine, q.MatterFilter(community_ids=(1,)), actor=actors["leader"],
+                                        today=TODAY)
     assert {r[3] for r in rows} == {"康盛社区"}
     assert {r[headers.index("已超期")] for r in rows} <= {"是", "否"}
     assert sheet.column_dimensions["A"].width >= 18
@@ -344,7 +354,7 @@ def test_two_users_saving_the_same_step_at_once_write_it_once(demo_engine, setti
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["saved", "workflow.changed_meanwhile"]
-    events = q.matter_detail(demo_engine, m.id, community_ids=None).events
+    events = q.matter_detail(demo_engine, m.id, actor=actors["leader"]).events
     assert list(events["action"]).count("evaluate") == 1
     kept = tally_rows(demo_engine)
     with transaction(demo_engine) as session:

@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from data_access.config import CONFIG_PATH
-from domain.access import Actor, can, limit_to_scope, scope
 from domain.calendar import WorkCalendar, parse_days
 from domain.errors import ConfigError, ValidationFailed
 from domain.kpi import Counts, compute, rate
@@ -201,18 +200,3 @@ def test_satisfaction_setting_decides_whether_basic_counts():
     kpis = compute(counts, count_basic=True)
     assert (kpis.closure_rate, kpis.on_time_rate, kpis.reopen_rate, kpis.avg_handling_days) == \
         (0.8, 0.8, 0.125, 5.0)
-
-
-# --- roles and scope ---
-
-def test_scope_and_permissions(cfg):
-    leader = Actor(1, "leader", "L", (("leader", None),))
-    secretary = Actor(2, "secretary", "S", (("secretary", 1),))
-    worker = Actor(3, "worker", "W", (("worker", 1), ("worker", 2)))
-    assert scope(leader, cfg) is None and scope(worker, cfg) == {1, 2}
-    assert not can(leader, cfg, "matter.create", 1)
-    assert can(secretary, cfg, "matter.assess", 1) and not can(secretary, cfg, "matter.assess", 2)
-    assert can(worker, cfg, "matter.advance", 2) and not can(worker, cfg, "matter.evaluate", 1)
-    assert limit_to_scope([1, 3], frozenset({1, 2})) == [1]
-    assert limit_to_scope(None, frozenset({2})) == [2]
-    assert limit_to_scope([3], None) == [3]

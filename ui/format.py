@@ -32,10 +32,3 @@ def when(value: datetime | None) -> str:
         return t("common.none")
     return format_datetime(clock.local(value), "yyyy-MM-dd HH:mm", locale=_locale())
 
-
-MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!<>|~:$")
-
-
-def plain(text: str) -> str:
-    """User text made safe to put inside Markdown: every Markdown character is escaped, so it shows as typed."""
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))

@@ -1,36 +1,94 @@
-"""Login: local accounts; in demo mode the demo accounts are listed."""
+"""Login: local accounts, optional single sign-on, and on a fresh production install the first admin account.
+
+In demo mode the demo accounts are listed; in production (demo off) an empty database asks for the first admin.
+"""
 
 import pandas as pd
 import streamlit as st
 
 from data_access import accounts
 from data_access.config import settings
-from ui.context import current_engine
+from ui.context import current_engine, start_session
+from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import role_names, t
+
+cfg = settings()
+SETUP = "setup"
+SETUP_FIELDS = ["username", "display_name", "email", "password", "password_again"]
+
+
+def sso_configured() -> bool:
+    """Single sign-on is offered when secrets.toml has an [auth] section for st.login (OIDC)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all  # noqa: BLE001
+        return False
 
 
 def _login() -> None:
-    actor = accounts.authenticate(current_engine(), st.session_state.get("login_username") or "",
-                                  st.session_state.get("login_password") or "")
-    if actor is None:
-        st.session_state["login_failed"] = True
-        return
-    st.session_state.pop("login_failed", None)
+    result = accounts.login(current_engine(), cfg, st.session_state.get("login_username") or "",
+                            st.session_state.get("login_password") or "")
     st.session_state.pop("login_password", None)
-    st.session_state["user_id"] = actor.id
+    if result.actor is None:
+        st.session_state["login_error"] = (result.error, result.params)
+        return
+    st.session_state.pop("login_error", None)
+    start_session(result.actor)
 
+
+def _create_first_admin(values: dict):
+    actor = accounts.create_first_admin(current_engine(), cfg, values)
+    start_session(actor)
+    return actor
+
+
+def first_admin_form() -> None:
+    """A production install with no account yet: the person installing it creates the first administrator."""
+    st.title(t("setup.title"))
+    st.info(t("setup.intro", min=cfg.password_min_length), icon=":material/admin_panel_settings:")
+    form_message(SETUP)
+    for field in SETUP_FIELDS:
+        secret = field.startswith("password")
+        st.text_input(t(f"setup.{field}"), key=widget_key(SETUP, field), type="password" if secret else "default",
+                      autocomplete="new-password" if secret else "off", max_chars=120)
+        field_error(SETUP, field)
+    st.button(t("setup.submit"), key="setup_save", type="primary", icon=":material/person_add:", on_click=submit,
+              args=(SETUP, SETUP_FIELDS, _create_first_admin))
+
+
+def sso_login() -> None:
+    """Map the identity the provider vouched for to a local account by e-mail."""
+    result = accounts.login_by_email(current_engine(), cfg, st.user.get("email") or "")
+    if result.actor is not None:
+        start_session(result.actor)
+        st.rerun()
+    st.error(t(result.error, **result.params), icon=":material/error:")
+    st.button(t("login.sso_logout"), key="login_sso_logout", on_click=st.logout)
+
+
+if not cfg.demo_mode and accounts.needs_first_admin(current_engine()):
+    first_admin_form()
+    st.stop()
 
 st.title(t("login.title"))
 st.caption(f"{t('app.name')} · {t('app.tagline')}")
+notice = st.session_state.pop("login_notice", None)
+if notice:
+    st.warning(t(notice), icon=":material/schedule:")
 left, right = st.columns([1, 1], gap="large")
 with left:
+    if sso_configured() and st.user.is_logged_in:
+        sso_login()
     with st.form("login"):
-        st.text_input(t("login.username"), key="login_username", autocomplete="username")
+        st.text_input(t("login.username"), key="login_username", autocomplete="username", max_chars=40)
         st.text_input(t("login.password"), key="login_password", type="password", autocomplete="current-password")
         st.form_submit_button(t("login.submit"), on_click=_login, type="primary", key="login_submit")
-    if st.session_state.get("login_failed"):
-        st.error(t("login.failed"), icon=":material/error:")
-if settings().demo_mode:
+    error = st.session_state.get("login_error")
+    if error:
+        st.error(t(error[0], **error[1]), icon=":material/error:")
+    if sso_configured() and not st.user.is_logged_in:
+        st.button(t("login.sso"), key="login_sso", icon=":material/key:", on_click=st.login)
+if cfg.demo_mode:
     with right:
         st.subheader(t("login.demo_title"))
         st.info(t("login.demo_hint", password=accounts.DEMO_PASSWORD))

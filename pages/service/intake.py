@@ -14,18 +14,15 @@ from ui.i18n import labels, t
 
 FORM = "intake"
 FIELDS = ["channel", "sub_source", "community_id", "grid_id", "anonymous", "reporter_name", "reporter_phone",
-          "description", "category", "urgency", "mode", "registered_date", "registered_time"]
+          "reporter_id_number", "description", "category", "urgency", "mode", "registered_date", "registered_time"]
 
 ctx = page_context()
+ctx.require("matter.create")
 cfg = ctx.settings
 st.title(t("intake.title"))
 st.caption(t("intake.intro"))
 
-communities = dict(c for c in cached.read(ctx.engine, "communities", ctx.scope)
-                   if ctx.can("matter.create", c[0]))
-if not communities:
-    st.info(t("intake.no_community"))
-    st.stop()
+communities = dict(cached.read(ctx.engine, "communities", actor=ctx.actor, permission="matter.create"))
 
 
 def key(field: str) -> str:
@@ -61,7 +58,8 @@ with left:
     subs = labels(cfg.channel(chosen).sub_sources) if chosen in channels else {}
     selectbox("sub_source", subs, index=None, disabled=not subs)
     selectbox("community_id", communities, index=0 if len(communities) == 1 else None)
-    grids = dict(cached.read(ctx.engine, "grids", st.session_state.get(key("community_id"))))
+    grids = dict(cached.read(ctx.engine, "grids", st.session_state.get(key("community_id")), actor=ctx.actor,
+                             permission="matter.create"))
     selectbox("grid_id", grids, index=None, disabled=not grids)
     c1, c2 = st.columns(2)
     with c1:
@@ -81,6 +79,9 @@ with right:
         st.text_input(t("field.reporter_phone"), key=key("reporter_phone"), disabled=anonymous,
                       placeholder="13812345678")
         field_error(FORM, "reporter_phone")
+    st.text_input(t("field.reporter_id_number"), key=key("reporter_id_number"), disabled=anonymous, max_chars=18,
+                  help=t("intake.id_number_help"))
+    field_error(FORM, "reporter_id_number")
     st.text_area(t("field.description"), key=key("description"), height=120, max_chars=1000)
     field_error(FORM, "description")
     c1, c2 = st.columns(2)

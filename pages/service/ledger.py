@@ -13,11 +13,12 @@ from ui.i18n import labels, lang, t
 from ui.tables import matter_table
 
 ctx = page_context()
+ctx.require("matter.read")
 cfg = ctx.settings
 today = clock.today()
 st.title(t("ledger.title"))
 
-communities = dict(cached.read(ctx.engine, "communities", ctx.scope))
+communities = dict(cached.read(ctx.engine, "communities", actor=ctx.actor, permission="matter.read"))
 steps = {i: t(f"step.{i}") for i in range(1, 8)}
 ALL = None
 
@@ -31,7 +32,8 @@ with st.expander(t("ledger.filters"), expanded=True, icon=":material/filter_alt:
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         community = choose(t("field.community"), communities, "ledger_community")
-        grid = choose(t("field.grid"), dict(cached.read(ctx.engine, "grids", community)), "ledger_grid")
+        grids = dict(cached.read(ctx.engine, "grids", community, actor=ctx.actor))
+        grid = choose(t("field.grid"), grids, "ledger_grid")
     with c2:
         step = choose(t("field.step"), steps, "ledger_step")
         channel = choose(t("field.channel"), labels(cfg.channels), "ledger_channel")
@@ -44,7 +46,7 @@ with st.expander(t("ledger.filters"), expanded=True, icon=":material/filter_alt:
     text = st.text_input(t("ledger.search"), key="ledger_text", max_chars=100)
 
 flt = MatterFilter(
-    community_ids=ctx.within_scope(community), grid_id=grid, step=step, channel=channel, mode=mode,
+    community_ids=None if community is None else (community,), grid_id=grid, step=step, channel=channel, mode=mode,
     category=category, overdue_only=overdue_only, text=text,
     date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None)
 
@@ -55,12 +57,12 @@ with c2:
     descending = st.toggle(t("ledger.descending"), value=True, key="ledger_desc")
 
 size = cfg.page_size
-total = cached.read(ctx.engine, "count", flt, today=today)
+total = cached.read(ctx.engine, "count", flt, actor=ctx.actor, today=today)
 pages = max(1, math.ceil(total / size))
 with c3:
     page = st.number_input(t("ledger.page_input"), min_value=1, max_value=pages, value=1, step=1, key="ledger_page")
-df = cached.read(ctx.engine, "ledger", flt, today=today, page=min(page, pages), page_size=size, sort=sort,
-                        descending=descending)
+df = cached.read(ctx.engine, "ledger", flt, actor=ctx.actor, today=today, page=min(page, pages), page_size=size,
+                 sort=sort, descending=descending)
 
 if df.empty:
     st.info(t("common.empty_filtered"), icon=":material/info:")
@@ -72,8 +74,11 @@ else:
         st.switch_page("pages/service/matter.py")
 
 language = lang()  # read here: the file is built on another thread, which has no session
+unmasked = ctx.can("personal.view") and st.checkbox(t("ledger.export_unmasked"), key="ledger_export_unmasked",
+                                                    help=t("ledger.export_unmasked_help"))
 st.download_button(
-    t("ledger.export"), data=lambda: ledger_xlsx(ctx.engine, flt, today=today, lang=language, settings=cfg),
+    t("ledger.export"), data=lambda: ledger_xlsx(ctx.engine, flt, actor=ctx.actor, today=today, lang=language,
+                                                 settings=cfg, unmasked=unmasked),
     file_name=f"{t('ledger.sheet')}-{today:%Y%m%d}.xlsx", key="ledger_export", icon=":material/download:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", disabled=total == 0,
     help=t("ledger.export_hint", limit=f"{EXPORT_LIMIT:,}"), on_click="ignore")

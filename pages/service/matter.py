@@ -5,14 +5,17 @@ import streamlit as st
 from data_access import clock
 from data_access.exports import code_labels
 from data_access.matters import advance_matter
-from data_access.service_queries import find_by_number, matter_detail
+from data_access.service_queries import find_by_number, matter_detail, personal_data
+from domain.errors import DomainError
+from domain.personal import PERSONAL_FIELDS
 from domain.workflow import Action, Evaluation, Step, allowed_actions, is_overdue, permission_for
 from ui.context import page_context
-from ui.format import day, plain, when
+from ui.format import day, when
 from ui.forms import field_error, form_message, submit, widget_key
-from ui.i18n import labels, lang, t
+from ui.i18n import error_text, labels, lang, t
 
 ctx = page_context()
+ctx.require("matter.read")
 cfg = ctx.settings
 st.title(t("matter.title"))
 
@@ -20,14 +23,14 @@ with st.form("matter_find", border=False):
     c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
     number = c1.text_input(t("matter.find"), key="matter_find_number")
     if c2.form_submit_button(t("matter.find_button"), icon=":material/search:") and number.strip():
-        found = find_by_number(ctx.engine, number, community_ids=ctx.scope)
+        found = find_by_number(ctx.engine, number, actor=ctx.actor)
         if found is None:
             st.error(t("error.not_found"))
         else:
             st.session_state["matter_id"] = found
 
 matter_id = st.session_state.get("matter_id") or st.query_params.get("id")
-detail = matter_detail(ctx.engine, int(matter_id), community_ids=ctx.scope) if str(matter_id or "").isdigit() else None
+detail = matter_detail(ctx.engine, int(matter_id), actor=ctx.actor) if str(matter_id or "").isdigit() else None
 if detail is None:
     st.info(t("error.not_found") if matter_id else t("matter.choose"), icon=":material/info:")
     st.stop()
@@ -51,7 +54,19 @@ for step in range(1, 7):
         trail.append(f":gray-badge[{name}]")
 st.markdown(" → ".join(trail))
 
-reporter = t("common.anonymous") if m.anonymous else " ".join(x for x in (m.reporter_name, m.reporter_phone) if x)
+PERSONAL_KEY = "matter_personal"  # (matter id, unmasked values) after the user chose to see them
+
+
+def reveal() -> None:
+    try:
+        st.session_state[PERSONAL_KEY] = (m.id, personal_data(ctx.engine, m.id, actor=ctx.actor))
+    except DomainError as err:
+        st.session_state["matter_personal_error"] = error_text(err)
+
+
+shown_id, unmasked = st.session_state.get(PERSONAL_KEY) or (None, None)
+person = unmasked if shown_id == m.id else {f: getattr(m, f) for f in PERSONAL_FIELDS}
+reporter = t("common.anonymous") if m.anonymous else " ".join(x for x in person.values() if x)
 facts = [
     ("field.registered_at", when(m.registered_at)), ("field.community", f"{detail.community} · {detail.grid}"),
     ("field.channel", f"{maps['channel'].get(m.channel, m.channel)} · "
@@ -68,7 +83,16 @@ with st.container(border=True):
     st.text(m.description)
     cols = st.columns(4)
     for index, (key, value) in enumerate(facts):
-        cols[index % 4].markdown(f"**{t(key)}**  \n{plain(value)}")
+        cols[index % 4].caption(t(key))
+        cols[index % 4].text(value)
+    has_personal = not m.anonymous and any(getattr(m, f) for f in PERSONAL_FIELDS)
+    if has_personal and shown_id == m.id:
+        st.caption(t("matter.personal_shown"))
+    elif has_personal and ctx.can("personal.view", m.community_id, m.grid_id):
+        st.button(t("matter.personal_reveal"), key="matter_personal_reveal", on_click=reveal,
+                  icon=":material/visibility:", help=t("matter.personal_reveal_help"))
+    if "matter_personal_error" in st.session_state:
+        st.error(st.session_state.pop("matter_personal_error"))
     for key, value in (("field.result", m.result), ("field.content", m.feedback_content),
                        ("field.comment", m.evaluation_comment)):
         if value:

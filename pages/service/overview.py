@@ -17,13 +17,14 @@ from ui.kpi import card
 from ui.tables import matter_table
 
 ctx = page_context()
+ctx.require("overview.read")
 cfg = ctx.settings
 today = clock.today()
 st.title(t("overview.title"))
 
 
 PRESETS = {"month": 0, "quarter": 2, "year": today.month - 1, "12m": 11}
-communities = dict(cached.read(ctx.engine, "communities", ctx.scope))
+communities = dict(cached.read(ctx.engine, "communities", actor=ctx.actor))
 c1, c2, c3 = st.columns([3, 2, 2])
 with c1:
     preset = st.segmented_control(t("overview.period"), [*PRESETS, "custom"], default="12m", key="overview_period",
@@ -46,8 +47,8 @@ with c3:
     community = st.selectbox(t("overview.community"), [None, *communities], key="overview_community",
                              format_func=lambda c: t("overview.all_communities") if c is None else communities[c])
 
-scope = ctx.within_scope(community)
-data = cached.read(ctx.engine, "overview", scope, start, end, today=today)
+chosen = None if community is None else (community,)
+data = cached.read(ctx.engine, "overview", chosen, start, end, actor=ctx.actor, today=today)
 counts = data.counts
 kpis = compute(counts, count_basic=cfg.satisfaction_counts_basic)
 
@@ -113,8 +114,11 @@ else:
             st.altair_chart(charts.bars(split, category="name", value="count", category_title=t(f"field.{field}"),
                                         value_title=t("overview.count")), width="stretch")
 
+if not ctx.can("matter.read"):
+    st.stop()  # the overdue list names matters: only for roles that read them
 st.subheader(t("overview.overdue"))
-overdue, n_overdue = cached.read(ctx.engine, "overdue", MatterFilter(community_ids=scope), today=today)
+overdue, n_overdue = cached.read(ctx.engine, "overdue", MatterFilter(community_ids=chosen), actor=ctx.actor,
+                                 today=today)
 if n_overdue == 0:
     st.success(t("overview.no_overdue"), icon=":material/task_alt:")
 else:
