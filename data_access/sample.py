@@ -48,8 +48,15 @@ def person(rng: random.Random) -> str:
 
 
 def phone(rng: random.Random) -> str:
-    """A fictitious mobile number (the 170 virtual-operator range, random digits)."""
-    return "170" + "".join(rng.choice("0123456789") for _ in range(8))
+    """A fictitious phone number: area code 000 cannot exist (00 is the international prefix)."""
+    return "000-" + "".join(rng.choice("0123456789") for _ in range(8))
+
+
+def id_number(mid: int) -> str:
+    """A fictitious resident ID number: region 000000 does not exist; birth date and check character are valid."""
+    body = f"000000{1940 + mid % 60}{1 + mid % 12:02d}{1 + mid % 28:02d}{mid % 1000:03d}"
+    total = sum(int(d) * w for d, w in zip(body, (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), strict=True))
+    return body + "10X98765432"[total % 11]
 
 
 @lru_cache(maxsize=4096)
@@ -82,6 +89,8 @@ def matters(rng: random.Random, settings: Settings, places: list[tuple[int, list
             "channel": channel.code, "sub_source": rng.choice(channel.sub_sources).code,
             "community_id": community_id, "grid_id": rng.choice(grid_ids), "anonymous": anonymous,
             "reporter_name": None if anonymous else person(rng), "reporter_phone": None if anonymous else phone(rng),
+            "reporter_id_number": id_number(mid) if not anonymous and category.code == "request" and mid % 3 == 0
+            else None,
             "description": text, "category": category.code, "urgency": urgency.code,
             "mode": rng.choice(settings.modes).code, "step": int(Step.ANALYSE), "handler": None, "supervisor": None,
             "ledger_no": None, "deadline": deadline, "extension_count": 0, "result": None, "feedback_content": None,
