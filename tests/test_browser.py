@@ -86,3 +86,77 @@ def test_secretary_records_a_matter_and_finds_it_in_the_ledger(tmp_path):
             expect(one_row).to_be_visible()
         finally:
             browser.close()
+
+
+HOSTILE = "<script>alert(1)</script> ![x](http://evil.example/a.png) [点我](javascript:alert(1)) 楼道堆物"
+
+
+def _demo_with_hostile_matter(url: str) -> str:
+    """A demo database holding one more matter whose text is hostile; returns its number."""
+    from data_access import demo
+    from data_access.accounts import login as check_login
+    from data_access.config import load_settings
+    from data_access.db import make_engine, migrate
+    from data_access.matters import create_matter
+    from data_access.org import grids
+
+    settings = load_settings()
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        demo.seed(engine, settings)
+        secretary = check_login(engine, settings, "secretary", "gongzhi-demo").actor
+        community = secretary.grants[0].community_id
+        matter = create_matter(engine, actor=secretary, settings=settings, data={
+            "channel": "resident", "sub_source": "phone", "community_id": community,
+            "grid_id": grids(engine, community, actor=secretary)[0][0], "reporter_name": "李秀英",
+            "reporter_phone": "13812345678", "description": HOSTILE, "category": "environment", "urgency": "normal",
+            "mode": "team"})
+        return matter.number
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.browser
+def test_leader_finds_no_way_to_change_anything_and_hostile_text_shows_literally(tmp_path):
+    _need_browser()
+    from playwright.sync_api import expect, sync_playwright
+
+    url_db = f"sqlite:///{tmp_path}/leader.db"
+    number = _demo_with_hostile_matter(url_db)
+    with running_server(url_db) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+            page.set_default_timeout(WAIT)
+            dialogs = []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(url)
+            login(page, "leader")
+            expect(page.get_by_role("heading", name="书记总览")).to_be_visible()
+            nav = page.locator('[data-testid="stSidebarNav"]')
+            for name in ("书记总览", "民情台账", "事项办理"):
+                expect(nav.get_by_role("link", name=name)).to_be_visible()
+            for name in ("登记民情", "账号管理", "审计日志"):
+                expect(nav.get_by_role("link", name=name)).to_have_count(0)
+
+            nav.get_by_role("link", name="民情台账").click()
+            expect(page.get_by_role("heading", name="民情台账")).to_be_visible()
+            expect(page.get_by_text("导出完整个人信息")).to_have_count(0)
+
+            nav.get_by_role("link", name="事项办理").click()
+            page.locator(".st-key-matter_find_number input").fill(number)
+            page.locator(".st-key-matter_find_number input").press("Enter")
+            expect(page.get_by_role("heading", name=re.compile(number))).to_be_visible()
+            expect(page.get_by_text(HOSTILE, exact=True)).to_be_visible()   # shown as typed
+            expect(page.locator('img[src*="evil.example"]')).to_have_count(0)
+            expect(page.locator('a[href^="javascript"]')).to_have_count(0)
+            expect(page.get_by_text("李** 138****5678", exact=True)).to_be_visible()
+            expect(page.get_by_text("13812345678")).to_have_count(0)
+            expect(page.get_by_text("您的角色只能查看，不能修改。")).to_be_visible()
+            main = page.locator('[data-testid="stMain"]')
+            expect(main.locator("textarea")).to_have_count(0)
+            expect(main.locator('[class*="_save"] button, [class*="personal_reveal"] button')).to_have_count(0)
+            assert not dialogs, "no script ran"
+        finally:
+            browser.close()
