@@ -56,7 +56,7 @@ else:
                      index=LANGUAGES.index(cfg.language))
         if st.button(t("app.logout"), key="logout", icon=":material/logout:"):
             context.end_session()
-            if getattr(st.user, "is_logged_in", False):
+            if st.user.get("is_logged_in"):
                 st.logout()
             st.rerun()
 navigation.run()

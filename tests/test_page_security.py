@@ -184,3 +184,15 @@ def test_matters_of_another_community_are_not_found(demo_db):
     assert texts(at.info) == ["未找到该事项，或不在您的查看范围内。"]
     at = run_page("matter", demo_db.users["leader"], matter_id=other.id)
     assert at.subheader[0].value.startswith(other.number)
+
+
+def test_single_sign_on_is_offered_only_when_configured(demo_db, monkeypatch):
+    at = app_test(monkeypatch).run()
+    assert "login_sso" not in [b.key for b in at.button]
+    at = app_test(monkeypatch)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "gongzhi", "client_secret": "s",
+                          "server_metadata_url": "https://sso.example.cn/.well-known/openid-configuration"}
+    at.run()
+    assert not at.exception
+    assert "login_sso" in [b.key for b in at.button]

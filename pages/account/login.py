@@ -77,7 +77,7 @@ if notice:
     st.warning(t(notice), icon=":material/schedule:")
 left, right = st.columns([1, 1], gap="large")
 with left:
-    if sso_configured() and st.user.is_logged_in:
+    if sso_configured() and st.user.get("is_logged_in"):
         sso_login()
     with st.form("login"):
         st.text_input(t("login.username"), key="login_username", autocomplete="username", max_chars=40)
@@ -86,7 +86,7 @@ with left:
     error = st.session_state.get("login_error")
     if error:
         st.error(t(error[0], **error[1]), icon=":material/error:")
-    if sso_configured() and not st.user.is_logged_in:
+    if sso_configured() and not st.user.get("is_logged_in"):
         st.button(t("login.sso"), key="login_sso", icon=":material/key:", on_click=st.login)
 if cfg.demo_mode:
     with right:
