@@ -27,7 +27,7 @@ from data_access import audit, clock
 from data_access.db import reading, transaction
 from data_access.exports import safe_cell
 from data_access.models import AuditLog, Community
-from domain.access import Actor, can, scope
+from domain.access import Actor, scope
 from domain.errors import PermissionDenied
 from domain.personal import PERSONAL_FIELDS, masked
 from domain.workflow import Action
@@ -40,7 +40,8 @@ CELL_MAX = 32_000  # an Excel cell holds at most 32,767 characters
 # Every action code written by data_access (grep `action=`), for the action filter; free prefixes work too.
 ACTIONS = ["matter.create", *(f"matter.{a.value}" for a in Action if a is not Action.RECORD),
            "account.login", "account.login_sso", "account.login_failed", "account.login_refused", "account.locked",
-           "account.create_first_admin", "user.create", "community.create", "personal.view",
+           "account.create_first_admin", "user.create", "user.update", "user.roles", "user.password_reset",
+           "user.enable", "user.disable", "user.unlock", "community.create", "personal.view",
            "export.ledger", "export.audit", "demo.seed"]
 ACTION_GROUPS = sorted({code.split(".", 1)[0] + "." for code in ACTIONS})
 ENTITIES = ["matter", "user", "community", "street", "audit_log"]
@@ -107,10 +108,10 @@ def street_wide(actor: Actor) -> bool:
 
 
 def may_see_personal(actor: Actor, community_id: int | None) -> bool:
-    """Personal fields of an entry shown whole: `personal.view` in its community (street-wide for none)."""
-    if community_id is None:
-        return scope(actor, "personal.view").everything
-    return can(actor, "personal.view", community_id)
+    """Personal fields of an entry shown whole: `personal.view` in its whole community (street-wide for an
+    entry without one); a grant in some grids of the community is not enough."""
+    allowed = scope(actor, "personal.view")
+    return allowed.everything or (community_id is not None and community_id in allowed.communities)
 
 
 def _scope_conditions(actor: Actor) -> list | None:
@@ -171,7 +172,8 @@ def _short(value, size: int = 16) -> str:
 def summary(before: dict | None, after: dict | None, limit: int = SUMMARY_MAX) -> str:
     """A short line of what changed: "field: old → new" per changed field, or the values of a new record."""
     if isinstance(before, dict) and isinstance(after, dict):
-        keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
+        keys = sorted((k for k in {**before, **after} if before.get(k) != after.get(k)),
+                      key=lambda k: (k != "step", k))  # the step first, then by name: the same line every time
         text = "; ".join(f"{k}: {_short(before.get(k))} → {_short(after.get(k))}" for k in keys)
     else:
         values = after if isinstance(after, dict) else before if isinstance(before, dict) else {}

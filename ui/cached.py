@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access import org, service_kpis, service_queries
+from data_access import audit_trail, org, service_kpis, service_queries
 from data_access.config import settings
 
 QUERIES = {
@@ -15,6 +15,9 @@ QUERIES = {
     "overdue": service_queries.overdue,
     "ledger": service_queries.ledger_page,
     "count": service_queries.count_matters,
+    "audit_count": audit_trail.count_entries,
+    "audit_page": audit_trail.entries_page,
+    "audit_communities": audit_trail.scope_communities,
 }
 
 

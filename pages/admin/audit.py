@@ -12,6 +12,7 @@ import streamlit as st
 from data_access import audit_trail as trail
 from data_access import clock
 from data_access.audit_trail import ACTION_GROUPS, ACTIONS, ENTITIES, EXPORT_LIMIT, AuditFilter
+from ui import cached
 from ui.context import page_context
 from ui.format import when
 from ui.i18n import lang, t
@@ -25,7 +26,7 @@ st.caption(t("audit.intro"))
 
 ALL, NO_COMMUNITY = None, "none"
 CHANGED_STYLE = "background-color: #fdebd0; font-weight: 600"
-communities = dict(trail.scope_communities(ctx.engine, actor=ctx.actor))
+communities = dict(cached.read(ctx.engine, "audit_communities", actor=ctx.actor))
 community_options = [ALL, *communities] + ([NO_COMMUNITY] if trail.street_wide(ctx.actor) else [])
 names = {ALL: t("common.all"), NO_COMMUNITY: t("audit.no_community"), **communities}
 
@@ -64,10 +65,10 @@ flt = AuditFilter(
     date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None)
 
 size = ctx.settings.page_size
-total = trail.count_entries(ctx.engine, flt, actor=ctx.actor)
+total = cached.read(ctx.engine, "audit_count", flt, actor=ctx.actor)
 pages = max(1, math.ceil(total / size))
 page = st.number_input(t("audit.page_input"), min_value=1, max_value=pages, value=1, step=1, key="audit_page")
-df = trail.entries_page(ctx.engine, flt, actor=ctx.actor, page=min(page, pages), page_size=size)
+df = cached.read(ctx.engine, "audit_page", flt, actor=ctx.actor, page=min(page, pages), page_size=size)
 
 selected_id = None
 if df.empty:
