@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, and_, exists, func, or_, select
+from sqlalchemy import Engine, exists, func, or_, select
 from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -98,29 +98,24 @@ def _locked_user(session: Session, user_id: int) -> User:
     return user
 
 
-def _admin_roles(settings: Settings) -> dict[str, str]:
-    """Roles that grant account.manage: code -> scope."""
-    return {code: role.scope for code, role in settings.roles.items() if PERMISSION in role.can}
+def _admin_roles(settings: Settings) -> set[str]:
+    """Street-wide roles that grant account.manage: only these may use this module (see _require_admin)."""
+    return {code for code, role in settings.roles.items() if PERMISSION in role.can and role.scope == "street"}
 
 
 def _grants_admin(settings: Settings, rows: Iterable[RoleRow]) -> bool:
     admin = _admin_roles(settings)
-    return any(role in admin and (admin[role] == "street" or community_id is not None)
-               for role, community_id, _ in rows)
+    return any(role in admin for role, _, _ in rows)
 
 
 def _other_active_admins(session: Session, settings: Settings, user_id: int) -> int:
-    """How many active accounts other than `user_id` hold a role granting account.manage."""
+    """How many active accounts other than `user_id` hold a street-wide role granting account.manage."""
     admin = _admin_roles(settings)
     if not admin:
         return 0
-    street = [code for code, scope in admin.items() if scope == "street"]
-    community = [code for code, scope in admin.items() if scope == "community"]
-    holds = or_(UserRole.role.in_(street),
-                and_(UserRole.role.in_(community), UserRole.community_id.is_not(None)))
     query = (select(func.count(func.distinct(User.id))).select_from(User)
              .join(UserRole, UserRole.user_id == User.id)
-             .where(User.is_active, User.id != user_id, holds))
+             .where(User.is_active, User.id != user_id, UserRole.role.in_(admin)))
     return session.execute(query).scalar_one()
 
 

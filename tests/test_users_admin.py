@@ -165,27 +165,25 @@ def test_update_the_profile_records_only_what_changed(demo_engine, settings, act
     assert err.value.errors == {"display_name": ("error.required", {})}
 
 
-def test_only_a_street_wide_account_manager_may_do_anything(demo_engine, settings, actors):
-    worker = user_id(demo_engine, "worker")
+@pytest.mark.parametrize("name", ["secretary", "leader", "worker"])
+def test_only_a_street_wide_account_manager_may_do_anything(demo_engine, settings, actors, name):
+    actor, worker = actors[name], user_id(demo_engine, "worker")
+    calls = [
+        (users.list_users, {}),
+        (users.user_detail, {"user_id": worker}),
+        (users.communities, {}),
+        (users.create_user, {"settings": settings, "data": form(), "roles": [role("worker", 1)]}),
+        (users.update_user, {"user_id": worker, "data": {"display_name": "x"}}),
+        (users.set_roles, {"settings": settings, "user_id": worker, "roles": [role("secretary", 1)]}),
+        (users.reset_password, {"settings": settings, "user_id": worker, "password": PASSWORD,
+                                "password_again": PASSWORD}),
+        (users.set_active, {"user_id": worker, "active": False, "settings": settings}),
+        (users.unlock, {"user_id": worker}),
+    ]
     before = counts(demo_engine)
-    for name in ("secretary", "leader", "worker"):
-        actor = actors[name]
-        calls = [
-            lambda: users.list_users(demo_engine, actor=actor),
-            lambda: users.user_detail(demo_engine, worker, actor=actor),
-            lambda: users.communities(demo_engine, actor=actor),
-            lambda: create(demo_engine, settings, actor),
-            lambda: users.update_user(demo_engine, actor=actor, user_id=worker, data={"display_name": "x"}),
-            lambda: users.set_roles(demo_engine, actor=actor, settings=settings, user_id=worker,
-                                    roles=[role("secretary", 1)]),
-            lambda: users.reset_password(demo_engine, actor=actor, settings=settings, user_id=worker,
-                                         password=PASSWORD, password_again=PASSWORD),
-            lambda: users.set_active(demo_engine, actor=actor, user_id=worker, active=False, settings=settings),
-            lambda: users.unlock(demo_engine, actor=actor, user_id=worker),
-        ]
-        for call in calls:
-            with pytest.raises(PermissionDenied):
-                call()
+    for function, kwargs in calls:
+        with pytest.raises(PermissionDenied):
+            function(demo_engine, actor=actor, **kwargs)
     assert counts(demo_engine) == before
 
 
@@ -318,3 +316,34 @@ def test_the_list_filters_and_pages_in_sql(demo_engine, settings, actors):
     df, _ = users.list_users(demo_engine, actor=admin, page=99, page_size=50, now=NOW)
     assert len(df) == 18, "a page past the end shows the last page"
     assert users.user_detail(demo_engine, 99999, actor=admin) is None
+
+
+def test_the_same_username_created_at_the_same_moment_is_refused_with_the_same_message(demo_engine, settings, actors):
+    """Another writer holds an uncommitted account "lihua" while the admin saves one: the admin's save waits for
+    it (SQLite: the write lock; PostgreSQL: the unique index), then is refused as taken - never an error page."""
+    import threading
+
+    from sqlalchemy import insert
+
+    outcome = {}
+
+    def save():
+        try:
+            create(demo_engine, settings, actors["admin"])
+        except ValidationFailed as err:
+            outcome["errors"] = err.errors
+
+    with demo_engine.connect() as conn:
+        if demo_engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.execute(insert(User).values(username="lihua", display_name="另一位", password_hash="x", is_active=True,
+                                         failed_logins=0, created_at=NOW))
+        before = counts(demo_engine)
+        worker = threading.Thread(target=save)
+        worker.start()
+        worker.join(timeout=1.5)
+        assert worker.is_alive(), "the save waits for the other writer"
+        conn.commit()
+    worker.join(timeout=30)
+    assert outcome["errors"] == {"username": ("users.username_taken", {"username": "lihua"})}
+    assert counts(demo_engine) == (before[0] + 1, before[1], before[2])
