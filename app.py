@@ -7,7 +7,7 @@ from data_access.config import settings
 from domain.errors import DomainError
 from i18n import LANGUAGES
 from ui import context
-from ui.i18n import error_text, role_names, t
+from ui.i18n import error_text, md_escape, role_names, t
 
 st.set_page_config(page_title="共治 Gongzhi", page_icon=":material/diversity_3:", layout="wide")
 
@@ -50,7 +50,7 @@ else:
     navigation = st.navigation(pages)
     with st.sidebar:
         st.markdown(f"**{t('app.name')}** · {t('app.tagline')}")
-        st.caption(t("app.signed_in_as", name=actor.display_name))
+        st.caption(t("app.signed_in_as", name=md_escape(actor.display_name)))
         st.caption(t("app.roles", roles=role_names(actor.role_codes())))
         st.selectbox(t("app.language"), LANGUAGES, key="lang", format_func=lambda c: {"zh": "中文", "en": "English"}[c],
                      index=LANGUAGES.index(cfg.language))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import bcrypt
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from data_access import audit, clock
 from data_access.db import reading, transaction
@@ -21,8 +21,17 @@ from domain.errors import DomainError
 from domain.settings import Settings
 
 DEMO_PASSWORD = "gongzhi-demo"
+UNKNOWN = "(unknown)"  # the actor of a failed login with a username no account has
+ACCOUNTS_LOCK = 3650002  # PostgreSQL advisory lock taken by every write that must see all accounts
 # Compared against when the username is unknown, so that a wrong name takes as long as a wrong password.
 _NOBODY = bcrypt.hashpw(b"nobody", bcrypt.gensalt()).decode("ascii")
+
+
+def lock_accounts(session) -> None:
+    """Serialise writes that depend on the set of accounts (the first admin, the last admin). SQLite's
+    BEGIN IMMEDIATE already does; PostgreSQL needs a transaction-level advisory lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ACCOUNTS_LOCK})
 
 
 def hash_password(password: str) -> str:
@@ -69,7 +78,8 @@ def login(engine: Engine, settings: Settings, username: str, password: str,
         user = session.execute(select(User).where(User.username == name).with_for_update()).scalars().first()
         if user is None:
             check_password(password, _NOBODY)
-            audit.record(session, actor=Actor(None, name[:40] or "?", ""), action="account.login_failed",
+            # not the name typed: people type their password into the username box
+            audit.record(session, actor=Actor(None, UNKNOWN, ""), action="account.login_failed",
                          entity="user", entity_id=None, at=now, after={"reason": "unknown_user"})
             return LoginResult(None, "login.failed")
         if _locked(user, now):
@@ -96,19 +106,27 @@ def login(engine: Engine, settings: Settings, username: str, password: str,
         return _logged_in(session, user, settings, now, "account.login")
 
 
-def login_by_email(engine: Engine, settings: Settings, email: str, now: datetime | None = None) -> LoginResult:
-    """Single sign-on: the identity provider vouched for `email`; map it to an active local account."""
+def login_by_email(engine: Engine, settings: Settings, email: str, *, verified: bool | None = None,
+                   now: datetime | None = None) -> LoginResult:
+    """Single sign-on: the identity provider vouched for `email`; map it to an active local account.
+
+    An address the provider marks as unverified (`verified` False) is refused: anyone could have typed it.
+    Refusals are audited like failed logins."""
     now = now or clock.now()
     address = (email or "").strip().lower()
     with transaction(engine) as session:
         user = session.execute(select(User).where(User.email == address).with_for_update()).scalars().first() \
-            if address else None
-        if user is None:
-            return LoginResult(None, "login.sso_unknown", {"email": address})
-        if not user.is_active:
-            return LoginResult(None, "login.disabled")
-        if _locked(user, now):
-            return LoginResult(None, "login.locked", {"until": f"{clock.local(user.locked_until):%H:%M}"})
+            if address and verified is not False else None
+        if user is None or not user.is_active or _locked(user, now):
+            reason = ("unverified" if verified is False else "unknown" if user is None
+                      else "disabled" if not user.is_active else "locked")
+            audit.record(session, actor=_as_actor(user) if user else Actor(None, UNKNOWN, ""),
+                         action="account.login_sso_refused", entity="user", entity_id=user.id if user else None,
+                         at=now, after={"reason": reason, "email": address[:120]})
+            if reason == "locked":
+                return LoginResult(None, "login.locked", {"until": f"{clock.local(user.locked_until):%H:%M}"})
+            return LoginResult(None, {"unverified": "login.sso_unverified", "disabled": "login.disabled"}
+                               .get(reason, "login.sso_unknown"), {"email": address})
         return _logged_in(session, user, settings, now, "account.login_sso")
 
 
@@ -143,6 +161,7 @@ def create_first_admin(engine: Engine, settings: Settings, data: dict, now: date
     now = now or clock.now()
     values = clean_account(data, min_length=settings.password_min_length, with_password=True)
     with transaction(engine) as session:
+        lock_accounts(session)
         if session.execute(select(func.count()).select_from(User)).scalar_one():
             raise DomainError("setup.already_done")
         user = User(username=values["username"], display_name=values["display_name"], email=values["email"],

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from data_access import audit, clock, tally
 from data_access.db import transaction
 from data_access.models import Grid, Matter, MatterEvent
-from domain.access import Actor, require
+from domain.access import Actor, require, scope
 from domain.errors import DomainError, ValidationFailed
 from domain.matters import clean_matter, clean_step
 from domain.settings import Settings
@@ -28,6 +28,8 @@ def create_matter(engine: Engine, *, actor: Actor, settings: Settings, data: dic
     now = now or clock.now()
     with transaction(engine) as session:
         community_id = data.get("community_id")
+        if community_id:  # refused before any check that would tell about another community's grids
+            require(actor, permission_for(Action.RECORD), community_id)
         grid_ids = set(session.execute(select(Grid.id).where(Grid.community_id == community_id)).scalars()) \
             if community_id else set()
         values = clean_matter(data, settings, grid_ids, now)
@@ -58,8 +60,8 @@ def advance_matter(engine: Engine, *, actor: Actor, settings: Settings, matter_i
     action = Action(action)
     with transaction(engine) as session:
         matter = session.execute(select(Matter).where(Matter.id == matter_id).with_for_update()).scalars().first()
-        if matter is None:
-            raise DomainError("error.not_found")
+        if matter is None or not scope(actor, "matter.read").allows(matter.community_id, matter.grid_id):
+            raise DomainError("error.not_found")  # another community's matter is not found, as in reads
         require(actor, permission_for(action), matter.community_id, matter.grid_id)
         if expected_step is not None and matter.step != expected_step:
             raise DomainError("workflow.changed_meanwhile")

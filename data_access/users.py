@@ -17,12 +17,11 @@ from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import Engine, exists, func, or_, select
-from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from data_access import audit, clock
-from data_access.accounts import hash_password
+from data_access.accounts import hash_password, lock_accounts
 from data_access.db import reading, transaction
 from data_access.models import Community, Grid, User, UserRole
 from domain.access import Actor
@@ -32,7 +31,6 @@ from domain.settings import Settings
 
 PERMISSION = "account.manage"
 COLUMNS = ["id", "username", "display_name", "email", "active", "locked", "last_login_at", "roles"]
-_LOCK_KEY = 3650001  # PostgreSQL advisory lock taken by every account write
 
 RoleRow = tuple[str, int | None, int | None]  # (role, community_id, grid_id)
 
@@ -62,11 +60,6 @@ def _require_admin(actor: Actor) -> None:
     """Only a street-wide grant of account.manage may administer accounts (they span every community)."""
     if not any(PERMISSION in g.can and g.community_id is None for g in actor.grants):
         raise PermissionDenied("error.permission", permission=PERMISSION)
-
-
-def _serialise(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
 
 
 def _settings(settings: Settings | None) -> Settings:
@@ -292,7 +285,7 @@ def create_user(engine: Engine, *, actor: Actor, settings: Settings, data: dict,
     hashed = None if errors else hash_password(values["password"])  # slow: done before the write lock is taken
     try:
         with transaction(engine) as session:
-            _serialise(session)
+            lock_accounts(session)
             try:
                 cleaned = _clean_roles(session, settings, roles)
             except ValidationFailed as err:
@@ -337,7 +330,7 @@ def update_user(engine: Engine, *, actor: Actor, user_id: int, data: dict, now: 
     values = {}
     try:
         with transaction(engine) as session:
-            _serialise(session)
+            lock_accounts(session)
             user = _locked_user(session, user_id)
             wanted = {"display_name": data.get("display_name", user.display_name),
                       "email": data.get("email", user.email)}
@@ -363,7 +356,7 @@ def set_roles(engine: Engine, *, actor: Actor, settings: Settings, user_id: int,
     _require_admin(actor)
     now = now or clock.now()
     with transaction(engine) as session:
-        _serialise(session)
+        lock_accounts(session)
         user = _locked_user(session, user_id)
         cleaned = _clean_roles(session, settings, roles)
         current = _roles_of(session, user.id)
@@ -397,7 +390,7 @@ def reset_password(engine: Engine, *, actor: Actor, settings: Settings, user_id:
         raise ValidationFailed({"password_again": ("error.password_mismatch", {})})
     hashed = hash_password(password)
     with transaction(engine) as session:
-        _serialise(session)
+        lock_accounts(session)
         user = _locked_user(session, user_id)
         before = audit.snapshot_values({"failed_logins": user.failed_logins, "locked_until": user.locked_until})
         user.password_hash, user.password_changed_at = hashed, now
@@ -417,7 +410,7 @@ def set_active(engine: Engine, *, actor: Actor, user_id: int, active: bool, now:
     now = now or clock.now()
     settings = _settings(settings)
     with transaction(engine) as session:
-        _serialise(session)
+        lock_accounts(session)
         user = _locked_user(session, user_id)
         if user.is_active == bool(active):
             return
@@ -437,7 +430,7 @@ def unlock(engine: Engine, *, actor: Actor, user_id: int, now: datetime | None =
     _require_admin(actor)
     now = now or clock.now()
     with transaction(engine) as session:
-        _serialise(session)
+        lock_accounts(session)
         user = _locked_user(session, user_id)
         if not _locked(user, now) and not user.failed_logins:
             return

@@ -10,6 +10,7 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MAX_PASSWORD = 72  # bcrypt reads no further
 MAX_NAME = 40
+RESERVED = frozenset({"system", "cli", "admin-cli", "unknown"})  # names the audit trail uses for itself
 
 
 def password_problem(password: str, *, username: str, min_length: int) -> tuple[str, dict] | None:
@@ -38,6 +39,8 @@ def clean_account(data: dict, *, min_length: int, with_password: bool) -> dict:
         errors["username"] = ("error.required", {})
     elif not USERNAME.match(username):
         errors["username"] = ("error.bad_username", {})
+    elif username in RESERVED:
+        errors["username"] = ("error.reserved_username", {"name": username})
     name = (data.get("display_name") or "").strip()
     if not name:
         errors["display_name"] = ("error.required", {})

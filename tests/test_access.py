@@ -58,7 +58,8 @@ def data(engine, community_id: int = 1, **changes) -> dict:
 def someone(engine, settings, *rows) -> Actor:
     """A new account holding the given (role, community, grid) rows."""
     with transaction(engine) as session:
-        user = User(username=f"someone{len(rows)}", display_name="某人", password_hash="-", created_at=NOW)
+        n = session.execute(select(func.count()).select_from(User)).scalar_one()
+        user = User(username=f"someone{n}", display_name="某人", password_hash="-", created_at=NOW)
         session.add(user)
         session.flush()
         session.add_all(UserRole(user_id=user.id, role=r, community_id=c, grid_id=g) for r, c, g in rows)
@@ -125,6 +126,22 @@ def test_roles_in_two_communities_read_and_write_in_both(demo_engine, settings):
 
 # --- writes --------------------------------------------------------------------------------------------------------
 
+def test_handling_another_communitys_or_grids_matter_is_refused_with_nothing_written(demo_engine, settings):
+    mine, theirs = grids_of(demo_engine, 1)[:2]
+    other_secretary = someone(demo_engine, settings, ("secretary", 2, None))
+    grid_worker = someone(demo_engine, settings, ("worker", 1, mine))
+    secretary = someone(demo_engine, settings, ("secretary", 1, None))
+    in_community_1 = create_matter(demo_engine, actor=secretary, settings=settings,
+                                   data=data(demo_engine, grid_id=theirs), now=NOW)
+    before = writes(demo_engine)
+    for actor in (other_secretary, grid_worker):
+        with pytest.raises(DomainError) as err:
+            advance_matter(demo_engine, actor=actor, settings=settings, matter_id=in_community_1.id,
+                           action=Action.ANALYSE, data={"handler": "张", "supervisor": "王", "mode": "team"}, now=NOW)
+        assert err.value.key == "error.not_found", "as if it did not exist"
+    assert writes(demo_engine) == before and first(demo_engine, Matter.id == in_community_1.id).step == Step.ANALYSE
+
+
 @pytest.mark.parametrize("name", EVERYONE)
 def test_recording_a_matter_by_role(demo_engine, settings, actors, name):
     before = writes(demo_engine)
@@ -160,8 +177,10 @@ def test_advancing_a_matter_by_role(demo_engine, settings, actors, name, step, a
         assert run().step == step + 1
         assert count(demo_engine, AuditLog) == before + 1
     else:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(DomainError) as err:
             run()
+        reads = name in ("leader", "worker")  # the others do not even find a matter they may not read
+        assert err.value.key == ("error.permission" if reads else "error.not_found")
         assert first(demo_engine, Matter.id == matter.id).step == step and count(demo_engine, AuditLog) == before
 
 
@@ -197,6 +216,19 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(demo_engine, 
 def refused_id(engine) -> int:
     with reading(engine) as session:
         return session.execute(select(User.id).where(User.username == "worker")).scalar_one()
+
+
+def test_variants_of_a_username_count_against_the_same_account(demo_engine, settings):
+    for typed in ("worker", " Worker", "WORKER ", "worker", "Worker"):
+        accounts.login(demo_engine, settings, typed, "wrong", now=NOW)
+    assert accounts.login(demo_engine, settings, "worker", "gongzhi-demo", now=NOW).error == "login.locked"
+
+
+def test_a_name_typed_by_mistake_is_not_kept_in_the_trail(demo_engine, settings):
+    accounts.login(demo_engine, settings, "my-secret-password", "x", now=NOW)
+    with reading(demo_engine) as session:
+        names = set(session.execute(select(AuditLog.actor_name)).scalars())
+    assert "my-secret-password" not in names and accounts.UNKNOWN in names
 
 
 def test_a_good_login_resets_the_count_of_failures(demo_engine, settings):
@@ -241,7 +273,13 @@ def test_single_sign_on_maps_by_e_mail_to_an_active_account(demo_engine, setting
     assert accounts.login_by_email(demo_engine, settings, " Wang@Example.cn ", now=NOW).actor.username == "secretary"
     unknown = accounts.login_by_email(demo_engine, settings, "x@example.cn", now=NOW)
     assert unknown.actor is None and unknown.error == "login.sso_unknown"
+    unverified = accounts.login_by_email(demo_engine, settings, "wang@example.cn", verified=False, now=NOW)
+    assert unverified.actor is None and unverified.error == "login.sso_unverified"
     assert count(demo_engine, AuditLog, AuditLog.action == "account.login_sso") == 1
+    with reading(demo_engine) as session:
+        refused = session.execute(select(AuditLog.after).where(AuditLog.action == "account.login_sso_refused")
+                                  .order_by(AuditLog.id)).scalars().all()
+    assert [r["reason"] for r in refused] == ["unknown", "unverified"]
 
 
 def test_the_first_admin_is_created_once_and_only_on_an_empty_database(engine, settings):
@@ -259,6 +297,23 @@ def test_the_first_admin_is_created_once_and_only_on_an_empty_database(engine, s
     assert again.value.key == "setup.already_done" and count(engine, User) == 1
     assert count(engine, UserRole) == 1
     assert count(engine, AuditLog, AuditLog.action == "account.create_first_admin") == 1
+
+
+def test_two_first_admins_cannot_both_be_created(engine, settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def make(name):
+        try:
+            accounts.create_first_admin(engine, settings, {"username": name, "display_name": name,
+                                                           "password": "a-long-password",
+                                                           "password_again": "a-long-password"})
+            return "ok"
+        except DomainError as err:
+            return err.key
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(make, ["root1", "root2", "root3", "root4"]))
+    assert sorted(results) == ["ok", "setup.already_done", "setup.already_done", "setup.already_done"]
+    assert count(engine, User) == 1
 
 
 # --- personal data ---------------------------------------------------------------------------------------------------

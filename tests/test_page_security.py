@@ -196,3 +196,52 @@ def test_single_sign_on_is_offered_only_when_configured(demo_db, monkeypatch):
     at.run()
     assert not at.exception
     assert "login_sso" in [b.key for b in at.button]
+
+
+def fill_analyse(at, matter_id: int):
+    form = f"step{matter_id}_analyse"
+    at.text_input(key=f"{form}_handler").input("张敏")
+    at.text_input(key=f"{form}_supervisor").input("王丽娟")
+    at.selectbox(key=f"{form}_mode").select("proxy")
+    return at.button(key=f"{form}_save")
+
+
+@pytest.mark.parametrize("change", ["disabled", "locked", "idle", "role removed"])
+def test_a_stale_session_saves_nothing(demo_db, change):
+    """Callbacks run before the page script: the save itself checks the session again."""
+    from data_access.models import UserRole
+
+    matter = hostile_matter(demo_db)
+    at = run_page("matter", demo_db.users["worker"], matter_id=matter.id)
+    save = fill_analyse(at, matter.id)
+    with transaction(demo_db.engine) as session:
+        who = User.username == "worker"
+        if change == "disabled":
+            session.execute(update(User).where(who).values(is_active=False))
+        elif change == "locked":
+            session.execute(update(User).where(who).values(locked_until=clock.now() + timedelta(minutes=15)))
+        elif change == "role removed":
+            session.execute(update(UserRole).where(UserRole.user_id == demo_db.users["worker"])
+                            .values(role="leader"))  # may still read the matter, no longer handle it
+    if change == "idle":
+        at.session_state["last_active"] = clock.now() - timedelta(hours=1)
+    save.click().run()
+    assert not at.exception
+    assert demo_db.matter(Matter.id == matter.id).step == 1, "nothing written"
+    with transaction(demo_db.engine) as session:
+        assert not session.execute(select(AuditLog).where(AuditLog.action == "matter.analyse",
+                                                          AuditLog.entity_id == matter.id)).first()
+    if change == "role removed":
+        assert "您的权限在此期间有变化，本次操作未保存。请按当前页面重新操作。" in texts(at.error)
+        assert "您的角色只能查看，不能修改。" in texts(at.info), "the page now offers what the new role allows"
+    else:
+        assert "user_id" not in at.session_state, "the session has ended"
+
+
+def test_a_display_name_made_of_markup_shows_as_typed(demo_db, monkeypatch):
+    with transaction(demo_db.engine) as session:
+        session.execute(update(User).where(User.username == "leader")
+                        .values(display_name="![x](http://evil.example/a.png)"))
+    at = logged_in(demo_db, "leader", monkeypatch)
+    caption = next(c.value for c in at.sidebar.caption if c.value.startswith("当前用户"))
+    assert caption == "当前用户：\\!\\[x\\]\\(http\\://evil\\.example/a\\.png\\)", "escaped: shows as typed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,7 +14,10 @@ from data_access.bootstrap import open_database
 from data_access.config import settings
 from domain import access
 from domain.access import Actor
+from domain.errors import PermissionDenied
 from domain.settings import Settings
+
+SHOWN_AS = "_shown_as"  # the actor the current page was drawn for
 
 
 @st.cache_resource(show_spinner=False)
@@ -86,4 +90,30 @@ def page_context() -> PageContext:
         from ui.i18n import t
         st.warning(t("login.expired"))
         st.stop()
+    st.session_state[SHOWN_AS] = actor
     return PageContext(engine=current_engine(), settings=settings(), actor=actor)
+
+
+def acting_actor() -> Actor | None:
+    """The actor a callback may act as. Callbacks run before the page script, on what the page showed, so
+    the session is checked again here: None if it has ended (disabled, locked, idle, password reset) or if
+    the user's rights changed since the page was drawn."""
+    actor = current_actor()
+    if actor is None or actor != st.session_state.get(SHOWN_AS):
+        return None
+    return actor
+
+
+def export_actor(ctx: PageContext) -> Callable[[], Actor]:
+    """For a download built on click (no rerun, no session state): a function that checks the session as it
+    stood when the page was drawn, at the moment of the click, and returns the actor reloaded then."""
+    user_id, logged_in_at = st.session_state.get("user_id"), st.session_state.get("logged_in_at")
+    drawn_at, idle = clock.now(), timedelta(minutes=ctx.settings.idle_timeout_minutes)
+
+    def check() -> Actor:
+        now = clock.now()
+        actor = accounts.load_actor(ctx.engine, ctx.settings, user_id, logged_in_at=logged_in_at, now=now)
+        if actor is None or actor != ctx.actor or now - drawn_at > idle:
+            raise PermissionDenied("login.session_ended")
+        return actor
+    return check

@@ -32,3 +32,4 @@ def when(value: datetime | None) -> str:
         return t("common.none")
     return format_datetime(clock.local(value), "yyyy-MM-dd HH:mm", locale=_locale())
 
+

@@ -6,7 +6,8 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from domain.errors import DomainError, ValidationFailed
-from ui.i18n import error_text, t
+from ui import context
+from ui.i18n import error_text, md_escape, t
 
 
 def widget_key(form: str, field: str) -> str:
@@ -25,7 +26,8 @@ def field_error(form: str, field: str) -> None:
     error = st.session_state.get(errors_key(form), {}).get(field)
     if error:
         key, params = error
-        st.error(t(key, **params), icon=":material/error:")
+        st.error(t(key, **{k: md_escape(v) if isinstance(v, str) else v for k, v in params.items()}),
+                 icon=":material/error:")
 
 
 def form_message(form: str) -> None:
@@ -36,12 +38,17 @@ def form_message(form: str) -> None:
         (st.success if kind == "success" else st.error)(text)
 
 
-def submit(form: str, fields: list[str], save, *, success: str | None = None) -> None:
+def submit(form: str, fields: list[str], save, *, success: str | None = None, signed_in: bool = True) -> None:
     """Callback body: collect `form`'s widget values, call save(values); on success clear the fields.
 
     `save` raises DomainError on refusal; its message goes next to the field or above the form,
-    and every typed value stays in its widget.
+    and every typed value stays in its widget. With `signed_in`, nothing is saved unless the session is
+    still valid and the user's rights are those the form was shown with.
     """
+    if signed_in and context.acting_actor() is None:
+        if "user_id" in st.session_state:
+            st.session_state[f"{form}__message"] = ("error", t("error.rights_changed"))
+        return
     values = {field: st.session_state.get(widget_key(form, field)) for field in fields}
     try:
         result = save(values)

@@ -20,6 +20,14 @@ def lang() -> str:
         return "zh"
 
 
+MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!<>|~:$")
+
+
+def md_escape(text: object) -> str:
+    """User text made safe inside a Markdown-rendering element (caption, info, error...): it shows as typed."""
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))
+
+
 def t(key: str, **params: object) -> str:
     return translate(lang(), key, **params)
 
@@ -35,7 +43,7 @@ def labels(options) -> dict[str, str]:
 
 def error_text(err: DomainError) -> str:
     """The user's message for a domain error, with step and action names filled in."""
-    params = dict(err.params)
+    params = {k: md_escape(v) if isinstance(v, str) else v for k, v in err.params.items()}
     if "step" in params:
         params["step_name"] = t(f"step.{params['step']}")
     if "action" in params:

@@ -10,7 +10,7 @@ from data_access import accounts
 from data_access.config import settings
 from ui.context import current_engine, start_session
 from ui.forms import field_error, form_message, submit, widget_key
-from ui.i18n import role_names, t
+from ui.i18n import md_escape, role_names, t
 
 cfg = settings()
 SETUP = "setup"
@@ -53,17 +53,18 @@ def first_admin_form() -> None:
                       autocomplete="new-password" if secret else "off", max_chars=120)
         field_error(SETUP, field)
     st.button(t("setup.submit"), key="setup_save", type="primary", icon=":material/person_add:", on_click=submit,
-              args=(SETUP, SETUP_FIELDS, _create_first_admin))
+              args=(SETUP, SETUP_FIELDS, _create_first_admin), kwargs={"signed_in": False})
 
 
-def sso_login() -> None:
+def _sso_login() -> None:
     """Map the identity the provider vouched for to a local account by e-mail."""
-    result = accounts.login_by_email(current_engine(), cfg, st.user.get("email") or "")
-    if result.actor is not None:
-        start_session(result.actor)
-        st.rerun()
-    st.error(t(result.error, **result.params), icon=":material/error:")
-    st.button(t("login.sso_logout"), key="login_sso_logout", on_click=st.logout)
+    result = accounts.login_by_email(current_engine(), cfg, st.user.get("email") or "",
+                                     verified=st.user.get("email_verified"))
+    if result.actor is None:
+        st.session_state["login_error"] = (result.error, result.params)
+        return
+    st.session_state.pop("login_error", None)
+    start_session(result.actor)
 
 
 if not cfg.demo_mode and accounts.needs_first_admin(current_engine()):
@@ -77,15 +78,17 @@ if notice:
     st.warning(t(notice), icon=":material/schedule:")
 left, right = st.columns([1, 1], gap="large")
 with left:
-    if sso_configured() and st.user.get("is_logged_in"):
-        sso_login()
+    if sso_configured() and st.user.get("is_logged_in"):  # back from the identity provider: one click to enter
+        st.button(t("login.sso_continue", email=md_escape(st.user.get("email") or "")), key="login_sso_continue",
+                  type="primary", icon=":material/key:", on_click=_sso_login)
+        st.button(t("login.sso_logout"), key="login_sso_logout", on_click=st.logout)
     with st.form("login"):
         st.text_input(t("login.username"), key="login_username", autocomplete="username", max_chars=40)
         st.text_input(t("login.password"), key="login_password", type="password", autocomplete="current-password")
         st.form_submit_button(t("login.submit"), on_click=_login, type="primary", key="login_submit")
     error = st.session_state.get("login_error")
     if error:
-        st.error(t(error[0], **error[1]), icon=":material/error:")
+        st.error(t(error[0], **{k: md_escape(v) for k, v in error[1].items()}), icon=":material/error:")
     if sso_configured() and not st.user.get("is_logged_in"):
         st.button(t("login.sso"), key="login_sso", icon=":material/key:", on_click=st.login)
 if cfg.demo_mode:
@@ -94,5 +97,5 @@ if cfg.demo_mode:
         st.info(t("login.demo_hint", password=accounts.DEMO_PASSWORD))
         rows = [(username, name, role_names(roles))
                 for username, name, roles in accounts.demo_accounts(current_engine())]
-        st.table(pd.DataFrame(rows, columns=[t("login.demo_user"), t("login.demo_name"), t("login.demo_roles")])
-                 .set_index(t("login.demo_user")))
+        st.dataframe(pd.DataFrame(rows, columns=[t("login.demo_user"), t("login.demo_name"), t("login.demo_roles")]),
+                     hide_index=True, key="login_demo_accounts")

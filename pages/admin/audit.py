@@ -13,7 +13,7 @@ from data_access import audit_trail as trail
 from data_access import clock
 from data_access.audit_trail import ACTION_GROUPS, ACTIONS, ENTITIES, EXPORT_LIMIT, AuditFilter
 from ui import cached
-from ui.context import page_context
+from ui.context import export_actor, page_context
 from ui.format import when
 from ui.i18n import lang, t
 
@@ -123,8 +123,9 @@ if entry_id is not None:
                   on_click=lambda: st.session_state.pop("audit_entry_id", None))
 
 st.divider()
+checked = export_actor(ctx)  # the session is checked again when the file is built
 st.download_button(
-    t("audit.export"), data=lambda: trail.trail_xlsx(ctx.engine, flt, actor=ctx.actor, lang=language),
+    t("audit.export"), data=lambda: trail.trail_xlsx(ctx.engine, flt, actor=checked(), lang=language),
     file_name=f"{t('audit.sheet')}-{today:%Y%m%d}.xlsx", key="audit_export", icon=":material/download:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", disabled=total == 0,
     help=t("audit.export_hint", limit=f"{EXPORT_LIMIT:,}"), on_click="ignore")

@@ -8,7 +8,7 @@ from data_access import clock
 from data_access.exports import EXPORT_LIMIT, ledger_xlsx
 from data_access.service_queries import SORTS, MatterFilter
 from ui import cached
-from ui.context import page_context
+from ui.context import export_actor, page_context
 from ui.i18n import labels, lang, t
 from ui.tables import matter_table
 
@@ -74,10 +74,11 @@ else:
         st.switch_page("pages/service/matter.py")
 
 language = lang()  # read here: the file is built on another thread, which has no session
+checked = export_actor(ctx)  # the session is checked again when the file is built
 unmasked = ctx.can("personal.view") and st.checkbox(t("ledger.export_unmasked"), key="ledger_export_unmasked",
                                                     help=t("ledger.export_unmasked_help"))
 st.download_button(
-    t("ledger.export"), data=lambda: ledger_xlsx(ctx.engine, flt, actor=ctx.actor, today=today, lang=language,
+    t("ledger.export"), data=lambda: ledger_xlsx(ctx.engine, flt, actor=checked(), today=today, lang=language,
                                                  settings=cfg, unmasked=unmasked),
     file_name=f"{t('ledger.sheet')}-{today:%Y%m%d}.xlsx", key="ledger_export", icon=":material/download:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", disabled=total == 0,

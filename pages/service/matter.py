@@ -9,7 +9,7 @@ from data_access.service_queries import find_by_number, matter_detail, personal_
 from domain.errors import DomainError
 from domain.personal import PERSONAL_FIELDS
 from domain.workflow import Action, Evaluation, Step, allowed_actions, is_overdue, permission_for
-from ui.context import page_context
+from ui.context import acting_actor, page_context
 from ui.format import day, when
 from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import error_text, labels, lang, t
@@ -58,6 +58,8 @@ PERSONAL_KEY = "matter_personal"  # (matter id, unmasked values) after the user 
 
 
 def reveal() -> None:
+    if acting_actor() is None:
+        return
     try:
         st.session_state[PERSONAL_KEY] = (m.id, personal_data(ctx.engine, m.id, actor=ctx.actor))
     except DomainError as err:
@@ -65,6 +67,8 @@ def reveal() -> None:
 
 
 shown_id, unmasked = st.session_state.get(PERSONAL_KEY) or (None, None)
+if shown_id == m.id and not ctx.can("personal.view", m.community_id, m.grid_id):
+    shown_id = None  # the right was withdrawn since: back to the masks
 person = unmasked if shown_id == m.id else {f: getattr(m, f) for f in PERSONAL_FIELDS}
 reporter = t("common.anonymous") if m.anonymous else " ".join(x for x in person.values() if x)
 facts = [
@@ -173,7 +177,7 @@ with st.container(border=True):
     else:
         st.markdown(f"#### {t('matter.next_action', step=t(f'step.{m.step}'))}")
         actions = allowed_actions(Step(m.step))
-        permitted = [a for a in actions if ctx.can(permission_for(a), m.community_id)]
+        permitted = [a for a in actions if ctx.can(permission_for(a), m.community_id, m.grid_id)]
         if not permitted:
             can_read_only = not any(ctx.can(permission_for(a)) for a in Action)
             st.info(t("common.read_only") if can_read_only

@@ -12,7 +12,7 @@ from domain.workflow import Step
 from ui import cached, charts
 from ui.context import page_context
 from ui.format import pct
-from ui.i18n import labels, t
+from ui.i18n import labels, md_escape, t
 from ui.kpi import card
 from ui.tables import matter_table
 
@@ -84,7 +84,8 @@ else:
         below = [name for name, share in shares.items() if share is not None and share < cfg.satisfaction_floor]
         floor = pct(cfg.satisfaction_floor)
         if below:
-            st.warning(t("overview.below_floor", floor=floor, names="、".join(below)), icon=":material/warning:")
+            st.warning(t("overview.below_floor", floor=floor, names="、".join(map(md_escape, below))),
+                       icon=":material/warning:")
         else:
             st.success(t("overview.all_above_floor", floor=floor), icon=":material/verified:")
 
