@@ -1,4 +1,5 @@
-"""Demo data for a fresh install: one street, three communities with grids, the demo accounts, ~300 matters."""
+"""Demo data for a fresh install: one street, three communities with grids, the demo accounts, ~300 matters
+with their timelines and audit trail."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import Session
 from data_access import audit, clock, sample, tally
 from data_access.accounts import DEMO_PASSWORD, hash_password
 from data_access.db import sync_id_sequence, transaction
-from data_access.models import Community, Grid, Matter, MatterEvent, Street, User, UserRole
+from data_access.models import AuditLog, Community, Grid, Matter, MatterEvent, Street, User, UserRole
 from domain.access import SYSTEM
 from domain.settings import Settings
 
@@ -73,6 +74,8 @@ def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetim
             events.extend(timeline)
         session.execute(insert(Matter), rows)
         session.execute(insert(MatterEvent), events)
+        usernames = dict(session.execute(select(User.id, User.username)).all())
+        session.execute(insert(AuditLog), sample.audit_rows({m["id"]: m for m in rows}, events, usernames))
         sync_id_sequence(session, "matter")
         tally.rebuild(session)
         audit.record(session, actor=SYSTEM, action="demo.seed", entity="street", entity_id=street.id, at=now,

@@ -170,3 +170,21 @@ def _event(m, at, actor_id, actor_name, action, step_from, step_to, note, data=N
     return {"matter_id": m["id"], "at": at, "actor_id": actor_id, "actor_name": actor_name, "action": action.value,
             "step_from": None if step_from is None else int(step_from), "step_to": int(step_to), "note": note or None,
             "data": data}
+
+
+def audit_rows(matters: dict[int, dict], events: list[dict], usernames: dict[int | None, str]) -> list[dict]:
+    """An audit entry for each generated event: who moved which matter from which step to which, with what.
+
+    `matters` maps id -> matter row (for its community); the values are what changed, not whole snapshots."""
+    rows = []
+    for e in events:
+        after = {"step": e["step_to"], **(e["data"] or {})}
+        if e["note"]:
+            after["note"] = e["note"][:200]
+        rows.append({"at": e["at"], "actor_id": e["actor_id"], "actor_name": usernames.get(e["actor_id"], "system"),
+                     "action": "matter.create" if e["action"] == Action.RECORD else f"matter.{e['action']}",
+                     "entity": "matter", "entity_id": e["matter_id"],
+                     "community_id": matters[e["matter_id"]]["community_id"],
+                     "before": None if e["step_from"] is None else {"step": e["step_from"]}, "after": after})
+    return rows
+

@@ -53,6 +53,20 @@ def main() -> None:
             page.wait_for_timeout(2500)
             page.screenshot(path=OUT / f"{name}.png")
             page.set_viewport_size({"width": 1440, "height": 1000})
+        page.get_by_role("button", name="退出登录").click()
+        login(page, "admin")
+        for link, marker, name in [("账号管理", "新建账号", "users"), ("审计日志", "筛选条件", "audit")]:
+            page.get_by_role("link", name=link).click()
+            page.get_by_text(marker).first.wait_for()
+            grid = page.locator('[data-testid="stDataFrame"]').first
+            grid.wait_for()
+            box = grid.bounding_box()
+            row = 3 if name == "audit" else 1  # the audit's newest rows are the two logins: open a matter step
+            page.mouse.click(box["x"] + 12, box["y"] + 18 + 35 * row)  # a row's selection marker: open it below
+            page.set_viewport_size({"width": 1440, "height": 1700})
+            page.wait_for_timeout(3000)
+            page.screenshot(path=OUT / f"{name}.png")
+            page.set_viewport_size({"width": 1440, "height": 1000})
         browser.close()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 from sqlalchemy import select
@@ -16,6 +18,29 @@ from tests.pages_support import PageDb, clear_caches, open_page_db, run_page, te
 
 def zh(key: str, **params) -> str:
     return translate("zh", key, **params)
+
+
+def entries(db: PageDb, *conditions) -> list[int]:
+    """Ids of the audit entries matching `conditions`, read straight from the database."""
+    with reading(db.engine) as session:
+        return list(session.execute(select(AuditLog.id).where(*conditions)).scalars())
+
+
+def matter_entries(db: PageDb, entry: int) -> list[int]:
+    """Ids of every entry about the matter that entry `entry` is about."""
+    with reading(db.engine) as session:
+        matter_id = session.get(AuditLog, entry).entity_id
+    return entries(db, AuditLog.entity == "matter", AuditLog.entity_id == matter_id)
+
+
+def page_caption(db: PageDb, total: int) -> str:
+    """The start of the caption above the table on its first page: page 1 of ..., `total` entries."""
+    size = db.settings.page_size
+    return zh("common.page", page=1, pages=max(1, math.ceil(total / size)), total=f"{total:,}")
+
+
+def shows_total(at, db: PageDb, total: int) -> bool:
+    return any(text.startswith(page_caption(db, total)) for text in texts(at.caption))
 
 
 def community(db: PageDb, name: str) -> int:
@@ -39,7 +64,8 @@ def record(db: PageDb, community_id: int, by: str = "secretary") -> int:
 
 @pytest.fixture
 def audit_db(tmp_path, monkeypatch):
-    """The demo street with a matter analysed in 康盛 (by its secretary) and one in 康和 (by a secretary there)."""
+    """The demo street (and its matters' trail) with a matter analysed after it in 康盛 (by its secretary) and one in
+    康和 (by a secretary there)."""
     db = open_page_db(f"sqlite:///{tmp_path}/audit.db", demo=True, monkeypatch=monkeypatch)
     kh = community(db, "康和社区")
     db.add_user("kh_secretary", "secretary", kh)
@@ -72,8 +98,13 @@ def test_secretary_sees_only_their_community(audit_db):
     at = run_page("audit", audit_db.users["secretary"])
     assert not at.exception and not at.error
     rows = table(at)
-    assert len(rows) == 2 and set(rows["community"]) == {"康盛社区"}
-    assert set(rows["actor_name"]) == {"secretary"}
+    theirs = entries(audit_db, AuditLog.community_id == community(audit_db, "康盛社区"))
+    assert len(theirs) > audit_db.settings.page_size > 0  # with the demo's matters, more than a page
+    assert len(rows) == audit_db.settings.page_size and set(rows["community"]) == {"康盛社区"}
+    assert set(rows["id"]) <= set(theirs) and shows_total(at, audit_db, len(theirs))
+    # newest first: what the secretary just did (the analysis, then the recording), nothing of 康和's
+    assert list(rows["id"][:2]) == sorted(matter_entries(audit_db, audit_db.entries["ks"]), reverse=True)
+    assert list(rows["actor_name"][:2]) == ["secretary", "secretary"] and "kh_secretary" not in set(rows["actor_name"])
     assert at.selectbox(key="audit_community").options == [zh("common.all"), "康盛社区"]
 
 
@@ -100,9 +131,8 @@ def test_an_opened_entry_shows_before_and_after_side_by_side(audit_db):
 
 
 def test_admin_sees_personal_data_masked(audit_db):
-    with reading(audit_db.engine) as session:
-        created = session.execute(select(AuditLog.id).where(AuditLog.action == "matter.create")
-                                  .order_by(AuditLog.id)).scalars().first()
+    (created,) = entries(audit_db, AuditLog.action == "matter.create",
+                         AuditLog.id.in_(matter_entries(audit_db, audit_db.entries["ks"])))
     at = run_page("audit", audit_db.users["admin"], audit_entry_id=created)
     (compare,) = [d.value for d in at.dataframe if "changed" in d.value.columns]
     phone = compare[compare["field"].str.endswith("reporter_phone")].iloc[0]
@@ -117,10 +147,17 @@ def test_an_entry_of_another_community_does_not_open(audit_db):
 
 def test_filters_narrow_the_table_and_an_empty_result_explains(audit_db):
     at = run_page("audit", audit_db.users["admin"])
+    seed_label = zh("audit.action_demo_seed")
+    assert seed_label in set(table(at)["action"]) and shows_total(at, audit_db, len(entries(audit_db)))
     at.selectbox(key="audit_action").select("matter.").run()
-    assert len(table(at)) == 4
+    rows = table(at)
+    matter_actions = entries(audit_db, AuditLog.action.startswith("matter."))
+    assert len(rows) == audit_db.settings.page_size and set(rows["id"]) <= set(matter_actions)
+    assert seed_label not in set(rows["action"]) and shows_total(at, audit_db, len(matter_actions))
     at.text_input(key="audit_actor").input("kh_secretary").run()
-    assert len(table(at)) == 2
+    rows = table(at)
+    assert sorted(rows["id"]) == sorted(matter_entries(audit_db, audit_db.entries["kh"]))  # recorded, analysed
+    assert set(rows["community"]) == {"康和社区"} and shows_total(at, audit_db, 2)
     at.text_input(key="audit_actor").input("nobody").run()
     assert not at.exception
     assert texts(at.info) == [zh("audit.empty")]
