@@ -17,15 +17,12 @@ from datetime import date, datetime
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine, false, func, select
 
 from data_access import audit, clock
 from data_access.db import reading, transaction
-from data_access.exports import safe_cell
+from data_access.exports import new_sheet, safe_cell
 from data_access.models import AuditLog, Community
 from domain.access import Actor, scope
 from domain.errors import PermissionDenied
@@ -295,17 +292,7 @@ def trail_xlsx(engine: Engine, flt: AuditFilter, *, actor: Actor, lang: str, now
     if _scope_conditions(actor) is None:
         raise PermissionDenied("error.permission", permission=PERMISSION)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(translate(lang, "audit.sheet"))
-    sheet.freeze_panes = "A2"
-    for index, (_, _, width) in enumerate(EXPORT_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    header_font, header_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="C0392B")
-    header = []
-    for _, key, _ in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=translate(lang, key))
-        cell.font, cell.fill = header_font, header_fill
-        header.append(cell)
-    sheet.append(header)
+    sheet = new_sheet(book, translate(lang, "audit.sheet"), EXPORT_COLUMNS, lang)
     rows = 0
     for frame in entry_chunks(engine, flt, actor=actor):
         frame["at"] = frame["at"].dt.strftime("%Y-%m-%d %H:%M:%S")

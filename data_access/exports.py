@@ -58,23 +58,30 @@ def code_labels(settings: Settings, lang: str) -> dict[str, dict]:
     }
 
 
+def new_sheet(book: Workbook, title: str, columns: list[tuple[str, str, int]], lang: str):
+    """A write-only sheet in the house style: a bold white-on-red header of `columns` (name, header key, width),
+    frozen, with the columns' widths."""
+    sheet = book.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for index, (_, _, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    header_font, header_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="C0392B")
+    header = []
+    for _, key, _ in columns:
+        cell = WriteOnlyCell(sheet, value=translate(lang, key))
+        cell.font, cell.fill = header_font, header_fill
+        header.append(cell)
+    sheet.append(header)
+    return sheet
+
+
 def ledger_xlsx(engine: Engine, flt: MatterFilter, *, actor: Actor, today: date, lang: str, settings: Settings,
                 unmasked: bool = False, now: datetime | None = None) -> bytes:
     """The filtered ledger (newest first, at most EXPORT_LIMIT rows) as an .xlsx file, recorded in the audit trail.
 
     With `unmasked`, personal fields are whole in the rows where the actor holds "personal.view"."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(translate(lang, "ledger.sheet"))
-    sheet.freeze_panes = "A2"
-    for index, (_, _, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    header_font, header_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="C0392B")
-    header = []
-    for _, key, _ in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=translate(lang, key))
-        cell.font, cell.fill = header_font, header_fill
-        header.append(cell)
-    sheet.append(header)
+    sheet = new_sheet(book, translate(lang, "ledger.sheet"), COLUMNS, lang)
     maps = code_labels(settings, lang)
     may_see = scope(actor, "personal.view") if unmasked else None
     rows = whole = 0

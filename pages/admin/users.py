@@ -29,6 +29,18 @@ communities = users.communities(ctx.engine, actor=ctx.actor)
 role_labels = {code: role.label(language) for code, role in cfg.roles.items()}
 
 
+def password_pair(form: str) -> None:
+    """The password and its repetition, side by side, each with its message."""
+    c1, c2 = st.columns(2)
+    with c1:
+        st.text_input(t("users.password"), type="password", key=widget_key(form, "password"),
+                      help=t("users.password_help", min=cfg.password_min_length))
+        field_error(form, "password")
+    with c2:
+        st.text_input(t("users.password_again"), type="password", key=widget_key(form, "password_again"))
+        field_error(form, "password_again")
+
+
 def role_text(code: str, place: str) -> str:
     label = role_labels.get(code, code)
     return f"{label}@{place}" if place else label
@@ -92,14 +104,7 @@ with st.expander(t("users.new"), expanded=has_errors(NEW), icon=":material/perso
     with c3:
         st.text_input(t("users.email"), key=widget_key(NEW, "email"), max_chars=120)
         field_error(NEW, "email")
-    c1, c2 = st.columns(2)
-    with c1:
-        st.text_input(t("users.password"), type="password", key=widget_key(NEW, "password"),
-                      help=t("users.password_help", min=cfg.password_min_length))
-        field_error(NEW, "password")
-    with c2:
-        st.text_input(t("users.password_again"), type="password", key=widget_key(NEW, "password_again"))
-        field_error(NEW, "password_again")
+    password_pair(NEW)
     place_widgets(NEW)
     st.button(t("users.create"), key="users_new_save", type="primary", icon=":material/person_add:",
               on_click=submit, args=(NEW, NEW_FIELDS, create),
@@ -245,14 +250,7 @@ with roles_tab:
 with password_tab:
     PASSWORD = f"users_password_{uid}"
     st.caption(t("users.reset_hint"))
-    c1, c2 = st.columns(2)
-    with c1:
-        st.text_input(t("users.password"), type="password", key=widget_key(PASSWORD, "password"),
-                      help=t("users.password_help", min=cfg.password_min_length))
-        field_error(PASSWORD, "password")
-    with c2:
-        st.text_input(t("users.password_again"), type="password", key=widget_key(PASSWORD, "password_again"))
-        field_error(PASSWORD, "password_again")
+    password_pair(PASSWORD)
     st.button(t("users.reset_password"), key=f"users_password_save_{uid}", icon=":material/key:",
               on_click=submit, args=(PASSWORD, ["password", "password_again"],
                                      lambda v: users.reset_password(ctx.engine, actor=ctx.actor, settings=cfg,
