@@ -52,8 +52,8 @@ else:
         st.markdown(f"**{t('app.name')}** · {t('app.tagline')}")
         st.caption(t("app.signed_in_as", name=md_escape(actor.display_name)))
         st.caption(t("app.roles", roles=role_names(actor.role_codes())))
-        st.selectbox(t("app.language"), LANGUAGES, key="lang", format_func=lambda c: {"zh": "中文", "en": "English"}[c],
-                     index=LANGUAGES.index(cfg.language))
+        st.session_state.setdefault("lang", cfg.language)  # kept across logins; set here, not as the widget's index
+        st.selectbox(t("app.language"), LANGUAGES, key="lang", format_func=lambda c: {"zh": "中文", "en": "English"}[c])
         if st.button(t("app.logout"), key="logout", icon=":material/logout:"):
             context.end_session()
             if st.user.get("is_logged_in"):

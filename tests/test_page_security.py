@@ -85,7 +85,7 @@ def test_a_page_opened_directly_refuses_a_role_without_the_right(demo_db, userna
 def test_first_run_in_production_asks_for_the_first_admin(production_db, monkeypatch):
     at = app_test(monkeypatch).run()
     assert texts(at.title) == ["创建首个管理员账号"]
-    assert not at.table, "no demo accounts in production"
+    assert not at.dataframe, "no demo accounts in production"
     at.text_input(key="setup_username").input("root")
     at.text_input(key="setup_display_name").input("街道信息员")
     at.text_input(key="setup_password").input("root")

@@ -94,9 +94,9 @@ def test_login_page_renders(demo, request, monkeypatch):
     if demo:
         assert texts(at.subheader) == ["演示账户"]
         assert DEMO_PASSWORD in at.info[0].value
-        assert len(at.table[0].value) == len(db.users)
+        assert len(at.dataframe[0].value) == len(db.users)
     else:
-        assert not at.subheader and not at.table, "the demo accounts are listed only in demo mode"
+        assert not at.subheader and not at.dataframe, "the demo accounts are listed only in demo mode"
 
 
 def test_login_with_wrong_password_shows_the_error(demo_db, monkeypatch):

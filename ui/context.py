@@ -56,8 +56,12 @@ def start_session(actor: Actor) -> None:
 
 
 def end_session(reason: str | None = None) -> None:
-    """Forget the login (and everything the session held); `reason` is a message key for the login page."""
+    """Forget the login (and everything the session held but the language); `reason` is a message key for the
+    login page."""
+    language = st.session_state.get("lang")
     st.session_state.clear()
+    if language:
+        st.session_state["lang"] = language
     if reason:
         st.session_state["login_notice"] = reason
 
