@@ -22,12 +22,12 @@ from bench.generate import SCALES, ensure
 from data_access import clock
 from data_access.config import load_settings
 from data_access.db import make_engine
-from data_access.models import Community, Grid, MatterEvent
+from data_access.models import AuditLog, Community, Grid, MatterEvent, User, UserRole
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 DB = "sqlite"
-PAGES = ("overview", "ledger", "matter")
+PAGES = ("overview", "ledger", "matter", "audit", "audit_secretary", "users")
 
 
 def child(module: str, db: Path, repeat: int) -> dict:
@@ -51,7 +51,7 @@ def counts(db: Path) -> dict:
     engine = make_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
         rows = {table.__tablename__: conn.execute(select(func.count()).select_from(table)).scalar_one()
-                for table in (Community, Grid, MatterEvent)}
+                for table in (Community, Grid, MatterEvent, User, UserRole, AuditLog)}
     engine.dispose()
     return rows
 
@@ -68,25 +68,35 @@ def main() -> None:
     now = args.now or clock.day_start(clock.today())
 
     print(f"== {scale.name}: {scale.matters:,} matters in {scale.communities} communities", flush=True)
-    db, generation_s = ensure(scale, load_settings(), now)
+    db, generation_s, trail_s = ensure(scale, load_settings(), now)
     details_path = RESULTS / f"{scale.name}-{DB}-details.json"
-    if generation_s is None and details_path.exists():  # reused: keep the time it took to generate
-        generation_s = json.loads(details_path.read_text(encoding="utf-8"))["generation"]["seconds"]
+    if details_path.exists():  # reused: keep the time it took to generate
+        before = json.loads(details_path.read_text(encoding="utf-8"))["generation"]
+        generation_s = before["seconds"] if generation_s is None else generation_s
+        trail_s = before.get("trail_seconds") if trail_s is None else trail_s
 
     print("== pages (AppTest) and their SQL floor", flush=True)
+    load = {"before": os.getloadavg()[0]}
     measured = child("bench.measure", db, args.repeat)
+    load["after_pages"] = os.getloadavg()[0]
     print("== naive peer (pandas, whole table)", flush=True)
     naive = child("bench.naive", db, args.repeat)
+    load["after_naive"] = os.getloadavg()[0]
 
     pages = {name: {k: measured["pages"][name][k] for k in ("cold_s", "warm_s", "sql_floor_s")} for name in PAGES}
-    result = {"scale": scale.name, "db": DB, "rows": {"matters": measured["matters"]}, "pages": pages,
+    rows = counts(db)
+    result = {"scale": scale.name, "db": DB,
+              "rows": {"matters": measured["matters"], "audit_log": rows["audit_log"], "users": rows["user_account"]},
+              "pages": pages,
               "naive_overview_s": naive["median_s"], "peak_rss_mb": measured["peak_rss_mb"]}
     details = {
         "generation": {"seconds": None if generation_s is None else round(generation_s, 1),
-                       "file_mb": round(db.stat().st_size / 2**20), "rows": counts(db)},
+                       "trail_seconds": None if trail_s is None else round(trail_s, 1),
+                       "file_mb": round(db.stat().st_size / 2**20), "rows": rows},
         "app": app_version(), "today": measured["today"], "repeat": args.repeat, "opened": measured["targets"],
         "pages": measured["pages"],
-        "startup_s": measured["startup_s"], "naive": naive, "machine": report.machine(),
+        "startup_s": measured["startup_s"], "audit_queries": measured["audit_queries"], "naive": naive,
+        "machine": report.machine(), "load_average_1min": load,
         "wall_s": round(time.perf_counter() - started, 1),
     }
     RESULTS.mkdir(exist_ok=True)
@@ -97,7 +107,8 @@ def main() -> None:
     print(f"naive peer: {naive['median_s']:.2f} s, peak RSS {naive['peak_rss_mb']:.0f} MB, "
           f"counts agree with ours: {naive['counts_agree']}")
     made = "unknown (reused)" if generation_s is None else f"{generation_s:.0f} s"
-    print(f"generation: {made}; whole run: {details['wall_s']:.0f} s; "
+    added = "unknown (reused)" if trail_s is None else f"{trail_s:.0f} s"
+    print(f"generation: {made}; accounts and audit trail: {added}; whole run: {details['wall_s']:.0f} s; "
           f"results in {RESULTS.relative_to(ROOT)}/")
 
 

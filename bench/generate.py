@@ -1,7 +1,8 @@
 """The benchmark database: streets, communities, grids, the demo accounts and `n` matters with their timelines.
 
 Matters come from data_access.sample (the demo's generator) and are inserted in chunks of CHUNK matters, committed
-every TRANSACTION matters, so memory stays flat. The same scale and `now` always give the same rows.
+every TRANSACTION matters, so memory stays flat. The same scale and `now` always give the same rows. Then
+bench.trail adds the staff accounts and the audit trail, once, also to a file made before it existed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select, text
 
+from bench import trail
 from data_access import sample, tally
 from data_access.bootstrap import ensure_tally
 from data_access.db import make_engine, migrate, transaction
@@ -64,21 +66,34 @@ def matter_count(engine: Engine) -> int | None:
         return None
 
 
-def ensure(scale: Scale, settings: Settings, now: datetime, *, log=say) -> tuple[Path, float | None]:
-    """The database file for `scale`, generated unless it already holds exactly scale.matters matters.
+def checkpoint(engine: Engine) -> None:
+    with engine.connect() as conn:
+        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
-    Returns the path and the generation time in seconds (None when an existing file was reused).
+
+def ensure(scale: Scale, settings: Settings, now: datetime, *,
+           log=say) -> tuple[Path, float | None, float | None]:
+    """The database file for `scale`, generated unless it already holds exactly scale.matters matters, with its
+    accounts and audit trail (added to an existing file that lacks them).
+
+    Returns the path, the generation time of the matters and that of the accounts and trail in seconds (None for
+    what an existing file already had).
     """
     path = database_path(scale)
     if path.exists():
         engine = make_engine(f"sqlite:///{path}")
         found = matter_count(engine)
         if found == scale.matters:
-            migrate(engine)  # a newer migration (an index, say) is built here, not in the first timed page
-            ensure_tally(engine)
-            engine.dispose()
-            log(f"Reusing {path} ({found:,} matters), schema at head.")
-            return path, None
+            try:
+                migrate(engine)  # a newer migration (an index, say) is built here, not in the first timed page
+                ensure_tally(engine)
+                log(f"Reusing {path} ({found:,} matters), schema at head.")
+                trail_s = trail.ensure(engine, settings, now, log=log)
+                if trail_s is not None:
+                    checkpoint(engine)
+            finally:
+                engine.dispose()
+            return path, None, trail_s
         engine.dispose()
         log(f"{path} holds {found} matters, not {scale.matters:,}: generating it again.")
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -88,13 +103,13 @@ def ensure(scale: Scale, settings: Settings, now: datetime, *, log=say) -> tuple
     try:
         migrate(engine)
         generate(engine, scale, settings, now, log=log)
-        with engine.connect() as conn:
-            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        seconds = time.perf_counter() - started
+        trail_s = trail.ensure(engine, settings, now, log=log)
+        checkpoint(engine)
     finally:
         engine.dispose()
-    seconds = time.perf_counter() - started
-    log(f"Generated {path} in {seconds:.0f} s ({path.stat().st_size / 2**20:,.0f} MiB).")
-    return path, seconds
+    log(f"Generated {path} in {time.perf_counter() - started:.0f} s ({path.stat().st_size / 2**20:,.0f} MiB).")
+    return path, seconds, trail_s
 
 
 def generate(engine: Engine, scale: Scale, settings: Settings, now: datetime, *, log=say) -> None:

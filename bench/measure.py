@@ -1,4 +1,5 @@
-"""Times the overview, the ledger and a matter's detail through AppTest, cold and warm, and their SQL floor.
+"""Times the overview, the ledger, a matter's detail and the admin screens through AppTest, cold and warm, and
+their SQL floor.
 
 Runs in its own process (`python -m bench.measure DB`) so that its peak RSS is that of the page timings alone, and
 so that GONGZHI_DATABASE_URL is set before any app module reads the settings. Prints one JSON object on stdout.
@@ -12,7 +13,9 @@ sql_floor: the SQL statements the page issues (recorded from the engine during a
       no Streamlit, no ORM, no pandas. Recording them keeps the floor honest whatever the page calls.
 
 The views are the leader's (street-wide) overview, ledger and matter detail, plus the secretary's overview (one
-community) for comparison.
+community) for comparison; the audit trail as `admin` (street-wide, no filter) and as `secretary` (one community);
+the account list as `admin`. Then the audit trail's reads (count and one page) are timed directly for a set of
+filters and for a deep page (AUDIT_PROBES), as the admin: the page's default view does not exercise them.
 """
 
 from __future__ import annotations
@@ -32,8 +35,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VIEWS = {"overview": ("pages/service/overview.py", "leader"), "ledger": ("pages/service/ledger.py", "leader"),
          "matter": ("pages/service/matter.py", "leader"),
-         "overview_secretary": ("pages/service/overview.py", "secretary")}
+         "overview_secretary": ("pages/service/overview.py", "secretary"),
+         "audit": ("pages/admin/audit.py", "admin"), "audit_secretary": ("pages/admin/audit.py", "secretary"),
+         "users": ("pages/admin/users.py", "admin")}
 LEDGER_CATEGORY = "complaint"
+DEMO_USERS = ("admin", "leader", "secretary", "worker", "unitrep", "recorder")
+PROBE_ACTOR = "c002.w1"  # a worker of bench.trail's second community
+SLOW_PROBE_S = 3  # an audit probe slower than this (count and page) is timed once after its first run
 TIMEOUT_S = 600
 
 
@@ -52,8 +60,17 @@ def timed(fn: Callable, *args, **kwargs) -> float:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size so far (ru_maxrss is in KiB on Linux)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    """This process's peak resident set size so far, in MB.
+
+    VmHWM from /proc/self/status where there is one: ru_maxrss survives execve on Linux, so a child started by a
+    process that had just generated the database (1.9 GB with its page cache) would report the parent's peak.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            kib = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    return round(kib / 1024, 1)
 
 
 def configure(db: Path) -> None:
@@ -100,6 +117,11 @@ class Targets:
     accepted: dict[str, int]
     ledger_total: int
     matter_number: str
+    audit_total: dict[str, int]  # entries in the trail the view's user may read
+    audit_newest: dict[str, int]  # the id of the newest of them: the first row of the page
+    users_total: int
+    users_first: str  # the first username in order: the first row of the account list
+    page_size: int
 
 
 def find_targets(engine, today: date) -> Targets:
@@ -107,12 +129,14 @@ def find_targets(engine, today: date) -> Targets:
     from sqlalchemy import func, select, text
 
     from data_access import clock
+    from data_access.config import settings
     from data_access.models import Matter
 
     start, end = overview_period(today)
     period = [Matter.registered_at >= clock.day_start(start), Matter.registered_at < clock.day_end(end)]
     with engine.connect() as conn:
-        users = dict(conn.execute(text("select username, id from user_account")).all())
+        users = {name: id_ for name, id_ in conn.execute(text("select username, id from user_account")).all()
+                 if name in DEMO_USERS}
         community = conn.execute(text("select community_id from user_role where user_id = :u"),
                                  {"u": users["secretary"]}).scalar_one()
         n = conn.execute(text("select count(*) from matter")).scalar_one()
@@ -124,7 +148,18 @@ def find_targets(engine, today: date) -> Targets:
                     "secretary": conn.execute(count.where(*period, Matter.community_id == community)).scalar_one()}
         ledger_total = conn.execute(count.where(Matter.community_id == community,
                                                 Matter.category == LEDGER_CATEGORY)).scalar_one()
-    return Targets(users, community, matter_id, n, accepted, ledger_total, number)
+        # counted without the app's code; "newest" is the largest `at`, the largest id among equals
+        audit_total = {"admin": conn.execute(text("select count(*) from audit_log")).scalar_one(),
+                       "secretary": conn.execute(text("select count(*) from audit_log where community_id = :c"),
+                                                 {"c": community}).scalar_one()}
+        audit_newest = {
+            "admin": conn.execute(text("select id from audit_log order by at desc, id desc limit 1")).scalar_one(),
+            "secretary": conn.execute(text("select id from audit_log where community_id = :c "
+                                           "order by at desc, id desc limit 1"), {"c": community}).scalar_one()}
+        users_total = conn.execute(text("select count(*) from user_account")).scalar_one()
+        users_first = conn.execute(text("select min(username) from user_account")).scalar_one()
+    return Targets(users, community, matter_id, n, accepted, ledger_total, number, audit_total, audit_newest,
+                   users_total, users_first, settings().page_size)
 
 
 def page_state(view: str, t: Targets) -> dict:
@@ -146,6 +181,15 @@ def check(view: str, at, t: Targets) -> None:
         ok = len(at.metric) == 6 and at.metric[0].value.replace(",", "") == str(accepted)
     elif view == "ledger":
         ok = len(at.dataframe) == 1 and any(f"{t.ledger_total:,}" in c.value for c in at.caption)
+    elif view.startswith("audit"):
+        who = VIEWS[view][1]
+        ok = (len(at.dataframe) == 1 and any(f"{t.audit_total[who]:,}" in c.value for c in at.caption)
+              and len(at.dataframe[0].value) == min(t.page_size, t.audit_total[who])
+              and int(at.dataframe[0].value["id"].iloc[0]) == t.audit_newest[who])
+    elif view == "users":
+        ok = (len(at.dataframe) == 1 and any(f"{t.users_total:,}" in c.value for c in at.caption)
+              and len(at.dataframe[0].value) == min(t.page_size, t.users_total)
+              and at.dataframe[0].value["username"].iloc[0] == t.users_first)
     else:
         ok = at.subheader and at.subheader[0].value.startswith(t.matter_number)
     if not ok:
@@ -243,6 +287,56 @@ def time_startup(repeat: int) -> list[float]:
     return samples
 
 
+def audit_probes(db: Path, t: Targets, today: date, repeat: int) -> dict:
+    """The audit trail's count and one page (data_access.audit_trail) as `admin`, per filter; median of `repeat`
+    after one untimed run (or once, if that took more than SLOW_PROBE_S). The page's default view is the first
+    probe; the others are what its filters ask."""
+    from datetime import timedelta
+
+    from data_access import accounts
+    from data_access.audit_trail import AuditFilter, count_entries, entries_page
+    from data_access.config import settings
+    from data_access.db import make_engine
+
+    engine = make_engine(f"sqlite:///{db}")
+    admin = accounts.load_actor(engine, settings(), t.users["admin"])
+    last_page = max(1, -(-t.audit_total["admin"] // t.page_size))
+    probes = {
+        "no filter": (AuditFilter(), 1),
+        "no filter, page 1,000": (AuditFilter(), 1000),
+        "no filter, last page": (AuditFilter(), last_page),
+        "one community": (AuditFilter(community_id=t.community_id), 1),
+        "without community (accounts, system)": (AuditFilter(without_community=True), 1),
+        "action group matter.": (AuditFilter(action="matter."), 1),
+        "action matter.complete": (AuditFilter(action="matter.complete"), 1),
+        "action account.locked (rare)": (AuditFilter(action="account.locked"), 1),
+        "action group personal. (rare)": (AuditFilter(action="personal."), 1),
+        "action group user. (rare, oldest)": (AuditFilter(action="user."), 1),
+        "one actor": (AuditFilter(actor_name=PROBE_ACTOR), 1),
+        "last 7 days": (AuditFilter(date_from=today - timedelta(days=6), date_to=today), 1),
+        "one matter's history": (AuditFilter(entity="matter", entity_id=t.matter_id), 1),
+        "entity matter": (AuditFilter(entity="matter"), 1),
+        "entity user": (AuditFilter(entity="user"), 1),
+        "one community, action matter.complete": (AuditFilter(community_id=t.community_id,
+                                                              action="matter.complete"), 1),
+    }
+    results = {}
+    for name, (flt, page) in probes.items():
+        start = time.perf_counter()
+        rows = count_entries(engine, flt, actor=admin)
+        entries_page(engine, flt, actor=admin, page=page, page_size=t.page_size)
+        runs = repeat if time.perf_counter() - start < SLOW_PROBE_S else 1  # a slow one once more, not N times
+        count_s = [timed(count_entries, engine, flt, actor=admin) for _ in range(runs)]
+        page_s = [timed(entries_page, engine, flt, actor=admin, page=page, page_size=t.page_size)
+                  for _ in range(runs)]
+        results[name] = {"filter": flt.described(), "page": page, "rows": rows, "count_s": median(count_s),
+                         "page_s": median(page_s)}
+        log(f"  audit {name:<40} {rows:>10,} rows   count {median(count_s):7.3f} s   "
+            f"page {page:>6,} {median(page_s):7.3f} s")
+    engine.dispose()
+    return results
+
+
 def measure(db: Path, repeat: int) -> dict:
     configure(db)
     from data_access import clock
@@ -262,6 +356,7 @@ def measure(db: Path, repeat: int) -> dict:
     sql = {view: recorder.page_sql(view, t) for view in VIEWS}
     floors = {view: time_floor(view, sql[view], db, repeat) for view in VIEWS}
     startup = time_startup(repeat)
+    probes = audit_probes(db, t, today, repeat)
     return {
         "matters": t.matters,
         "today": today.isoformat(),
@@ -271,8 +366,10 @@ def measure(db: Path, repeat: int) -> dict:
                          "floor_statements": floors[view]["statements"]} for view, p in pages.items()},
         "startup_s": median(startup),
         "peak_rss_mb": rss,
+        "audit_queries": probes,
         "targets": {"users": t.users, "community_id": t.community_id, "category": LEDGER_CATEGORY,
-                    "ledger_rows": t.ledger_total, "matter_id": t.matter_id, "accepted": t.accepted},
+                    "ledger_rows": t.ledger_total, "matter_id": t.matter_id, "accepted": t.accepted,
+                    "audit_entries": t.audit_total, "audit_newest": t.audit_newest, "accounts": t.users_total},
     }
 
 

@@ -8,6 +8,7 @@ import sqlite3
 from importlib.metadata import version
 
 WARM_MAX_S = 0.5
+COLD_MAX_S = 1.0  # "within about a second" with empty caches, engine start-up included
 NAIVE_RATIO_MIN = 10
 RSS_MAX_MB = 600
 
@@ -31,6 +32,8 @@ def checks(result: dict) -> list[tuple[str, str, bool]]:
     """(target, measured, met) for each target; the naive ratio against our cold and our warm overview."""
     rows = [(f"{page} warm <= {WARM_MAX_S} s", f"{p['warm_s']:.3f} s", p["warm_s"] <= WARM_MAX_S)
             for page, p in result["pages"].items()]
+    rows += [(f"{page} cold <= {COLD_MAX_S} s", f"{p['cold_s']:.3f} s", p["cold_s"] <= COLD_MAX_S)
+             for page, p in result["pages"].items()]
     for kind in ("cold", "warm"):
         ratio = result["naive_overview_s"] / result["pages"]["overview"][f"{kind}_s"]
         rows.append((f"naive overview / our {kind} overview >= {NAIVE_RATIO_MIN}", f"{ratio:,.1f}x",

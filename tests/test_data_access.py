@@ -68,6 +68,51 @@ def test_migrations_build_exactly_the_models(engine):
     assert diff == []
 
 
+def test_an_installation_with_data_upgrades_from_0003(engine):
+    """Matters, events and audit entries refer to accounts: the upgrade may not rebuild the accounts table."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from data_access.db import MIGRATIONS
+
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        for table in reversed(__import__("data_access.models", fromlist=["metadata"]).metadata.sorted_tables):
+            conn.execute(text(f'DROP TABLE IF EXISTS "{table.name}" CASCADE' if engine.dialect.name == "postgresql"
+                              else f'DROP TABLE IF EXISTS "{table.name}"'))
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP FUNCTION IF EXISTS audit_log_append_only() CASCADE"))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+    with engine.begin() as conn:
+        for statement in [
+            "INSERT INTO street (id, name) VALUES (1, '青春山街道')",
+            "INSERT INTO community (id, street_id, name, code) VALUES (1, 1, '康盛社区', 'KS')",
+            "INSERT INTO grid (id, community_id, name) VALUES (1, 1, '康盛第1网格')",
+            "INSERT INTO user_account (id, username, display_name, password_hash, is_active, created_at) "
+            "VALUES (1, 'wangli', '王丽娟', 'x', true, '2026-11-01 00:00:00')",
+            "INSERT INTO user_role (id, user_id, role, community_id) VALUES (1, 1, 'secretary', 1)",
+            "INSERT INTO matter (id, registered_at, channel, sub_source, community_id, grid_id, anonymous, "
+            "description, category, urgency, mode, step, deadline, extension_count, reopen_count, escalated, "
+            "created_by, updated_at) VALUES (1, '2026-11-01 00:00:00', 'cadre', 'home_visit', 1, 1, false, "
+            "'楼道灯坏了', 'request', 'normal', 'team', 1, '2026-11-10', 0, 0, false, 1, '2026-11-01 00:00:00')",
+            "INSERT INTO matter_event (id, matter_id, at, actor_id, actor_name, action, step_to) "
+            "VALUES (1, 1, '2026-11-01 00:00:00', 1, '王丽娟', 'record', 1)",
+            "INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, community_id) "
+            "VALUES (1, '2026-11-01 00:00:00', 1, 'wangli', 'matter.create', 'matter', 1, 1)",
+        ]:
+            conn.execute(text(statement))
+    migrate(engine)
+    with reading(engine) as session:
+        user = session.get(User, 1)
+        assert user.username == "wangli" and user.failed_logins == 0 and user.email is None
+        assert session.get(Matter, 1).reporter_id_number is None and count(engine, AuditLog) == 1
+
+
 def test_migration_is_idempotent(engine):
     migrate(engine)
     migrate(engine)

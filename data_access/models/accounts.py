@@ -10,7 +10,7 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=40, unique=True)
     display_name: str = Field(max_length=40)
-    email: str | None = Field(default=None, max_length=120, unique=True)  # single sign-on maps by e-mail
+    email: str | None = Field(default=None, max_length=120, unique=True, index=True)  # single sign-on maps by it
     password_hash: str = Field(max_length=100)
     is_active: bool = True
     failed_logins: int = 0  # wrong passwords in a row since the last good one

@@ -39,7 +39,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('locked_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('last_login_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('password_changed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_user_account_email'), ['email'])
+    # a unique index, not a constraint: SQLite would rebuild the table, which matters and events refer to
+    op.create_index('ix_user_account_email', 'user_account', ['email'], unique=True)
     with op.batch_alter_table('user_role', schema=None) as batch_op:
         batch_op.add_column(sa.Column('grid_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_user_role_grid_id_grid'), 'grid', ['grid_id'], ['id'])
@@ -75,8 +76,8 @@ def downgrade() -> None:
     with op.batch_alter_table('user_role', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_user_role_grid_id_grid'), type_='foreignkey')
         batch_op.drop_column('grid_id')
+    op.drop_index('ix_user_account_email', table_name='user_account')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_user_account_email'), type_='unique')
         batch_op.drop_column('password_changed_at')
         batch_op.drop_column('last_login_at')
         batch_op.drop_column('locked_until')
