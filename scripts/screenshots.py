@@ -39,6 +39,8 @@ def main() -> None:
         page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
         page.goto(url)
         page.get_by_text("演示账户").wait_for()
+        page.locator('[data-testid="stDataFrame"]').wait_for()  # the demo accounts' table draws last
+        page.wait_for_timeout(2000)
         page.screenshot(path=OUT / "login.png")
         login(page, "secretary")
         for link, marker, name in [("书记总览", "各步骤事项数", "overview"), ("民情台账", "筛选条件", "ledger"),
