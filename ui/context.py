@@ -16,6 +16,7 @@ from domain import access
 from domain.access import Actor
 from domain.errors import PermissionDenied
 from domain.settings import Settings
+from ui.i18n import t
 
 SHOWN_AS = "_shown_as"  # the actor the current page was drawn for
 
@@ -38,7 +39,6 @@ class PageContext:
     def require(self, permission: str) -> None:
         """Stop the page with a message unless the actor holds `permission` somewhere."""
         if not self.can(permission):
-            from ui.i18n import t
             st.error(t("error.page_not_allowed"), icon=":material/block:")
             st.stop()
 
@@ -91,7 +91,6 @@ def page_context() -> PageContext:
     """The context for a page; stops the page with a message if nobody is logged in."""
     actor = current_actor()
     if actor is None:
-        from ui.i18n import t
         st.warning(t("login.expired"))
         st.stop()
     st.session_state[SHOWN_AS] = actor
