@@ -205,11 +205,14 @@ def _frame(rows, actor: Actor, *, full: bool = False) -> pd.DataFrame:
     return df
 
 
-def count_entries(engine: Engine, flt: AuditFilter, *, actor: Actor) -> int:
-    """How many entries match the filter within the actor's scope."""
+def count_entries(engine: Engine, flt: AuditFilter, *, actor: Actor, cap: int | None = None) -> int:
+    """How many entries match the filter within the actor's scope; with `cap`, counting stops at cap + 1
+    (a city's trail holds millions: an exact count reads them all, a capped one reads cap + 1 index entries)."""
+    matching = select(AuditLog.id).where(*where(flt, actor))
+    if cap is not None:
+        matching = matching.limit(cap + 1)
     with reading(engine) as session:
-        return int(session.execute(select(func.count()).select_from(AuditLog).where(*where(flt, actor)))
-                   .scalar_one())
+        return int(session.execute(select(func.count()).select_from(matching.subquery())).scalar_one())
 
 
 def entries_page(engine: Engine, flt: AuditFilter, *, actor: Actor, page: int = 1,

@@ -311,3 +311,12 @@ def test_action_labels_fall_back_to_the_code():
     assert trail.action_label("en", "something.new") == "something.new"
     assert trail.entity_label("zh", "matter") == "事项" and trail.entity_label("zh", "grid") == "grid"
     assert all(trail.action_label("zh", code) != code for code in trail.ACTIONS + trail.ACTION_GROUPS)
+
+
+def test_a_capped_count_stops_one_past_the_cap(trail_db):
+    engine, actors, _ = trail_db
+    exact = trail.count_entries(engine, AuditFilter(), actor=actors["admin"])
+    assert exact > 10
+    assert trail.count_entries(engine, AuditFilter(), actor=actors["admin"], cap=10) == 11
+    assert trail.count_entries(engine, AuditFilter(), actor=actors["admin"], cap=exact) == exact
+    assert trail.count_entries(engine, AuditFilter(), actor=actors["leader"], cap=10) == 0, "scope still applies"

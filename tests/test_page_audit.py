@@ -169,3 +169,14 @@ def test_the_screen_speaks_english(audit_db):
     assert not at.exception
     assert at.title[0].value == "Audit trail"
     assert "Logged in" not in set(table(at)["action"]) and "Demo data created" in set(table(at)["action"])
+
+
+def test_a_trail_longer_than_the_export_limit_is_counted_only_that_far(audit_db, monkeypatch):
+    from data_access import audit_trail
+
+    monkeypatch.setattr(audit_trail, "EXPORT_LIMIT", 100)
+    at = run_page("audit", audit_db.users["admin"])
+    assert not at.exception
+    assert any("共 100+ 条" in c for c in texts(at.caption)), texts(at.caption)
+    assert at.number_input(key="audit_page").max == 2, "100 entries in pages of 50"
+    assert any("100+" in w for w in texts(at.warning)), "the export warns that only the newest 100 go out"

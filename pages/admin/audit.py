@@ -65,8 +65,9 @@ flt = AuditFilter(
     date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None)
 
 size = ctx.settings.page_size
-total = cached.read(ctx.engine, "audit_count", flt, actor=ctx.actor)
-pages = max(1, math.ceil(total / size))
+total = cached.read(ctx.engine, "audit_count", flt, actor=ctx.actor, cap=EXPORT_LIMIT)
+shown_total = f"{EXPORT_LIMIT:,}+" if total > EXPORT_LIMIT else f"{total:,}"  # beyond that, narrow by date
+pages = max(1, math.ceil(min(total, EXPORT_LIMIT) / size))
 page = st.number_input(t("audit.page_input"), min_value=1, max_value=pages, value=1, step=1, key="audit_page")
 df = cached.read(ctx.engine, "audit_page", flt, actor=ctx.actor, page=min(page, pages), page_size=size)
 
@@ -74,7 +75,7 @@ selected_id = None
 if df.empty:
     st.info(t("audit.empty"), icon=":material/info:")
 else:
-    st.caption(t("common.page", page=min(page, pages), pages=pages, total=f"{total:,}") + " · " + t("audit.open_hint"))
+    st.caption(t("common.page", page=min(page, pages), pages=pages, total=shown_total) + " · " + t("audit.open_hint"))
     view = df.assign(action=df["action"].map(action_name), entity=df["entity"].map(entity_name),
                      community=df["community"].fillna(t("common.none")))
     config = {"id": st.column_config.NumberColumn(t("audit.col_id"), format="%d"),
@@ -130,4 +131,4 @@ st.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", disabled=total == 0,
     help=t("audit.export_hint", limit=f"{EXPORT_LIMIT:,}"), on_click="ignore")
 if total > EXPORT_LIMIT:
-    st.warning(t("audit.export_too_many", total=f"{total:,}", limit=f"{EXPORT_LIMIT:,}"))
+    st.warning(t("audit.export_too_many", total=shown_total, limit=f"{EXPORT_LIMIT:,}"))
