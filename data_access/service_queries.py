@@ -16,9 +16,10 @@ from sqlalchemy.orm import aliased
 
 from data_access import audit, clock
 from data_access.db import reading, transaction
-from data_access.models import Community, Grid, Matter, MatterEvent
+from data_access.models import Community, Grid, Matter, MatterEvent, MatterTally
 from domain.access import Actor, Scope, require, scope
 from domain.errors import DomainError
+from domain.kpi import TALLY_DIMENSIONS
 from domain.personal import PERSONAL_FIELDS, masked
 from domain.workflow import Step
 
@@ -216,7 +217,11 @@ def find_by_number(engine: Engine, number: str, *, actor: Actor) -> int | None:
 
 
 def unknown_codes(engine: Engine, column: str, known: set[str]) -> list[str]:
-    """Codes stored in `column` that config.yaml no longer defines (checked at start-up)."""
-    col = getattr(Matter, column)
+    """Codes stored in `column` that config.yaml no longer defines (checked at start-up). A column the monthly
+    tally counts is read from the tally (a few thousand rows), not from the matters."""
+    if column in TALLY_DIMENSIONS:
+        query = select(MatterTally.code).where(MatterTally.dim == column, MatterTally.n > 0).distinct()
+    else:
+        query = select(getattr(Matter, column)).distinct()
     with reading(engine) as session:
-        return sorted(set(session.execute(select(col).distinct()).scalars()) - known)
+        return sorted(set(session.execute(query).scalars()) - known)
