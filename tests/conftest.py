@@ -62,6 +62,16 @@ def demo_engine(engine, settings):
 
 
 @pytest.fixture
+def demo_db(tmp_path, monkeypatch):
+    """For page tests: the app's database seeded with the demo street, its accounts and matters (GONGZHI_DEMO=1)."""
+    from tests.pages_support import page_db
+
+    with page_db(tmp_path, "demo", demo=True, monkeypatch=monkeypatch) as db:
+        assert {"secretary", "worker", "leader"} <= set(db.users)
+        yield db
+
+
+@pytest.fixture
 def actors(demo_engine, settings):
     """The demo accounts, logged in: {"secretary": Actor, ...}."""
     return {username: login(demo_engine, settings, username, "gongzhi-demo", now=NOW).actor

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,6 +90,17 @@ def open_page_db(database_url: str, *, demo: bool, monkeypatch) -> PageDb:
     with transaction(engine) as session:
         db.users = dict(session.execute(select(User.username, User.id)).all())
     return db
+
+
+@contextmanager
+def page_db(tmp_path: Path, name: str, *, demo: bool, monkeypatch) -> Iterator[PageDb]:
+    """open_page_db on a fresh SQLite file in `tmp_path`; afterwards its engine and the app's caches go."""
+    db = open_page_db(f"sqlite:///{tmp_path}/{name}.db", demo=demo, monkeypatch=monkeypatch)
+    try:
+        yield db
+    finally:
+        db.engine.dispose()
+        clear_caches()
 
 
 def app_test(monkeypatch=None) -> AppTest:

@@ -13,7 +13,7 @@ from data_access.matters import advance_matter, create_matter
 from data_access.models import AuditLog, Community
 from domain.workflow import Action
 from i18n import translate
-from tests.pages_support import PageDb, clear_caches, open_page_db, run_page, texts
+from tests.pages_support import PageDb, page_db, run_page, texts
 
 
 def zh(key: str, **params) -> str:
@@ -66,13 +66,11 @@ def record(db: PageDb, community_id: int, by: str = "secretary") -> int:
 def audit_db(tmp_path, monkeypatch):
     """The demo street (and its matters' trail) with a matter analysed after it in 康盛 (by its secretary) and one in
     康和 (by a secretary there)."""
-    db = open_page_db(f"sqlite:///{tmp_path}/audit.db", demo=True, monkeypatch=monkeypatch)
-    kh = community(db, "康和社区")
-    db.add_user("kh_secretary", "secretary", kh)
-    db.entries = {"ks": record(db, community(db, "康盛社区")), "kh": record(db, kh, by="kh_secretary")}
-    yield db
-    db.engine.dispose()
-    clear_caches()
+    with page_db(tmp_path, "audit", demo=True, monkeypatch=monkeypatch) as db:
+        kh = community(db, "康和社区")
+        db.add_user("kh_secretary", "secretary", kh)
+        db.entries = {"ks": record(db, community(db, "康盛社区")), "kh": record(db, kh, by="kh_secretary")}
+        yield db
 
 
 def table(at):

@@ -13,7 +13,7 @@ from data_access.accounts import DEMO_PASSWORD
 from data_access.db import transaction
 from data_access.matters import create_matter
 from data_access.models import AuditLog, Matter, User
-from tests.pages_support import app_test, clear_caches, open_page_db, run_page, texts
+from tests.pages_support import app_test, page_db, run_page, texts
 
 PAGES = ["overview", "ledger", "intake", "matter", "users", "audit"]
 FILES = {"overview": "pages/service/overview.py", "ledger": "pages/service/ledger.py",
@@ -30,19 +30,9 @@ OFFERED = {
 
 
 @pytest.fixture
-def demo_db(tmp_path, monkeypatch):
-    db = open_page_db(f"sqlite:///{tmp_path}/demo.db", demo=True, monkeypatch=monkeypatch)
-    yield db
-    db.engine.dispose()
-    clear_caches()
-
-
-@pytest.fixture
 def production_db(tmp_path, monkeypatch):
-    db = open_page_db(f"sqlite:///{tmp_path}/prod.db", demo=False, monkeypatch=monkeypatch)
-    yield db
-    db.engine.dispose()
-    clear_caches()
+    with page_db(tmp_path, "prod", demo=False, monkeypatch=monkeypatch) as db:
+        yield db
 
 
 def logged_in(db, username: str, monkeypatch, **state):

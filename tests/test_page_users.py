@@ -11,7 +11,7 @@ from data_access import accounts
 from data_access.db import reading
 from data_access.models import User, UserRole
 from i18n import translate
-from tests.pages_support import PASSWORD, clear_caches, open_page_db, run_page, texts
+from tests.pages_support import PASSWORD, page_db, run_page, texts
 
 
 def zh(key: str, **params) -> str:
@@ -21,15 +21,13 @@ def zh(key: str, **params) -> str:
 @pytest.fixture
 def db(tmp_path, monkeypatch):
     """A production-mode database with one community (3 grids), an administrator and a community secretary."""
-    db = open_page_db(f"sqlite:///{tmp_path}/users.db", demo=False, monkeypatch=monkeypatch)
-    db.add_user("admin", "admin")
-    community_id, grids = db.add_place("康盛社区", "KS", grids=3)
-    db.add_user("wangli", "secretary", community_id)
-    assert accounts.login(db.engine, db.settings, "admin", PASSWORD).actor is not None  # one with a last login
-    db.community_id, db.grid_ids = community_id, grids
-    yield db
-    db.engine.dispose()
-    clear_caches()
+    with page_db(tmp_path, "users", demo=False, monkeypatch=monkeypatch) as db:
+        db.add_user("admin", "admin")
+        community_id, grids = db.add_place("康盛社区", "KS", grids=3)
+        db.add_user("wangli", "secretary", community_id)
+        assert accounts.login(db.engine, db.settings, "admin", PASSWORD).actor is not None  # one with a last login
+        db.community_id, db.grid_ids = community_id, grids
+        yield db
 
 
 def account(db, username: str) -> User | None:

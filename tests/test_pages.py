@@ -15,7 +15,7 @@ from data_access.db import transaction
 from data_access.matters import advance_matter, create_matter
 from data_access.models import Matter, MatterEvent
 from domain.workflow import Action, Step
-from tests.pages_support import PageDb, app_test, clear_caches, open_page_db, run_page, texts
+from tests.pages_support import PageDb, app_test, page_db, run_page, texts
 
 DASH = "—"
 RATE = re.compile(r"^\d{1,3}(,\d{3})*\.\d%$")
@@ -29,22 +29,10 @@ BAD_PHONE = "电话号码格式不正确：请填写 11 位手机号（如 13812
 @pytest.fixture
 def empty_db(tmp_path, monkeypatch):
     """A migrated database without demo data (GONGZHI_DEMO=0) and one street leader to log in with."""
-    db = open_page_db(f"sqlite:///{tmp_path}/empty.db", demo=False, monkeypatch=monkeypatch)
-    assert db.users == {}, "a non-demo database starts without accounts"
-    db.add_user("leader", "leader")
-    yield db
-    db.engine.dispose()
-    clear_caches()
-
-
-@pytest.fixture
-def demo_db(tmp_path, monkeypatch):
-    """A database seeded with the demo street, its accounts and matters (GONGZHI_DEMO=1)."""
-    db = open_page_db(f"sqlite:///{tmp_path}/demo.db", demo=True, monkeypatch=monkeypatch)
-    assert {"secretary", "worker", "leader"} <= set(db.users)
-    yield db
-    db.engine.dispose()
-    clear_caches()
+    with page_db(tmp_path, "empty", demo=False, monkeypatch=monkeypatch) as db:
+        assert db.users == {}, "a non-demo database starts without accounts"
+        db.add_user("leader", "leader")
+        yield db
 
 
 def home_community(db: PageDb, username: str = "secretary") -> int:
