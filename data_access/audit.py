@@ -24,6 +24,11 @@ def snapshot_values(values: dict) -> dict:
     return {k: _plain(v) for k, v in values.items()}
 
 
+def described(flt) -> dict:
+    """The fields of a filter (a dataclass) that are set, JSON-safe: what an export's audit entry records."""
+    return {k: _plain(v) for k, v in vars(flt).items() if v not in (None, "", False, ())}
+
+
 def _plain(value):
     if isinstance(value, (datetime, date)):
         return value.isoformat()

@@ -12,7 +12,7 @@ import io
 import json
 import math
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
@@ -67,8 +67,7 @@ class AuditFilter:
 
     def described(self) -> dict:
         """The fields that are set, JSON-safe (for the export's own audit entry)."""
-        return {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(self).items()
-                if v not in (None, "", False)}
+        return audit.described(self)
 
 
 @dataclass(frozen=True)

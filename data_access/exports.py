@@ -106,8 +106,7 @@ def ledger_xlsx(engine: Engine, flt: MatterFilter, *, actor: Actor, today: date,
 
 def _record_export(engine: Engine, actor: Actor, flt: MatterFilter, *, rows: int, whole: int, now: datetime) -> None:
     """The export in the audit trail: who, when, which filter, how many rows, how many with personal data whole."""
-    shown = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in vars(flt).items()
-             if v not in (None, "", False, ())}
+    shown = audit.described(flt)
     covered = scope(actor, "matter.read").community_ids(flt.community_ids)
     community = covered[0] if covered and len(covered) == 1 else None  # so the community's secretary sees it
     with transaction(engine) as session:
