@@ -35,13 +35,21 @@ EXPORT_LIMIT = 100_000
 SUMMARY_MAX = 80
 CELL_MAX = 32_000  # an Excel cell holds at most 32,767 characters
 # Every action code written by data_access (grep `action=`), for the action filter; free prefixes work too.
+COMMITTEE_ACTIONS = [
+    "committee.unit_create", "committee.unit_update", "committee.rotation", "committee.agreement_create",
+    "committee.agreement_update", "committee.need_create", "committee.need_update", "committee.resource_create",
+    "committee.resource_update", "committee.project_create", "committee.project_update", "committee.item_create",
+    "committee.item_update", "committee.claim", "committee.claim_withdraw", "committee.progress",
+    "meeting.plan", "meeting.update", "meeting.open", "meeting.attendance", "meeting.agenda", "meeting.outcome",
+    "meeting.action_done", "meeting.close", "export.minutes"]
 ACTIONS = ["matter.create", *(f"matter.{a.value}" for a in Action if a is not Action.RECORD),
            "account.login", "account.login_sso", "account.login_failed", "account.login_refused", "account.locked",
            "account.create_first_admin", "user.create", "user.update", "user.roles", "user.password_reset",
            "user.enable", "user.disable", "user.unlock", "community.create", "personal.view",
-           "export.ledger", "export.audit", "demo.seed"]
+           "export.ledger", "export.audit", "demo.seed", *COMMITTEE_ACTIONS]
 ACTION_GROUPS = sorted({code.split(".", 1)[0] + "." for code in ACTIONS})
-ENTITIES = ["matter", "user", "community", "street", "audit_log"]
+ENTITIES = ["matter", "user", "community", "street", "audit_log", "member_unit", "agreement", "need", "resource",
+            "project", "service_item", "claim", "committee_meeting", "action_item"]
 COLUMNS = ["id", "at", "actor_name", "action", "entity", "entity_id", "community", "summary"]
 # (column, header key, width) of the export
 EXPORT_COLUMNS = [("id", "audit.col_id", 10), ("at", "audit.col_at", 20), ("actor_name", "audit.col_actor", 14),

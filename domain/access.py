@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 PERMISSIONS = frozenset({
     "overview.read", "matter.read", "matter.create", "matter.advance", "matter.evaluate", "matter.assess",
     "personal.view", "audit.read", "account.manage",
+    "committee.read", "committee.manage", "committee.claim", "committee.meeting",
 })
 
 

@@ -7,7 +7,30 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from domain.errors import ValidationFailed
+from domain.access import Actor, can
+from domain.errors import PermissionDenied, ValidationFailed
+
+CLAIM_ACTIVE, CLAIM_WITHDRAWN = "active", "withdrawn"
+AGREEMENT_STATUSES = ("draft", "signed", "ended")
+NEED_SOURCES = ("entered", "matter", "council")
+MEETING_KINDS = ("progress", "annual")
+MEETING_STATUSES = ("planned", "open", "closed")
+AGENDA_SECTIONS = ("carried", "behind", "stale", "rest")
+
+
+def may_act_for_unit(actor: Actor, permission: str, community_id: int, representative_id: int | None) -> bool:
+    """Whether the actor may act for a member unit: anyone with committee.manage in the community, or the unit's
+    own representative holding `permission` (committee.claim for claims, committee.meeting for the meeting
+    the unit chairs) there."""
+    if can(actor, "committee.manage", community_id):
+        return True
+    return representative_id is not None and actor.id == representative_id and can(actor, permission, community_id)
+
+
+def require_for_unit(actor: Actor, permission: str, community_id: int, representative_id: int | None) -> None:
+    """Raise PermissionDenied unless may_act_for_unit."""
+    if not may_act_for_unit(actor, permission, community_id, representative_id):
+        raise PermissionDenied("error.not_your_unit")
 
 
 def next_chair(order: Sequence[int], last_chair: int | None, members: Iterable[int]) -> int | None:

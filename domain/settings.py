@@ -38,6 +38,22 @@ class Role(Option):
 
 
 @dataclass(frozen=True)
+class Committee:
+    """The joint committee's rules: meeting interval, exclusive or shared claims, schedule tolerance."""
+
+    meeting_every_months: int = 2
+    claim_mode: str = "exclusive"  # or "shared"
+    behind_tolerance: float = 0.1
+    max_file_mb: int = 5
+    unit_kinds: tuple[Option, ...] = ()
+    resource_kinds: tuple[Option, ...] = ()
+
+    @property
+    def exclusive(self) -> bool:
+        return self.claim_mode == "exclusive"
+
+
+@dataclass(frozen=True)
 class Settings:
     language: str
     demo_mode: bool
@@ -62,6 +78,7 @@ class Settings:
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     idle_timeout_minutes: int = 30
+    committee: Committee = field(default_factory=Committee)
 
     def channel(self, code: str) -> Channel:
         return _find(self.channels, code)
@@ -182,8 +199,27 @@ def parse_settings(raw: dict, database_url: str | None = None) -> Settings:
         satisfaction_floor=float(kpi.get("satisfaction_floor", 0.85)),
         roles=roles,
         calendar=calendar,
+        committee=_committee(raw.get("committee") or {}),
         **_security(security),
     )
+
+
+def _committee(raw: dict) -> Committee:
+    every = raw.get("meeting_every_months", 2)
+    if not isinstance(every, int) or isinstance(every, bool) or not 1 <= every <= 12:
+        raise ConfigError("config.bad_number", where="committee.meeting_every_months", value=every)
+    mode = raw.get("claim_mode", "exclusive")
+    if mode not in ("exclusive", "shared"):
+        raise ConfigError("config.bad_claim_mode", value=mode)
+    tolerance = raw.get("behind_tolerance", 0.1)
+    if not isinstance(tolerance, (int, float)) or isinstance(tolerance, bool) or not 0 <= tolerance < 1:
+        raise ConfigError("config.bad_fraction", where="committee.behind_tolerance", value=tolerance)
+    max_mb = raw.get("max_file_mb", 5)
+    if not isinstance(max_mb, int) or isinstance(max_mb, bool) or max_mb < 1:
+        raise ConfigError("config.bad_number", where="committee.max_file_mb", value=max_mb)
+    return Committee(meeting_every_months=every, claim_mode=mode, behind_tolerance=float(tolerance),
+                     max_file_mb=max_mb, unit_kinds=_options(raw.get("unit_kinds"), "committee.unit_kinds"),
+                     resource_kinds=_options(raw.get("resource_kinds"), "committee.resource_kinds"))
 
 
 def _security(raw: dict) -> dict:

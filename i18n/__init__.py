@@ -1,4 +1,4 @@
-"""UI strings for each language, kept in one YAML file per language. Pure Python, no Streamlit."""
+"""UI strings for each language: i18n/<lang>.yaml plus one file per area in i18n/<lang>/. Pure Python, no Streamlit."""
 
 from __future__ import annotations
 
@@ -24,8 +24,15 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 
 @lru_cache(maxsize=len(LANGUAGES))
 def strings(lang: str) -> dict[str, str]:
-    with open(HERE / f"{lang}.yaml", encoding="utf-8") as fh:
-        return _flatten(yaml.safe_load(fh))
+    table: dict[str, str] = {}
+    for path in [HERE / f"{lang}.yaml", *sorted((HERE / lang).glob("*.yaml"))]:
+        with open(path, encoding="utf-8") as fh:
+            flat = _flatten(yaml.safe_load(fh) or {})
+        twice = set(flat) & set(table)
+        if twice:
+            raise ValueError(f"{path.name} repeats keys: {sorted(twice)[:5]}")
+        table.update(flat)
+    return table
 
 
 def translate(lang: str, key: str, **params: object) -> str:

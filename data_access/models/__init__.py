@@ -14,10 +14,25 @@ SQLModel.metadata.naming_convention = {
 
 from data_access.models.accounts import User, UserRole  # noqa: E402
 from data_access.models.audit import AuditLog  # noqa: E402
+from data_access.models.committee import (  # noqa: E402
+    ActionItem,
+    AgendaItem,
+    Agreement,
+    Claim,
+    CommitteeMeeting,
+    MeetingAttendance,
+    MemberUnit,
+    Need,
+    ProgressUpdate,
+    Project,
+    Resource,
+    ServiceItem,
+)
 from data_access.models.org import Community, Grid, Street  # noqa: E402
 from data_access.models.service import Matter, MatterEvent, MatterTally  # noqa: E402
 
 metadata: MetaData = SQLModel.metadata
 
-__all__ = ["AuditLog", "Community", "Grid", "Matter", "MatterEvent", "MatterTally", "Street", "User", "UserRole",
-           "metadata"]
+__all__ = ["ActionItem", "AgendaItem", "Agreement", "AuditLog", "Claim", "CommitteeMeeting", "Community", "Grid",
+           "Matter", "MatterEvent", "MatterTally", "MeetingAttendance", "MemberUnit", "Need", "ProgressUpdate",
+           "Project", "Resource", "ServiceItem", "Street", "User", "UserRole", "metadata"]
