@@ -36,6 +36,14 @@ else:
             ("matter.create", "pages/service/intake.py", "page.intake", "edit_note", "intake"),
             ("matter.read", "pages/service/matter.py", "page.matter", "assignment", "matter"),
         ],
+        "app.section_committee": [
+            ("committee.read", "pages/committee/dashboard.py", "page.committee_dashboard", "hub", "committee"),
+            ("committee.read", "pages/committee/units.py", "page.committee_units", "apartment", "units"),
+            ("committee.read", "pages/committee/lists.py", "page.committee_lists", "checklist", "lists"),
+            ("committee.read", "pages/committee/claims.py", "page.committee_claims", "task_alt", "claims"),
+            ("committee.read", "pages/committee/meetings.py", "page.committee_meetings", "groups", "meetings"),
+            ("committee.meeting", "pages/committee/chair.py", "page.committee_chair", "co_present", "chair"),
+        ],
         "app.section_admin": [
             ("account.manage", "pages/admin/users.py", "page.users", "manage_accounts", "users"),
             ("audit.read", "pages/admin/audit.py", "page.audit", "policy", "audit"),

@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 PAGES = {name: ROOT / "pages" / "service" / f"{name}.py" for name in ("overview", "ledger", "intake", "matter")}
 PAGES |= {name: ROOT / "pages" / "admin" / f"{name}.py" for name in ("users", "audit")}
+PAGES |= {f"committee_{name}": ROOT / "pages" / "committee" / f"{name}.py"
+          for name in ("dashboard", "units", "lists", "claims", "meetings", "chair")}
 TIMEOUT = 60
 PASSWORD = "test-password-1"
 

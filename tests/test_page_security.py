@@ -15,16 +15,20 @@ from data_access.matters import create_matter
 from data_access.models import AuditLog, Matter, User
 from tests.pages_support import app_test, page_db, run_page, texts
 
-PAGES = ["overview", "ledger", "intake", "matter", "users", "audit"]
+COMMITTEE = ["committee", "units", "lists", "claims", "meetings"]  # what committee.read opens; chair needs more
 FILES = {"overview": "pages/service/overview.py", "ledger": "pages/service/ledger.py",
          "intake": "pages/service/intake.py", "matter": "pages/service/matter.py",
-         "users": "pages/admin/users.py", "audit": "pages/admin/audit.py"}
+         "users": "pages/admin/users.py", "audit": "pages/admin/audit.py",
+         "committee": "pages/committee/dashboard.py", "units": "pages/committee/units.py",
+         "lists": "pages/committee/lists.py", "claims": "pages/committee/claims.py",
+         "meetings": "pages/committee/meetings.py", "chair": "pages/committee/chair.py"}
+PAGES = list(FILES)
 OFFERED = {
     "admin": {"overview", "users", "audit"},
-    "leader": {"overview", "ledger", "matter"},
-    "secretary": {"overview", "ledger", "intake", "matter", "audit"},
-    "worker": {"overview", "ledger", "intake", "matter"},
-    "unitrep": {"overview"},
+    "leader": {"overview", "ledger", "matter", *COMMITTEE},
+    "secretary": {"overview", "ledger", "intake", "matter", "audit", *COMMITTEE, "chair"},
+    "worker": {"overview", "ledger", "intake", "matter", *COMMITTEE},
+    "unitrep": {"overview", *COMMITTEE, "chair"},
     "recorder": {"overview"},
 }
 
@@ -64,7 +68,9 @@ def test_navigation_shows_only_what_the_role_can_use(demo_db, monkeypatch, usern
 
 
 @pytest.mark.parametrize(("username", "page"), [("leader", "intake"), ("admin", "ledger"), ("worker", "audit"),
-                                                ("secretary", "users"), ("unitrep", "matter")])
+                                                ("secretary", "users"), ("unitrep", "matter"),
+                                                ("admin", "committee_dashboard"), ("recorder", "committee_meetings"),
+                                                ("worker", "committee_chair")])
 def test_a_page_opened_directly_refuses_a_role_without_the_right(demo_db, username, page):
     at = run_page(page, demo_db.users[username])
     assert not at.exception
