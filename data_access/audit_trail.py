@@ -26,7 +26,7 @@ from data_access.exports import new_sheet, safe_cell
 from data_access.models import AuditLog, Community
 from domain.access import Actor, scope
 from domain.errors import PermissionDenied
-from domain.personal import PERSONAL_FIELDS, masked
+from domain.personal import MASKS, masked
 from domain.workflow import Action
 from i18n import strings, translate
 
@@ -250,7 +250,7 @@ def entry(engine: Engine, entry_id: int, *, actor: Actor) -> AuditEntry | None:
         return None
     log, community = row
     whole = may_see_personal(actor, log.community_id)
-    hidden = not whole and any(side and any(side.get(k) for k in PERSONAL_FIELDS) for side in (log.before, log.after))
+    hidden = not whole and any(side and any(side.get(k) for k in MASKS) for side in (log.before, log.after))
     return AuditEntry(id=log.id, at=clock.local(log.at), actor_id=log.actor_id, actor_name=log.actor_name,
                       action=log.action, entity=log.entity, entity_id=log.entity_id, community_id=log.community_id,
                       community=community, before=_visible(actor, log.community_id, log.before, {}),

@@ -52,7 +52,8 @@ def mask_name(value: str | None) -> str | None:
     return value[0] + "*" * min(len(value) - 1, 3) if len(value) > 1 else "*"
 
 
-MASKS = {"reporter_name": mask_name, "reporter_phone": mask_phone, "reporter_id_number": mask_id_number}
+MASKS = {"reporter_name": mask_name, "reporter_phone": mask_phone, "reporter_id_number": mask_id_number,
+         "liaison_phone": mask_phone}  # a member unit's liaison (联络人) phone
 
 
 def masked(values: dict) -> dict:
