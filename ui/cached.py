@@ -5,7 +5,15 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access import audit_trail, org, service_kpis, service_queries
+from data_access import (
+    audit_trail,
+    committee,
+    committee_meetings,
+    committee_queries,
+    org,
+    service_kpis,
+    service_queries,
+)
 from data_access.config import settings
 
 QUERIES = {
@@ -18,6 +26,19 @@ QUERIES = {
     "audit_count": audit_trail.count_entries,
     "audit_page": audit_trail.entries_page,
     "audit_communities": audit_trail.scope_communities,
+    "committee_communities": committee_queries.committee_communities,
+    "committee_dashboard": committee_queries.dashboard,
+    "committee_unit_ranking": committee_queries.unit_ranking,
+    "committee_project_ranking": committee_queries.project_ranking,
+    "committee_units": committee_queries.units,
+    "committee_agreements": committee_queries.agreements,
+    "committee_needs": committee_queries.needs,
+    "committee_resources": committee_queries.resources,
+    "committee_projects": committee_queries.projects,
+    "committee_items": committee_queries.items,
+    "committee_claims": committee_queries.claims,
+    "committee_representatives": committee.representatives,
+    "committee_claim_history": committee_meetings.claim_history,
 }
 
 
