@@ -49,6 +49,7 @@ from domain.committee import (
     clean_rotation,
     clean_unit,
     clean_withdrawal,
+    figure,
     may_act_for_unit,
     need_title,
     require_for_unit,
@@ -72,8 +73,8 @@ def save_unit(engine: Engine, *, actor: Actor, settings: Settings, data: dict, u
     today = clock.local(now).date()
     with transaction(engine) as session:
         unit = _row(session, actor, MemberUnit, unit_id) if unit_id is not None else None
-        if unit is not None:
-            data = {**data, "community_id": unit.community_id}
+        if unit is not None:  # a form that could not show the phone whole leaves it out: it stays as stored
+            data = {"liaison_phone": unit.liaison_phone, **data, "community_id": unit.community_id}
         community_id = _community(actor, data.get("community_id"))
         others = [MemberUnit.community_id == community_id] + ([MemberUnit.id != unit.id] if unit else [])
         names = session.execute(select(MemberUnit.name).where(*others)).scalars().all()
@@ -328,7 +329,7 @@ def _follow_target(session: Session, item: ServiceItem, old_target: float) -> di
     for claim in claims:
         pledge = item.target if claim.pledge == old_target else min(claim.pledge, item.target)
         if claim.done > pledge:
-            raise ValidationFailed({"target": ("committee_error.target_below_done", {"done": _figure(claim.done)})})
+            raise ValidationFailed({"target": ("committee_error.target_below_done", {"done": figure(claim.done)})})
         if pledge != claim.pledge:
             claim.pledge = pledge
             changed[str(claim.id)] = pledge
@@ -543,6 +544,4 @@ def _is_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _figure(value: float) -> str:
-    return f"{value:g}" if value != int(value) else str(int(value))
 

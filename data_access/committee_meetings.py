@@ -555,3 +555,14 @@ def claim_history(engine: Engine, *, actor: Actor, claim_id: int) -> pd.DataFram
                                .where(ProgressUpdate.claim_id == claim_id)
                                .order_by(ProgressUpdate.on.desc(), ProgressUpdate.id.desc())).all()
     return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+
+
+def progress_file(engine: Engine, *, actor: Actor, update_id: int) -> tuple[str, str, bytes] | None:
+    """The file attached to a progress update: (name, type, bytes); None when there is none or the update is
+    outside the actor's committee.read scope."""
+    with reading(engine) as session:
+        row = session.execute(select(ProgressUpdate.community_id, ProgressUpdate.file_name, ProgressUpdate.file_type,
+                                     ProgressUpdate.file_data).where(ProgressUpdate.id == update_id)).first()
+    if row is None or row.file_data is None or not scope(actor, "committee.read").allows(row.community_id):
+        return None
+    return row.file_name or "file", row.file_type or "application/octet-stream", row.file_data

@@ -73,11 +73,11 @@ def next_meeting_date(last: date | None, every_months: int, today: date) -> date
 
 
 def check_progress(done: float, target: float, field: str = "done") -> None:
-    """A progress figure is between zero and the target."""
+    """A progress figure is between zero and the target (of a claim: what the unit pledged)."""
     if done < 0:
         raise ValidationFailed({field: ("error.progress_negative", {})})
     if done > target:
-        raise ValidationFailed({field: ("error.progress_above_target", {"target": target})})
+        raise ValidationFailed({field: ("error.progress_above_target", {"target": figure(target)})})
 
 
 def share(done: float, target: float) -> float:
@@ -386,7 +386,7 @@ def clean_item(data: dict, *, done: float = 0.0) -> dict:
     if target is not None and target <= 0:
         errors.add("target", "committee_error.target_positive")
     elif target is not None and target < done:
-        errors.add("target", "committee_error.target_below_done", done=_figure(done))
+        errors.add("target", "committee_error.target_below_done", done=figure(done))
     start = errors.day(data, "period_start", required=True)
     end = errors.day(data, "period_end", required=True)
     if start and end and end < start:
@@ -433,7 +433,7 @@ def check_claim(*, exclusive: bool, unit_id: int, unit_active: bool, target: flo
     if value is not None and value <= 0:
         errors.add("pledge", "committee_error.pledge_positive")
     elif value is not None and value > left:
-        errors.add("pledge", "committee_error.pledge_above_left", left=_figure(left))
+        errors.add("pledge", "committee_error.pledge_above_left", left=figure(left))
     errors.raise_if_any()
     return value
 
@@ -466,8 +466,8 @@ def clean_progress(data: dict, *, pledge: float, claimed_on: date, today: date, 
         if not isinstance(file_data, (bytes, bytearray, memoryview)):
             errors.add("file_data", "committee_error.not_a_file")
         elif len(file_data) > max_file_mb * 1024 * 1024:
-            errors.add("file_data", "committee_error.file_too_large", max=_figure(max_file_mb),
-                       size=_figure(round(len(file_data) / 1024 / 1024, 1)))
+            errors.add("file_data", "committee_error.file_too_large", max=figure(max_file_mb),
+                       size=figure(round(len(file_data) / 1024 / 1024, 1)))
         if not file_name:
             file_name = "file"
     errors.raise_if_any()
@@ -494,6 +494,6 @@ def _short_name(name: str, most: int = 120) -> str:
     return name[:most]
 
 
-def _figure(value: float) -> str:
+def figure(value: float) -> str:
     """A quantity as people write it: 12 rather than 12.0."""
     return f"{value:g}" if value != int(value) else str(int(value))

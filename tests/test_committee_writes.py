@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data_access import committee as c
 from data_access.cli import add_community
+from data_access.committee_meetings import progress_file
 from data_access.db import reading, transaction
 from data_access.matters import create_matter
 from data_access.models import (
@@ -452,6 +453,9 @@ def test_a_file_too_large_is_refused_and_a_file_is_audited_by_name_and_size(cm):
     assert entry.before["done"] == 0 and entry.after["done"] == 2 and entry.after["item_done"] == 2
     assert entry.after["update"]["file_name"] == "照片.jpg" and entry.after["update"]["file_size"] == 2048
     assert "file_data" not in entry.after["update"] and "file_data" not in str(entry.after)
+    name, kind, data = progress_file(engine, actor=cm["secretary"], update_id=update.id)
+    assert (name, kind, data[:2], len(data)) == ("照片.jpg", "image/jpeg", b"\xff\xd8", 2048)
+    assert progress_file(engine, actor=cm["other_secretary"], update_id=update.id) is None, "another community"
 
 
 def test_claim_and_item_follow_the_latest_update_by_date(cm):
@@ -650,3 +654,14 @@ def test_another_communitys_secretary_finds_nothing_to_change(cm):
     with pytest.raises(PermissionDenied):
         c.set_rotation(engine, actor=them, community_id=cm.home, order=[], now=NOW)
     assert counts(engine) == before
+
+
+def test_an_edit_without_the_phone_keeps_the_stored_phone(cm):
+    """A form that could only show the liaison phone masked leaves it out; the stored number stays."""
+    data = unit_data(cm.home, "新单位", cm["rep_spare"].id) | {"liaison_phone": "13912345678"}
+    unit = c.save_unit(cm.engine, actor=cm["secretary"], settings=cm.settings, data=data, now=NOW)
+    edited = {k: v for k, v in data.items() if k != "liaison_phone"} | {"party_members": 9}
+    c.save_unit(cm.engine, actor=cm["secretary"], settings=cm.settings, data=edited, unit_id=unit.id, now=NOW)
+    with reading(cm.engine) as session:
+        stored = session.get(MemberUnit, unit.id)
+    assert (stored.liaison_phone, stored.party_members) == ("13912345678", 9)

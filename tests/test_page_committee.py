@@ -362,7 +362,7 @@ def test_progress_above_the_pledge_is_refused_next_to_the_field_and_nothing_writ
     at.text_area(key=f"progress_{claim_id}_note").input("多做了两次")
     at.button(key=f"progress_{claim_id}_save").click().run()
     assert not at.exception
-    assert message_under(at, f"progress_{claim_id}_done") == zh("error.progress_above_target", target=10.0)
+    assert message_under(at, f"progress_{claim_id}_done") == zh("error.progress_above_target", target="10")
     assert at.number_input(key=f"progress_{claim_id}_done").value == 12
     assert at.text_area(key=f"progress_{claim_id}_note").value == "多做了两次"
     assert count(db, ProgressUpdate, ProgressUpdate.claim_id == claim_id) == 1
@@ -450,3 +450,14 @@ def test_the_secretary_changes_a_unit_and_an_agreement(db):
     assert not at.exception
     assert zh("units.agreement_saved") in texts(at.success)
     assert count(db, Agreement, Agreement.id == agreement_id, Agreement.status == "ended") == 1
+
+
+def test_a_file_attached_to_progress_is_offered_for_download_in_the_history(db):
+    claim_id = db.claims["I2"]
+    record_progress(db.engine, actor=db.actor("secretary"), settings=db.settings, claim_id=claim_id,
+                    data={"done": 3, "note": "活动照片", "file_name": "助餐.jpg", "file_type": "image/jpeg",
+                          "file_data": b"\xff\xd8photo"})
+    at = run_page("committee_claims", db.users["leader"], claims_selected=claim_id)
+    assert not at.exception
+    buttons = [e for e in at.get("download_button") if e.proto.label == zh("claims_file.download", name="助餐.jpg")]
+    assert len(buttons) == 1, "one download, for the one update that carries a file"

@@ -8,10 +8,11 @@ import streamlit as st
 
 from data_access import clock
 from data_access.committee import claim_item, claim_project, record_progress, withdraw_claim
+from data_access.committee_meetings import progress_file
 from domain.committee import may_act_for_unit
 from ui import cached
 from ui import committee as cui
-from ui.context import page_context
+from ui.context import export_actor, page_context
 from ui.format import num, pct
 from ui.forms import errors_key, field_error, form_message, submit, widget_key
 from ui.i18n import md_escape, t
@@ -313,3 +314,10 @@ with history_tab:
                 "on": t("cfield.on"), "done": t("cfield.done"),
                 "note": st.column_config.TextColumn(t("cfield.note"), width="large"), "file_name": t("cfield.file"),
                 "meeting": t("claims.meeting"), "by": t("claims.by")})
+        checked = export_actor(ctx)
+        for update_id, name in zip(history["id"], history["file_name"], strict=True):
+            if cui.known(name):  # the file is read on click, as the session stands then
+                st.download_button(t("claims_file.download", name=name), key=f"claims_file_{update_id}",
+                                   data=lambda u=int(update_id): (progress_file(ctx.engine, actor=checked(),
+                                                                                update_id=u) or ("", "", b""))[2],
+                                   file_name=name, icon=":material/attach_file:")
