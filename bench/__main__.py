@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench import report
+from bench import committee, report
 from bench.generate import SCALES, ensure
 from data_access import clock
 from data_access.config import load_settings
@@ -52,6 +52,7 @@ def counts(db: Path) -> dict:
     with engine.connect() as conn:
         rows = {table.__tablename__: conn.execute(select(func.count()).select_from(table)).scalar_one()
                 for table in (Community, Grid, MatterEvent, User, UserRole, AuditLog)}
+    rows.update(committee.counts(engine))
     engine.dispose()
     return rows
 
@@ -68,12 +69,13 @@ def main() -> None:
     now = args.now or clock.day_start(clock.today())
 
     print(f"== {scale.name}: {scale.matters:,} matters in {scale.communities} communities", flush=True)
-    db, generation_s, trail_s = ensure(scale, load_settings(), now)
+    db, generation_s, trail_s, committee_s = ensure(scale, load_settings(), now)
     details_path = RESULTS / f"{scale.name}-{DB}-details.json"
     if details_path.exists():  # reused: keep the time it took to generate
         before = json.loads(details_path.read_text(encoding="utf-8"))["generation"]
         generation_s = before["seconds"] if generation_s is None else generation_s
         trail_s = before.get("trail_seconds") if trail_s is None else trail_s
+        committee_s = before.get("committee_seconds") if committee_s is None else committee_s
 
     print("== pages (AppTest) and their SQL floor", flush=True)
     load = {"before": os.getloadavg()[0]}
@@ -83,19 +85,27 @@ def main() -> None:
     naive = child("bench.naive", db, args.repeat)
     load["after_naive"] = os.getloadavg()[0]
 
-    pages = {name: {k: measured["pages"][name][k] for k in ("cold_s", "warm_s", "sql_floor_s")} for name in PAGES}
+    figures = ("cold_s", "warm_s", "sql_floor_s")
+    pages = {name: {k: measured["pages"][name][k] for k in figures} for name in PAGES}
     rows = counts(db)
     result = {"scale": scale.name, "db": DB,
-              "rows": {"matters": measured["matters"], "audit_log": rows["audit_log"], "users": rows["user_account"]},
+              "rows": {"matters": measured["matters"], "audit_log": rows["audit_log"], "users": rows["user_account"],
+                       "member_units": rows["member_unit"], "progress_updates": rows["progress_update"]},
               "pages": pages,
+              "committee_pages": {name: {k: p[k] for k in figures} for name, p in measured["pages"].items()
+                                  if name.startswith("committee_")},
+              "committee": {name: {k: v[k] for k in figures} for name, v in measured["committee"]["views"].items()},
               "naive_overview_s": naive["median_s"], "peak_rss_mb": measured["peak_rss_mb"]}
     details = {
         "generation": {"seconds": None if generation_s is None else round(generation_s, 1),
                        "trail_seconds": None if trail_s is None else round(trail_s, 1),
+                       "committee_seconds": None if committee_s is None else round(committee_s, 1),
                        "file_mb": round(db.stat().st_size / 2**20), "rows": rows},
         "app": app_version(), "today": measured["today"], "repeat": args.repeat, "opened": measured["targets"],
         "pages": measured["pages"],
-        "startup_s": measured["startup_s"], "audit_queries": measured["audit_queries"], "naive": naive,
+        "startup_s": measured["startup_s"], "audit_queries": measured["audit_queries"],
+        "committee": measured["committee"], "committee_pages_failed": measured["committee_pages_failed"],
+        "peak_rss_after_committee_mb": measured["peak_rss_after_committee_mb"], "naive": naive,
         "machine": report.machine(), "load_average_1min": load,
         "wall_s": round(time.perf_counter() - started, 1),
     }
@@ -108,8 +118,9 @@ def main() -> None:
           f"counts agree with ours: {naive['counts_agree']}")
     made = "unknown (reused)" if generation_s is None else f"{generation_s:.0f} s"
     added = "unknown (reused)" if trail_s is None else f"{trail_s:.0f} s"
-    print(f"generation: {made}; accounts and audit trail: {added}; whole run: {details['wall_s']:.0f} s; "
-          f"results in {RESULTS.relative_to(ROOT)}/")
+    joint = "unknown (reused)" if committee_s is None else f"{committee_s:.0f} s"
+    print(f"generation: {made}; accounts and audit trail: {added}; committees: {joint}; "
+          f"whole run: {details['wall_s']:.0f} s; results in {RESULTS.relative_to(ROOT)}/")
 
 
 if __name__ == "__main__":

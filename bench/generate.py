@@ -2,7 +2,8 @@
 
 Matters come from data_access.sample (the demo's generator) and are inserted in chunks of CHUNK matters, committed
 every TRANSACTION matters, so memory stays flat. The same scale and `now` always give the same rows. Then
-bench.trail adds the staff accounts and the audit trail, once, also to a file made before it existed.
+bench.trail adds the staff accounts and the audit trail, and bench.committee the joint committees, each once, also
+to a file made before it existed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select, text
 
-from bench import trail
+from bench import committee, trail
 from data_access import sample, tally
 from data_access.bootstrap import ensure_tally
 from data_access.db import make_engine, migrate, transaction
@@ -72,12 +73,12 @@ def checkpoint(engine: Engine) -> None:
 
 
 def ensure(scale: Scale, settings: Settings, now: datetime, *,
-           log=say) -> tuple[Path, float | None, float | None]:
+           log=say) -> tuple[Path, float | None, float | None, float | None]:
     """The database file for `scale`, generated unless it already holds exactly scale.matters matters, with its
-    accounts and audit trail (added to an existing file that lacks them).
+    accounts and audit trail and its joint committees (added to an existing file that lacks them).
 
-    Returns the path, the generation time of the matters and that of the accounts and trail in seconds (None for
-    what an existing file already had).
+    Returns the path, the generation time of the matters, that of the accounts and trail and that of the
+    committees in seconds (None for what an existing file already had).
     """
     path = database_path(scale)
     if path.exists():
@@ -89,11 +90,12 @@ def ensure(scale: Scale, settings: Settings, now: datetime, *,
                 ensure_tally(engine)
                 log(f"Reusing {path} ({found:,} matters), schema at head.")
                 trail_s = trail.ensure(engine, settings, now, log=log)
-                if trail_s is not None:
+                committee_s = committee.ensure(engine, settings, now, log=log)
+                if trail_s is not None or committee_s is not None:
                     checkpoint(engine)
             finally:
                 engine.dispose()
-            return path, None, trail_s
+            return path, None, trail_s, committee_s
         engine.dispose()
         log(f"{path} holds {found} matters, not {scale.matters:,}: generating it again.")
     for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -105,11 +107,12 @@ def ensure(scale: Scale, settings: Settings, now: datetime, *,
         generate(engine, scale, settings, now, log=log)
         seconds = time.perf_counter() - started
         trail_s = trail.ensure(engine, settings, now, log=log)
+        committee_s = committee.ensure(engine, settings, now, log=log)
         checkpoint(engine)
     finally:
         engine.dispose()
     log(f"Generated {path} in {time.perf_counter() - started:.0f} s ({path.stat().st_size / 2**20:,.0f} MiB).")
-    return path, seconds, trail_s
+    return path, seconds, trail_s, committee_s
 
 
 def generate(engine: Engine, scale: Scale, settings: Settings, now: datetime, *, log=say) -> None:

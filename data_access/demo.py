@@ -1,5 +1,5 @@
 """Demo data for a fresh install: one street, three communities with grids, the demo accounts, ~300 matters
-with their timelines and audit trail."""
+with their timelines and audit trail, and each community's joint committee (data_access.committee_demo)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Engine, func, insert, select
 from sqlmodel import Session
 
-from data_access import audit, clock, sample, tally
+from data_access import audit, clock, committee_demo, sample, tally
 from data_access.accounts import DEMO_PASSWORD, hash_password
 from data_access.db import sync_id_sequence, transaction
 from data_access.models import AuditLog, Community, Grid, Matter, MatterEvent, Street, User, UserRole
@@ -58,6 +58,7 @@ def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetim
         session.flush()
         places = []
         community_ids = []
+        communities = []
         for name, code, n_grids in COMMUNITIES:
             community = Community(street_id=street.id, name=name, code=code)
             session.add(community)
@@ -67,6 +68,7 @@ def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetim
             session.flush()
             places.append((community.id, [g.id for g in grids]))
             community_ids.append(community.id)
+            communities.append((community.id, name, code))
         actors = add_accounts(session, community_ids, now)
         rows, events = [], []
         for matter, timeline in sample.matters(rng, settings, places, matters, now, actors=actors):
@@ -78,6 +80,9 @@ def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetim
         session.execute(insert(AuditLog), sample.audit_rows({m["id"]: m for m in rows}, events, usernames))
         sync_id_sequence(session, "matter")
         tally.rebuild(session)
+        # its own rng: the committees stay the same whatever the number of matters
+        committees = committee_demo.seed(session, settings, random.Random(seed_value + 1), communities, rows, now)
         audit.record(session, actor=SYSTEM, action="demo.seed", entity="street", entity_id=street.id, at=now,
-                     after={"communities": len(COMMUNITIES), "matters": len(rows), "accounts": len(ACCOUNTS)})
+                     after={"communities": len(COMMUNITIES), "matters": len(rows), "accounts": len(ACCOUNTS),
+                            **committees})
     return True

@@ -127,7 +127,8 @@ def test_filters(trail_db):
     by_secretary = all_entries(engine, AuditLog.actor_name == "secretary")
     assert 4 < by_secretary < all_entries(engine)  # the demo's matters were handled by the worker too
     assert n(actor_name="secretary") == by_secretary
-    assert n(actor_name=" Secretary ", action="matter.") == by_secretary - 1  # all but the login
+    assert n(actor_name=" Secretary ", action="matter.") == all_entries(
+        engine, AuditLog.actor_name == "secretary", AuditLog.action.like("matter.%"))
     assert mine(action="matter.") == 4 and mine(action="matter.create") == 3 and mine(action="matter.analyse") == 1
     # over the whole trail: a "matter.create" for each matter, a "matter.<action>" for each step of its timeline
     assert n(action="matter.create") == count_rows(engine, Matter)

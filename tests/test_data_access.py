@@ -16,7 +16,7 @@ from data_access.bootstrap import check_codes, ensure_tally
 from data_access.db import make_engine, migrate, reading, transaction
 from data_access.exports import ledger_xlsx
 from data_access.matters import advance_matter, compute_deadline, create_matter
-from data_access.models import AuditLog, Grid, Matter, MatterEvent, MatterTally, User
+from data_access.models import AuditLog, Grid, Matter, MatterEvent, MatterTally, MemberUnit, User
 from data_access.service_kpis import overview
 from domain.access import Actor, grants_for
 from domain.errors import ConfigError, DomainError, PermissionDenied, ValidationFailed
@@ -442,5 +442,6 @@ def test_processes_starting_together_migrate_and_seed_once(engine, settings):
         thread.join()
     assert errors == []
     started = make_engine(url)
-    assert count(started, Matter) == 300 and count(started, User) == 6
+    # seeded once: 300 matters, 22 member units, the 6 demo accounts and 21 further unit representatives
+    assert (count(started, Matter), count(started, MemberUnit), count(started, User)) == (300, 22, 27)
     started.dispose()
