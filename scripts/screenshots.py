@@ -28,6 +28,26 @@ def first_open_number(page, url: str) -> str:
         return conn.execute(text(query)).scalar_one()
 
 
+def chair_mode(page) -> None:
+    """The demo's rotating secretary opens today's progress meeting, checks in and shows the first agenda item."""
+    login(page, "unitrep")
+    page.get_by_role("link", name="主持模式").click()
+    page.locator(".st-key-chair_open button").click()
+    page.locator(".st-key-chair_attendance_save button").wait_for()
+    page.locator(".st-key-chair_attendance_save button").click()
+    for _ in range(12):  # past last meeting's unfinished action items, to the first claim behind schedule
+        page.locator(".st-key-chair_next button").wait_for()
+        page.wait_for_timeout(1500)
+        if page.get_by_text("进度滞后", exact=True).first.is_visible():
+            break
+        page.locator(".st-key-chair_next button").click()
+    page.locator(".st-key-chair_next button").wait_for()
+    page.set_viewport_size({"width": 1440, "height": 1500})
+    page.wait_for_timeout(4000)
+    page.screenshot(path=OUT / "chair.png")
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -55,6 +75,17 @@ def main() -> None:
             page.wait_for_timeout(2500)
             page.screenshot(path=OUT / f"{name}.png")
             page.set_viewport_size({"width": 1440, "height": 1000})
+        for link, heading, name in [("联合党委总览", "联合党委总览", "committee"),
+                                    ("成员单位", "成员单位与共建协议", "units"), ("三张清单", "三张清单", "lists"),
+                                    ("认领与进度", "认领与进度", "claims"), ("推进会", "推进会", "meetings")]:
+            page.get_by_role("link", name=link, exact=True).click()
+            page.get_by_role("heading", name=heading).first.wait_for()
+            page.set_viewport_size({"width": 1440, "height": 1700})
+            page.wait_for_timeout(3500)
+            page.screenshot(path=OUT / f"{name}.png")
+            page.set_viewport_size({"width": 1440, "height": 1000})
+        page.get_by_role("button", name="退出登录").click()
+        chair_mode(page)
         page.get_by_role("button", name="退出登录").click()
         login(page, "admin")
         for link, marker, name in [("账号管理", "新建账号", "users"), ("审计日志", "筛选条件", "audit")]:
