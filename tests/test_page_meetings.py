@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from data_access import clock
 from data_access.committee import claim_item, record_progress, save_item, save_project, save_unit, set_rotation
 from data_access.committee_meetings import meeting_detail, open_meeting, plan_meeting, set_attendance
 from data_access.db import transaction
-from data_access.models import ActionItem, AgendaItem, MeetingAttendance
+from data_access.models import ActionItem, AgendaItem, CommitteeMeeting, MeetingAttendance
 from tests.pages_support import PageDb, page_db, run_page, texts
 
 PAST_DAY = "会议日期不能早于今天"
@@ -382,3 +382,15 @@ def test_demo_chair_runs_the_whole_agenda(demo_db):
     at.button(key="chair_close").click().run()
     assert not at.exception
     assert any("推进会已结束" in s for s in texts(at.success))
+
+
+def test_chair_mode_finds_a_meeting_still_open_from_last_year(committee):
+    committee.open()
+    committee.attend("A")
+    with transaction(committee.db.engine) as session:
+        session.execute(update(CommitteeMeeting).where(CommitteeMeeting.id == committee.meeting_id)
+                        .values(day=date(clock.today().year - 1, 12, 30)))
+    at = run_page("committee_chair", committee.user("rep_a"))
+    assert not at.exception
+    assert {"chair_next", "chair_to_summary"} & button_keys(at) or "chair_attendance_save" in button_keys(at), \
+        "the meeting held over New Year is still run from chair mode"

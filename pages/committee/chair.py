@@ -60,7 +60,7 @@ if len(communities) > 1:
 
 # --- which meeting: the one this session runs, else one being held, else one due today or earlier -------------
 
-listed = meetings(ctx.engine, actor=ctx.actor, community_id=community_id, year=today.year)
+listed = meetings(ctx.engine, actor=ctx.actor, community_id=community_id)  # every year: one held over New Year too
 if not listed.empty:
     listed = listed[listed["kind"] == "progress"]
 STICKY = "chair_meeting"  # the meeting this session runs; kept after it closes, for its minutes
