@@ -333,6 +333,9 @@ def _follow_target(session: Session, item: ServiceItem, old_target: float) -> di
         if pledge != claim.pledge:
             claim.pledge = pledge
             changed[str(claim.id)] = pledge
+    pledged = sum(claim.pledge for claim in claims)
+    if pledged > item.target:  # shared claims: the units' pledges would add up to more than the new target
+        raise ValidationFailed({"target": ("committee_error.target_below_pledges", {"pledged": figure(pledged)})})
     return changed
 
 
@@ -469,13 +472,13 @@ def _active_pledges(session: Session, item_ids: list[int]) -> dict[int, list[Ple
     """The active claims of these items (item id -> pledges with their units' names)."""
     if not item_ids:
         return {}
-    rows = session.execute(select(Claim.item_id, Claim.unit_id, MemberUnit.name, Claim.pledge)
+    rows = session.execute(select(Claim.item_id, Claim.unit_id, MemberUnit.name, Claim.pledge, Claim.done)
                            .join(MemberUnit, MemberUnit.id == Claim.unit_id)
                            .where(Claim.item_id.in_(item_ids), Claim.status == CLAIM_ACTIVE)
                            .order_by(Claim.id)).all()
     pledges: dict[int, list[Pledge]] = {}
-    for item_id, unit_id, name, pledge in rows:
-        pledges.setdefault(item_id, []).append(Pledge(unit_id, name, pledge))
+    for item_id, unit_id, name, pledge, done in rows:
+        pledges.setdefault(item_id, []).append(Pledge(unit_id, name, pledge, done))
     return pledges
 
 

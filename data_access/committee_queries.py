@@ -201,7 +201,7 @@ def _item_sql(ids: tuple[int, ...] | None, today: date, tolerance: float) -> _It
                                   and_(item.period_start < today, item.period_start < item.period_end,
                                        share + tolerance < elapsed)))
     stale = and_(claimed, unfinished, or_(active.c.last_update_on.is_(None),
-                                          and_(last.c.day.is_not(None), active.c.last_update_on <= last.c.day)))
+                                          and_(last.c.day.is_not(None), active.c.last_update_on < last.c.day)))
     return _ItemSql(claims=active, meetings=last, share=share, claimed=claimed, complete=item.done >= item.target,
                     overdue=and_(unfinished, item.period_end < today), behind=behind, stale=stale)
 

@@ -4,6 +4,7 @@ agenda of a progress meeting, and the action items that carry over. Pure: no sto
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,6 +15,15 @@ from domain.matters import PHONE, Errors
 from domain.settings import Settings
 
 CLAIM_ACTIVE, CLAIM_WITHDRAWN = "active", "withdrawn"
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f]")
+
+
+def plain(value: object) -> str:
+    """Typed text without control characters, trimmed: a paste from Word can carry them (its line break \\v
+    becomes a newline), and Word files and PostgreSQL refuse them."""
+    return CONTROL_CHARS.sub("", str(value or "").replace("\x0b", "\n")).strip()
+
+
 AGREEMENT_STATUSES = ("draft", "signed", "ended")
 NEED_SOURCES = ("entered", "matter", "council")
 MEETING_KINDS = ("progress", "annual")
@@ -139,7 +149,7 @@ def agenda(entries: Iterable[AgendaEntry], last_meeting: date | None) -> list[Ag
     def group(entry: AgendaEntry) -> int:
         if entry.behind:
             return 0
-        if entry.last_update is None or (last_meeting is not None and entry.last_update <= last_meeting):
+        if entry.last_update is None or (last_meeting is not None and entry.last_update < last_meeting):
             return 1
         return 2
     return sorted(entries, key=lambda e: (group(e), e.last_update or date.min, e.claim_id))
@@ -184,7 +194,7 @@ class _Errors(Errors):
     """Errors of a committee form: texts with their own limits, numbers, dates and ids."""
 
     def text(self, data: dict, field: str, *, required: bool, minimum: int = 1, limit: str | None = None) -> str:
-        value = str(data.get(field) or "").strip()
+        value = plain(data.get(field))
         most = LIMITS[limit or field]
         if not value:
             if required:
@@ -402,11 +412,12 @@ def clean_item(data: dict, *, done: float = 0.0) -> dict:
 
 @dataclass(frozen=True)
 class Pledge:
-    """An active claim on a service item: which unit, its name, what it pledged."""
+    """An active claim on a service item: which unit, its name, what it pledged and has done."""
 
     unit_id: int
     unit_name: str
     pledge: float
+    done: float = 0.0
 
 
 def check_claim(*, exclusive: bool, unit_id: int, unit_active: bool, target: float, done: float,
@@ -423,11 +434,14 @@ def check_claim(*, exclusive: bool, unit_id: int, unit_active: bool, target: flo
     others = [c for c in claims if c.unit_id != unit_id]
     if exclusive and others:
         raise ValidationFailed({"item_id": ("committee_error.item_taken", {"unit": others[0].unit_name})})
-    left = target - sum(c.pledge for c in others)
+    withdrawn_done = max(done - sum(min(c.done, c.pledge) for c in claims), 0.0)  # work of withdrawn claims stays
+    left = target - sum(c.pledge for c in others) - withdrawn_done
     if left <= 0:
         raise ValidationFailed({"item_id": ("committee_error.item_fully_pledged", {})})
     if pledge is None:
         return left
+    if exclusive and pledge != left:  # one unit answers for the whole (rest of the) target
+        raise ValidationFailed({"pledge": ("committee_error.pledge_exclusive", {"left": figure(left)})})
     errors = _Errors()
     value = errors.number({"pledge": pledge}, "pledge", required=True)
     if value is not None and value <= 0:

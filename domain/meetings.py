@@ -16,6 +16,7 @@ from domain.committee import (
     behind_schedule,
     carried_over,
     check_action_item,
+    plain,
     share,
 )
 from domain.errors import ValidationFailed
@@ -41,7 +42,7 @@ def _date(value) -> date | None:
 
 
 def _text(errors: dict, data: dict, field: str, *, required: bool = False) -> str | None:
-    value = (data.get(field) or "").strip()
+    value = plain(data.get(field))
     if not value:
         if required:
             errors.setdefault(field, ("error.required", {}))
@@ -156,7 +157,7 @@ def meeting_agenda(carried: Iterable[ActionItem], claims: Iterable[ClaimFacts], 
     for entry in agenda(open_entries, last_meeting):
         if entry.behind:
             section = "behind"
-        elif entry.last_update is None or (last_meeting is not None and entry.last_update <= last_meeting):
+        elif entry.last_update is None or (last_meeting is not None and entry.last_update < last_meeting):
             section = "stale"
         else:
             section = "rest"

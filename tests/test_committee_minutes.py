@@ -154,3 +154,15 @@ def test_english_minutes_and_empty_sections(engine, settings):
                           ("4. Action items carried over from earlier meetings", "5. ")):
         assert _after(texts, heading, stop) == ["None"]
     assert texts[-2:] == ["5. Summary", "None"]
+
+
+def test_text_pasted_from_word_with_control_characters_still_makes_minutes(engine, settings):
+    """Word's line break (\\v) and other control characters are refused by .docx files and PostgreSQL: the
+    decision is stored without them, and the minutes are written."""
+    c = build_committee(engine, settings)
+    meeting = opened(c)
+    run = {"engine": engine, "actor": c.actor("repa"), "meeting_id": meeting.id, "now": NOW}
+    saved = cm.add_outcome(**run, data={"kind": "decision", "text": "第一条\x0b第二条\x00\x1f"})
+    assert saved.text == "第一条\n第二条"
+    document = _open(minutes_docx(engine, actor=c.actor("leader"), meeting_id=meeting.id, now=NOW))
+    assert any("第一条" in text and "第二条" in text for text in _texts(document))

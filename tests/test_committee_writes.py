@@ -382,8 +382,39 @@ def test_shared_items_take_several_units_up_to_the_target(cm):
     c.withdraw_claim(engine, actor=cm["rep_b"], claim_id=b.id, reason="人手不足", now=NOW)
     c_claim = c.claim_item(engine, actor=cm["rep_c"], settings=settings, item_id=cm.items["haircut"],
                            unit_id=cm.units["c"], now=NOW)
-    assert c_claim.pledge == 7 and get(engine, ServiceItem, cm.items["haircut"]).done == 8.5, \
-        "a withdrawn claim frees its pledge but its work stays done"
+    assert c_claim.pledge == 3.5 and get(engine, ServiceItem, cm.items["haircut"]).done == 8.5, \
+        "a withdrawn claim frees its pledge but its work stays done: 12 - 5 (a) - 3.5 (done by b) is left"
+    report(cm, cm["rep_c"], c_claim.id, done=3.5)
+    assert get(engine, ServiceItem, cm.items["haircut"]).done == 12
+
+
+def test_an_exclusive_claim_answers_for_the_whole_rest_of_the_target(cm):
+    engine = cm.engine
+    before = counts(engine)
+    refused_with(c.claim_item, "pledge", "committee_error.pledge_exclusive", engine=engine, actor=cm["rep_a"],
+                 settings=cm.settings, item_id=cm.items["haircut"], unit_id=cm.units["a"], pledge=1, now=NOW)
+    assert counts(engine) == before, "a unit may not hold the whole item for a token pledge"
+    a = c.claim_item(engine, actor=cm["rep_a"], settings=cm.settings, item_id=cm.items["haircut"],
+                     unit_id=cm.units["a"], now=EARLIER)
+    report(cm, cm["rep_a"], a.id, done=5)
+    c.withdraw_claim(engine, actor=cm["rep_a"], claim_id=a.id, reason="人手不足", now=NOW)
+    b = c.claim_item(engine, actor=cm["rep_b"], settings=cm.settings, item_id=cm.items["haircut"],
+                     unit_id=cm.units["b"], now=NOW)
+    assert b.pledge == 7, "what the withdrawn claim did is not pledged again"
+
+
+def test_lowering_a_target_below_the_shared_pledges_is_refused(cm):
+    engine, settings = cm.engine, shared(cm.settings)
+    for unit in ("a", "b"):
+        c.claim_item(engine, actor=cm["secretary"], settings=settings, item_id=cm.items["haircut"],
+                     unit_id=cm.units[unit], pledge=6, now=EARLIER)
+    before = counts(engine)
+    item = get(engine, ServiceItem, cm.items["haircut"])
+    data = {k: getattr(item, k) for k in ("project_id", "name", "unit", "frequency", "period_start", "period_end",
+                                          "beneficiaries")} | {"target": 8}
+    refused_with(c.save_item, "target", "committee_error.target_below_pledges", engine=engine,
+                 actor=cm["secretary"], data=data, item_id=item.id, now=NOW)
+    assert counts(engine) == before
 
 
 def test_claiming_a_project_claims_what_is_left_of_it(cm):

@@ -295,3 +295,10 @@ def test_a_claim_is_withdrawn_with_a_reason():
     assert clean_withdrawal(" 人手不足 ") == "人手不足"
     assert refused(clean_withdrawal, None) == {"reason": "error.required"}
     assert refused(clean_withdrawal, "x" * 301) == {"reason": "error.too_long"}
+
+
+def test_progress_reported_at_the_last_meeting_is_not_stale():
+    """Progress entered during a meeting is dated that day: after the meeting it counts as up to date."""
+    last = date(2026, 9, 20)
+    entries = [AgendaEntry(1, False, last, "at the meeting"), AgendaEntry(2, False, date(2026, 9, 19), "before")]
+    assert [e.claim_id for e in agenda(entries, last)] == [2, 1], "the one updated before the meeting is stale"

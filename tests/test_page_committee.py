@@ -334,13 +334,13 @@ def test_a_representative_offers_a_resource_of_their_own_unit_only(db):
 def test_claiming_an_item_another_unit_claimed_meanwhile_is_refused(db):
     at = run_page("committee_claims", db.users["rep_b"])
     at.selectbox(key="claim_new_item_id").select(db.items["I3"])
-    at.number_input(key="claim_new_pledge").set_value(5)
+    assert not [n for n in at.number_input if n.key == "claim_new_pledge"], "exclusive: the whole target, no choice"
     claim_item(db.engine, actor=db.actor("rep_a"), settings=db.settings, item_id=db.items["I3"],
                unit_id=db.units["甲单位"])  # 甲单位 was quicker
     at.button(key="claim_new_save").click().run()
     assert not at.exception
     assert message_under(at, "claim_new_item_id") == zh("committee_error.item_taken", unit="甲单位")
-    assert at.number_input(key="claim_new_pledge").value == 5
+    assert at.selectbox(key="claim_new_item_id").value == db.items["I3"], "the choice stays on screen"
     assert count(db, Claim, Claim.item_id == db.items["I3"]) == 1
 
 

@@ -100,14 +100,17 @@ else:
             with k2:
                 unit_choice(CLAIM)
             with k3:
-                st.number_input(t("cfield.pledge"), value=None, min_value=0.0, step=1.0, key=key(CLAIM, "pledge"),
-                                help=t("claims.pledge_help_exclusive") if exclusive else t("claims.pledge_help_shared"))
-                field_error(CLAIM, "pledge")
+                if exclusive:  # one unit answers for the whole (rest of the) target: nothing to choose
+                    st.caption(t("claims.pledge_help_exclusive"))
+                else:
+                    st.number_input(t("cfield.pledge"), value=None, min_value=0.0, step=1.0,
+                                    key=key(CLAIM, "pledge"), help=t("claims.pledge_help_shared"))
+                    field_error(CLAIM, "pledge")
 
             def claim(values: dict):
                 cui.require_chosen(values, "item_id", "unit_id")
                 return claim_item(ctx.engine, actor=ctx.actor, settings=ctx.settings, item_id=values["item_id"],
-                                  unit_id=values["unit_id"], pledge=values["pledge"])
+                                  unit_id=values["unit_id"], pledge=None if exclusive else values["pledge"])
 
             st.button(t("claims.claim"), key="claim_new_save", type="primary", icon=":material/back_hand:",
                       on_click=submit, args=(CLAIM, ["item_id", "unit_id", "pledge"], claim),
@@ -214,10 +217,10 @@ cid = int(claim["id"])
 st.divider()
 head, close = st.columns([5, 1])
 with head:
-    st.subheader(t("claims.claim_title", unit=claim["unit"], item=claim["item"]))
-    label = str(claim["unit_label"] or "")
+    st.subheader(t("claims.claim_title", unit=md_escape(claim["unit"]), item=md_escape(claim["item"])))
+    label = md_escape(claim["unit_label"] or "")
     facts = [t("claims.fact_project", project=md_escape(claim["project"])),
-             t("claims.fact_pledge", pledge=num(claim["pledge"], "#,##0.##"), unit=md_escape(label),
+             t("claims.fact_pledge", pledge=num(claim["pledge"], "#,##0.##"), unit=label,
                target=num(claim["target"], "#,##0.##")),
              t("claims.fact_done", done=num(claim["done"], "#,##0.##"), share=pct(claim["share"])),
              t("claims.fact_period", start=cui.day_or_none(claim["period_start"]),
