@@ -216,8 +216,9 @@ def need_from_matter(engine: Engine, *, actor: Actor, matter_id: int, now: datet
         require(actor, MANAGE, matter.community_id)
         if session.execute(select(Need.id).where(Need.matter_id == matter.id)).first() is not None:
             raise DomainError("committee_error.need_exists", number=matter.number or str(matter.id))
+        # only the first line travels: the whole record (with the resident's words) stays behind matter.read
         need = Need(community_id=matter.community_id, title=need_title(matter.description),
-                    detail=matter.description, source="matter", matter_id=matter.id,
+                    source="matter", matter_id=matter.id,
                     raised_on=clock.local(now).date(), created_by=actor.id)
         session.add(need)
         session.flush()

@@ -192,6 +192,7 @@ def test_the_secretary_builds_the_committee_and_every_write_is_audited(cm):
     from_matter = c.need_from_matter(engine, actor=sec, matter_id=matter.id, now=NOW)
     assert from_matter.source == "matter" and from_matter.title.startswith("3号楼路灯") and \
         from_matter.matter_id == matter.id
+    assert from_matter.detail is None, "the resident's whole account stays with the matter (matter.read)"
     with pytest.raises(DomainError) as err:
         c.need_from_matter(engine, actor=sec, matter_id=matter.id, now=NOW)
     assert err.value.key == "committee_error.need_exists"
