@@ -308,6 +308,7 @@ def test_chair_summary_adds_a_decision_and_closes_the_meeting(committee):
     at.button(key="chair_outcome_save").click().run()
     assert not at.exception
     assert "已记录。" in texts(at.success)
+    assert "请至少登记一个出席单位，再结束会议。" not in texts(at.error), "the refusal went with its cause"
     at.text_area(key="chair_close_summary").input("会议按议程进行。")
     at.button(key="chair_close").click().run()
     assert not at.exception

@@ -15,7 +15,7 @@ from data_access.committee_minutes import minutes_docx
 from domain.committee import may_act_for_unit
 from ui.context import PageContext, export_actor
 from ui.format import day
-from ui.forms import field_error, form_message, submit, widget_key
+from ui.forms import errors_key, field_error, form_message, submit, widget_key
 from ui.i18n import lang, t
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -258,6 +258,8 @@ def outcome_form(ctx: PageContext, detail, form: str) -> None:
 def close_form(ctx: PageContext, detail, form: str, *, key: str, then=None) -> None:
     """The closing summary and the button that closes the meeting (its record changes no more)."""
     form_message(form)
+    if present_counts(detail)[0]:  # "nobody present" no longer holds once attendance is saved
+        st.session_state.get(errors_key(form), {}).pop("attendance", None)
     field_error(form, "attendance")
     st.text_area(t("meetings.summary"), key=widget_key(form, "summary"), max_chars=5000, height=100,
                  value=detail.meeting.summary or "", help=t("meetings.summary_help"))
