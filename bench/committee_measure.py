@@ -24,7 +24,6 @@ tables, so an empty or wrong answer fails the benchmark rather than being timed.
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 import time
 from collections.abc import Callable
@@ -132,27 +131,9 @@ def median(samples: list[float]) -> float:
     return round(statistics.median(samples), 4)
 
 
-def floor(statements: list[tuple[str, tuple]], db: Path, repeat: int) -> tuple[list[float], list[dict]]:
-    """Replay the SELECT statements on one raw connection; the totals and each statement's median."""
-    conn = sqlite3.connect(db)
-    selects = [(sql, params) for sql, params in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
-    totals, each = [], [[] for _ in selects]
-    for _ in range(repeat):
-        total = 0.0
-        for index, (sql, params) in enumerate(selects):
-            start = time.perf_counter()
-            conn.execute(sql, params).fetchall()
-            seconds = time.perf_counter() - start
-            each[index].append(seconds)
-            total += seconds
-        totals.append(total)
-    conn.close()
-    return totals, [{"sql": " ".join(sql.split())[:160], "s": round(statistics.median(samples), 6)}
-                    for (sql, _), samples in zip(selects, each, strict=True)]
-
-
 def probes(db: Path, users: dict[str, int], community_id: int, today: date, repeat: int, recorder, log) -> dict:
     """Time every view (VIEWS): cold and warm samples, the SQL floor, what it returned."""
+    from bench.measure import time_floor
     from data_access import accounts
     from data_access.config import settings
     from data_access.db import make_engine
@@ -187,7 +168,10 @@ def probes(db: Path, users: dict[str, int], community_id: int, today: date, repe
         views[view](engine)
         recorder.on = False
         engine.dispose()
-        totals, statements = floor(recorder.statements, db, repeat)
+        selects = [(sql, params) for sql, params in recorder.statements
+                   if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+        replayed = time_floor(f"committee {view}", selects, db, repeat)
+        totals, statements = replayed["total"], replayed["statements"]
         results[view] = {"cold_s": median(cold), "warm_s": median(warm), "sql_floor_s": median(totals),
                          "returned": shown, "samples": {"cold": [round(s, 4) for s in cold],
                                                         "warm": [round(s, 4) for s in warm]},
