@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from domain.access import PERMISSIONS
 from domain.calendar import WorkCalendar, parse_days
+from domain.council import BASES, Threshold, VotingRule
 from domain.errors import ConfigError
 
 
@@ -54,6 +56,25 @@ class Committee:
 
 
 @dataclass(frozen=True)
+class CouncilKind(Option):
+    rule: VotingRule = field(default_factory=VotingRule)
+
+
+@dataclass(frozen=True)
+class Council:
+    """The councils' rules: kinds with their quorum and majority, meeting kinds, seats, notice period."""
+
+    kinds: tuple[CouncilKind, ...] = ()
+    meeting_kinds: tuple[Option, ...] = ()
+    seats: tuple[Option, ...] = ()
+    no_quorum: str = "invalid"  # or "refuse"
+    notice_days: int = 7
+
+    def rule(self, kind: str) -> VotingRule:
+        return _find(self.kinds, kind).rule
+
+
+@dataclass(frozen=True)
 class Settings:
     language: str
     demo_mode: bool
@@ -79,6 +100,7 @@ class Settings:
     lockout_minutes: int = 15
     idle_timeout_minutes: int = 30
     committee: Committee = field(default_factory=Committee)
+    council: Council = field(default_factory=Council)
 
     def channel(self, code: str) -> Channel:
         return _find(self.channels, code)
@@ -200,6 +222,7 @@ def parse_settings(raw: dict, database_url: str | None = None) -> Settings:
         roles=roles,
         calendar=calendar,
         committee=_committee(raw.get("committee") or {}),
+        council=_council(raw.get("council") or {}),
         **_security(security),
     )
 
@@ -232,3 +255,35 @@ def _security(raw: dict) -> dict:
             raise ConfigError("config.bad_number", where=f"security.{name}", value=value)
         values[name] = value
     return values
+
+
+def _council(raw: dict) -> Council:
+    def threshold(value, where: str) -> Threshold:
+        try:
+            share = Fraction(str((value or {}).get("share", "1/2")))
+        except (ValueError, ZeroDivisionError, AttributeError):
+            share = Fraction(-1)
+        if not 0 < share <= 1:
+            raise ConfigError("config.bad_fraction", where=where, value=(value or {}).get("share"))
+        return Threshold(share, bool(value.get("strict", True)))
+
+    def rule(item: dict, where: str) -> VotingRule:
+        base = (item.get("majority") or {}).get("base", "present")
+        if base not in BASES:
+            raise ConfigError("config.bad_majority_base", where=where, value=base)
+        return VotingRule(quorum=threshold(item.get("quorum") or {}, f"{where}.quorum"),
+                          majority=threshold(item.get("majority") or {}, f"{where}.majority"), base=base,
+                          excused_expected=bool(item.get("excused_expected", True)))
+
+    kinds = _options(raw.get("kinds"), "council.kinds", CouncilKind)
+    by_code = {str(item.get("code")): item for item in raw["kinds"]}
+    kinds = tuple(CouncilKind(code=k.code, zh=k.zh, en=k.en, rule=rule(by_code[k.code], f"council.kinds.{k.code}"))
+                  for k in kinds)
+    no_quorum = raw.get("no_quorum", "invalid")
+    if no_quorum not in ("refuse", "invalid"):
+        raise ConfigError("config.bad_no_quorum", value=no_quorum)
+    notice = raw.get("notice_days", 7)
+    if not isinstance(notice, int) or isinstance(notice, bool) or notice < 1:
+        raise ConfigError("config.bad_number", where="council.notice_days", value=notice)
+    return Council(kinds=kinds, meeting_kinds=_options(raw.get("meeting_kinds"), "council.meeting_kinds"),
+                   seats=_options(raw.get("seats"), "council.seats"), no_quorum=no_quorum, notice_days=notice)
