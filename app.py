@@ -44,6 +44,14 @@ else:
             ("committee.read", "pages/committee/meetings.py", "page.committee_meetings", "groups", "meetings"),
             ("committee.meeting", "pages/committee/chair.py", "page.committee_chair", "co_present", "chair"),
         ],
+        "app.section_council": [
+            ("council.read", "pages/council/overview.py", "page.council_overview", "how_to_vote", "council"),
+            ("council.read", "pages/council/councils.py", "page.council_councils", "diversity_3", "councils"),
+            ("council.read", "pages/council/topics.py", "page.council_topics", "forum", "topics"),
+            ("council.read", "pages/council/meetings.py", "page.council_meetings", "event_note", "council-meetings"),
+            ("council.record", "pages/council/live.py", "page.council_live", "co_present", "council-live"),
+            ("council.read", "pages/council/decisions.py", "page.council_decisions", "gavel", "decisions"),
+        ],
         "app.section_admin": [
             ("account.manage", "pages/admin/users.py", "page.users", "manage_accounts", "users"),
             ("audit.read", "pages/admin/audit.py", "page.audit", "policy", "audit"),

@@ -19,6 +19,7 @@ PERMISSIONS = frozenset({
     "overview.read", "matter.read", "matter.create", "matter.advance", "matter.evaluate", "matter.assess",
     "personal.view", "audit.read", "account.manage",
     "committee.read", "committee.manage", "committee.claim", "committee.meeting",
+    "council.read", "council.manage", "council.record",
 })
 
 

@@ -10,6 +10,17 @@ from domain.errors import ValidationFailed
 
 BASES = ("present", "members", "votes_cast")  # what a majority is a share of
 
+# Codes stored in the council tables (labels: council.* keys of i18n/*/council*.yaml).
+TOPIC_SOURCES = ("opinion", "matter", "member")  # gathered at an opinion meeting, a 365 matter, a member's proposal
+TOPIC_STAGES = ("raised", "discussed", "decided", "implementing", "reviewed", "rejected", "withdrawn")
+MEETING_STATUSES = ("planned", "open", "closed")
+ATTENDANCE = ("present", "absent", "excused")  # observers (列席) are not members and are named apart
+VOTE_METHODS = ("hands", "ballot", "named")  # 举手表决, 无记名投票, 记名投票 (named: one ballot per present member)
+CHOICES = ("for", "against", "abstain")
+DECISION_STATUSES = ("passed", "rejected", "invalid")  # invalid: taken without quorum (council.no_quorum: invalid)
+OUTCOMES = ("carried_out", "partly", "not")  # 已落实, 部分落实, 未落实
+RATINGS = ("satisfied", "basic", "unsatisfied")  # 满意, 基本满意, 不满意
+
 
 @dataclass(frozen=True)
 class Threshold:

@@ -25,6 +25,8 @@ PAGES = {name: ROOT / "pages" / "service" / f"{name}.py" for name in ("overview"
 PAGES |= {name: ROOT / "pages" / "admin" / f"{name}.py" for name in ("users", "audit")}
 PAGES |= {f"committee_{name}": ROOT / "pages" / "committee" / f"{name}.py"
           for name in ("dashboard", "units", "lists", "claims", "meetings", "chair")}
+PAGES |= {f"council_{name}": ROOT / "pages" / "council" / f"{name}.py"
+          for name in ("overview", "councils", "topics", "meetings", "live", "decisions")}
 TIMEOUT = 60
 PASSWORD = "test-password-1"
 

@@ -16,20 +16,24 @@ from data_access.models import AuditLog, Matter, User
 from tests.pages_support import app_test, page_db, run_page, texts
 
 COMMITTEE = ["committee", "units", "lists", "claims", "meetings"]  # what committee.read opens; chair needs more
+COUNCIL = ["council", "councils", "topics", "council-meetings", "decisions"]  # council.read; the live screen needs more
 FILES = {"overview": "pages/service/overview.py", "ledger": "pages/service/ledger.py",
          "intake": "pages/service/intake.py", "matter": "pages/service/matter.py",
          "users": "pages/admin/users.py", "audit": "pages/admin/audit.py",
          "committee": "pages/committee/dashboard.py", "units": "pages/committee/units.py",
          "lists": "pages/committee/lists.py", "claims": "pages/committee/claims.py",
-         "meetings": "pages/committee/meetings.py", "chair": "pages/committee/chair.py"}
+         "meetings": "pages/committee/meetings.py", "chair": "pages/committee/chair.py",
+         "council": "pages/council/overview.py", "councils": "pages/council/councils.py",
+         "topics": "pages/council/topics.py", "council-meetings": "pages/council/meetings.py",
+         "council-live": "pages/council/live.py", "decisions": "pages/council/decisions.py"}
 PAGES = list(FILES)
 OFFERED = {
     "admin": {"overview", "users", "audit"},
-    "leader": {"overview", "ledger", "matter", *COMMITTEE},
-    "secretary": {"overview", "ledger", "intake", "matter", "audit", *COMMITTEE, "chair"},
-    "worker": {"overview", "ledger", "intake", "matter", *COMMITTEE},
+    "leader": {"overview", "ledger", "matter", *COMMITTEE, *COUNCIL},
+    "secretary": {"overview", "ledger", "intake", "matter", "audit", *COMMITTEE, "chair", *COUNCIL, "council-live"},
+    "worker": {"overview", "ledger", "intake", "matter", *COMMITTEE, *COUNCIL},
     "unitrep": {"overview", *COMMITTEE, "chair"},
-    "recorder": {"overview"},
+    "recorder": {"overview", *COUNCIL, "council-live"},
 }
 
 

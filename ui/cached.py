@@ -10,6 +10,7 @@ from data_access import (
     committee,
     committee_meetings,
     committee_queries,
+    council_queries,
     org,
     service_kpis,
     service_queries,
@@ -39,6 +40,18 @@ QUERIES = {
     "committee_claims": committee_queries.claims,
     "committee_representatives": committee.representatives,
     "committee_claim_history": committee_meetings.claim_history,
+    "council_communities": council_queries.council_communities,
+    "council_councils": council_queries.councils,
+    "council_members": council_queries.members,
+    "council_topics": council_queries.topics,
+    "council_topic_timeline": council_queries.topic_timeline,
+    "council_meetings": council_queries.meetings,
+    "council_meeting_detail": council_queries.meeting_detail,
+    "council_decisions": council_queries.decisions,
+    "council_participation": council_queries.participation,
+    "council_quarterly": council_queries.quarterly,
+    "council_overview": council_queries.overview,
+    "council_decisions_of_matter": council_queries.decisions_of_matter,
 }
 
 

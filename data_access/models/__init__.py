@@ -28,11 +28,25 @@ from data_access.models.committee import (  # noqa: E402
     Resource,
     ServiceItem,
 )
+from data_access.models.council import (  # noqa: E402
+    Council,
+    CouncilAgendaItem,
+    CouncilAttendance,
+    CouncilBallot,
+    CouncilDecision,
+    CouncilMeeting,
+    CouncilMember,
+    CouncilRating,
+    CouncilReview,
+    CouncilTopic,
+)
 from data_access.models.org import Community, Grid, Street  # noqa: E402
 from data_access.models.service import Matter, MatterEvent, MatterTally  # noqa: E402
 
 metadata: MetaData = SQLModel.metadata
 
-__all__ = ["ActionItem", "AgendaItem", "Agreement", "AuditLog", "Claim", "CommitteeMeeting", "Community", "Grid",
-           "Matter", "MatterEvent", "MatterTally", "MeetingAttendance", "MemberUnit", "Need", "ProgressUpdate",
-           "Project", "Resource", "ServiceItem", "Street", "User", "UserRole", "metadata"]
+__all__ = ["ActionItem", "AgendaItem", "Agreement", "AuditLog", "Claim", "CommitteeMeeting", "Community", "Council",
+           "CouncilAgendaItem", "CouncilAttendance", "CouncilBallot", "CouncilDecision", "CouncilMeeting",
+           "CouncilMember", "CouncilRating", "CouncilReview", "CouncilTopic", "Grid", "Matter", "MatterEvent",
+           "MatterTally", "MeetingAttendance", "MemberUnit", "Need", "ProgressUpdate", "Project", "Resource",
+           "ServiceItem", "Street", "User", "UserRole", "metadata"]

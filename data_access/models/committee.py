@@ -59,7 +59,7 @@ class Need(SQLModel, table=True):
     detail: str | None = Field(default=None, sa_column=Column(Text))
     source: str = Field(max_length=10)  # entered, matter, council
     matter_id: int | None = Field(default=None, foreign_key="matter.id")
-    council_decision_id: int | None = None  # the council's decision (issue 5) it came from
+    council_decision_id: int | None = Field(default=None, foreign_key="council_decision.id", index=True)
     project_id: int | None = Field(default=None, foreign_key="project.id")  # the project that answers it
     raised_on: date
     created_by: int | None = Field(default=None, foreign_key="user_account.id")
