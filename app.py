@@ -63,7 +63,7 @@ else:
     pages = {section: entries for section, entries in pages.items() if entries}
     if not pages:
         pages = {"": [st.Page("pages/account/no_access.py", title=t("page.no_access"), icon=":material/block:")]}
-    navigation = st.navigation(pages)
+    navigation = st.navigation(pages, expanded=True)  # every section shown: a secretary has 20 pages
     with st.sidebar:
         st.markdown(f"**{t('app.name')}** · {t('app.tagline')}")
         st.caption(t("app.signed_in_as", name=md_escape(actor.display_name)))

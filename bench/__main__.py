@@ -17,8 +17,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench import committee, report
-from bench.generate import SCALES, ensure
+from bench import committee, council, report
+from bench.generate import SCALES, checkpoint, ensure
 from data_access import clock
 from data_access.config import load_settings
 from data_access.db import make_engine
@@ -53,6 +53,7 @@ def counts(db: Path) -> dict:
         rows = {table.__tablename__: conn.execute(select(func.count()).select_from(table)).scalar_one()
                 for table in (Community, Grid, MatterEvent, User, UserRole, AuditLog)}
     rows.update(committee.counts(engine))
+    rows.update(council.counts(engine))
     engine.dispose()
     return rows
 
@@ -70,12 +71,20 @@ def main() -> None:
 
     print(f"== {scale.name}: {scale.matters:,} matters in {scale.communities} communities", flush=True)
     db, generation_s, trail_s, committee_s = ensure(scale, load_settings(), now)
+    engine = make_engine(f"sqlite:///{db}")  # the resident councils, added once (bench.council)
+    try:
+        council_s = council.ensure(engine, load_settings(), now)
+        if council_s is not None:
+            checkpoint(engine)
+    finally:
+        engine.dispose()
     details_path = RESULTS / f"{scale.name}-{DB}-details.json"
     if details_path.exists():  # reused: keep the time it took to generate
         before = json.loads(details_path.read_text(encoding="utf-8"))["generation"]
         generation_s = before["seconds"] if generation_s is None else generation_s
         trail_s = before.get("trail_seconds") if trail_s is None else trail_s
         committee_s = before.get("committee_seconds") if committee_s is None else committee_s
+        council_s = before.get("council_seconds") if council_s is None else council_s
 
     print("== pages (AppTest) and their SQL floor", flush=True)
     load = {"before": os.getloadavg()[0]}
@@ -84,28 +93,39 @@ def main() -> None:
     print("== naive peer (pandas, whole table)", flush=True)
     naive = child("bench.naive", db, args.repeat)
     load["after_naive"] = os.getloadavg()[0]
+    print("== resident council: pages (AppTest) and reads", flush=True)
+    councils = child("bench.council_measure", db, args.repeat)
+    load["after_council"] = os.getloadavg()[0]
 
     figures = ("cold_s", "warm_s", "sql_floor_s")
     pages = {name: {k: measured["pages"][name][k] for k in figures} for name in PAGES}
     rows = counts(db)
     result = {"scale": scale.name, "db": DB,
               "rows": {"matters": measured["matters"], "audit_log": rows["audit_log"], "users": rows["user_account"],
-                       "member_units": rows["member_unit"], "progress_updates": rows["progress_update"]},
+                       "member_units": rows["member_unit"], "progress_updates": rows["progress_update"],
+                       "councils": rows["council"], "council_decisions": rows["council_decision"]},
               "pages": pages,
               "committee_pages": {name: {k: p[k] for k in figures} for name, p in measured["pages"].items()
                                   if name.startswith("committee_")},
               "committee": {name: {k: v[k] for k in figures} for name, v in measured["committee"]["views"].items()},
+              "council_pages": {name: {k: p[k] for k in figures} for name, p in councils["pages"].items()},
+              "council": {name: {k: v[k] for k in figures} for name, v in councils["reads"]["views"].items()},
               "naive_overview_s": naive["median_s"], "peak_rss_mb": measured["peak_rss_mb"]}
     details = {
         "generation": {"seconds": None if generation_s is None else round(generation_s, 1),
                        "trail_seconds": None if trail_s is None else round(trail_s, 1),
                        "committee_seconds": None if committee_s is None else round(committee_s, 1),
+                       "council_seconds": None if council_s is None else round(council_s, 1),
                        "file_mb": round(db.stat().st_size / 2**20), "rows": rows},
         "app": app_version(), "today": measured["today"], "repeat": args.repeat, "opened": measured["targets"],
         "pages": measured["pages"],
         "startup_s": measured["startup_s"], "audit_queries": measured["audit_queries"],
         "committee": measured["committee"], "committee_pages_failed": measured["committee_pages_failed"],
         "peak_rss_after_committee_mb": measured["peak_rss_after_committee_mb"], "naive": naive,
+        "council": councils["reads"], "council_pages": councils["pages"],
+        "council_pages_failed": councils["pages_failed"],
+        "council_today": councils["today"], "peak_rss_council_mb": councils["peak_rss_mb"],
+        "peak_rss_after_council_reads_mb": councils["peak_rss_after_reads_mb"],
         "machine": report.machine(), "load_average_1min": load,
         "wall_s": round(time.perf_counter() - started, 1),
     }
@@ -119,7 +139,8 @@ def main() -> None:
     made = "unknown (reused)" if generation_s is None else f"{generation_s:.0f} s"
     added = "unknown (reused)" if trail_s is None else f"{trail_s:.0f} s"
     joint = "unknown (reused)" if committee_s is None else f"{committee_s:.0f} s"
-    print(f"generation: {made}; accounts and audit trail: {added}; committees: {joint}; "
+    councils_made = "unknown (reused)" if council_s is None else f"{council_s:.0f} s"
+    print(f"generation: {made}; accounts and audit trail: {added}; committees: {joint}; councils: {councils_made}; "
           f"whole run: {details['wall_s']:.0f} s; results in {RESULTS.relative_to(ROOT)}/")
 
 

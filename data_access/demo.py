@@ -1,5 +1,6 @@
 """Demo data for a fresh install: one street, three communities with grids, the demo accounts, ~300 matters
-with their timelines and audit trail, and each community's joint committee (data_access.committee_demo)."""
+with their timelines and audit trail, each community's joint committee (data_access.committee_demo) and its
+resident council or estate joint meeting (data_access.council_demo)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Engine, func, insert, select
 from sqlmodel import Session
 
-from data_access import audit, clock, committee_demo, sample, tally
+from data_access import audit, clock, committee_demo, council_demo, sample, tally
 from data_access.accounts import DEMO_PASSWORD, hash_password
 from data_access.db import sync_id_sequence, transaction
 from data_access.models import AuditLog, Community, Grid, Matter, MatterEvent, Street, User, UserRole
@@ -71,7 +72,9 @@ def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetim
             communities.append((community.id, name, code))
         actors = add_accounts(session, community_ids, now)
         rows, events = [], []
-        for matter, timeline in sample.matters(rng, settings, places, matters, now, actors=actors):
+        # the councils' follow-up matters are among the `matters`
+        for matter, timeline in sample.matters(rng, settings, places, matters - council_demo.FOLLOW_UPS, now,
+                                               actors=actors):
             rows.append(matter)
             events.extend(timeline)
         session.execute(insert(Matter), rows)
@@ -82,7 +85,9 @@ def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetim
         tally.rebuild(session)
         # its own rng: the committees stay the same whatever the number of matters
         committees = committee_demo.seed(session, settings, random.Random(seed_value + 1), communities, rows, now)
+        councils = council_demo.seed(session, settings, random.Random(seed_value + 2), communities, rows, now)
         audit.record(session, actor=SYSTEM, action="demo.seed", entity="street", entity_id=street.id, at=now,
-                     after={"communities": len(COMMUNITIES), "matters": len(rows), "accounts": len(ACCOUNTS),
-                            **committees})
+                     after={"communities": len(COMMUNITIES), "matters": len(rows) + councils["follow_up_matters"],
+                            "accounts": len(ACCOUNTS),
+                            **committees, **councils})
     return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Engine, select
+from sqlmodel import Session
 
 from data_access import audit, clock, tally
 from data_access.db import transaction
@@ -27,26 +28,33 @@ def create_matter(engine: Engine, *, actor: Actor, settings: Settings, data: dic
     """Record a new matter at step 1 (分析民情); returns it with its number."""
     now = now or clock.now()
     with transaction(engine) as session:
-        community_id = data.get("community_id")
-        if community_id:  # refused before any check that would tell about another community's grids
-            require(actor, permission_for(Action.RECORD), community_id)
-        grid_ids = set(session.execute(select(Grid.id).where(Grid.community_id == community_id)).scalars()) \
-            if community_id else set()
-        values = clean_matter(data, settings, grid_ids, now)
-        require(actor, permission_for(Action.RECORD), values["community_id"], values["grid_id"])
-        deadline = compute_deadline(settings, values["registered_at"], values["category"], values["urgency"])
-        matter = Matter(**values, deadline=deadline, step=Step.ANALYSE, created_by=actor.id, updated_at=now)
-        session.add(matter)
-        session.flush()
-        matter.number = f"{settings.number_prefix}{clock.local(matter.registered_at):%Y%m%d}{matter.id:07d}"
-        session.add(MatterEvent(matter_id=matter.id, at=now, actor_id=actor.id, actor_name=actor.display_name,
-                                action=Action.RECORD, step_from=None, step_to=Step.ANALYSE,
-                                note=values["description"][:200]))
-        after = audit.snapshot(matter)
-        tally.record_change(session, community_id=matter.community_id, registered_at=matter.registered_at,
-                            before=None, after=after)
-        audit.record(session, actor=actor, action="matter.create", entity="matter", entity_id=matter.id,
-                     community_id=matter.community_id, at=now, after=after)
+        matter = add_matter(session, actor=actor, settings=settings, data=data, now=now)
+    return matter
+
+
+def add_matter(session: Session, *, actor: Actor, settings: Settings, data: dict, now: datetime) -> Matter:
+    """create_matter inside the caller's transaction (a council decision's follow-up opens its matter with the
+    decision's update): permission, the intake rules, the number, the first timeline entry, the tally and audit."""
+    community_id = data.get("community_id")
+    if community_id:  # refused before any check that would tell about another community's grids
+        require(actor, permission_for(Action.RECORD), community_id)
+    grid_ids = set(session.execute(select(Grid.id).where(Grid.community_id == community_id)).scalars()) \
+        if community_id else set()
+    values = clean_matter(data, settings, grid_ids, now)
+    require(actor, permission_for(Action.RECORD), values["community_id"], values["grid_id"])
+    deadline = compute_deadline(settings, values["registered_at"], values["category"], values["urgency"])
+    matter = Matter(**values, deadline=deadline, step=Step.ANALYSE, created_by=actor.id, updated_at=now)
+    session.add(matter)
+    session.flush()
+    matter.number = f"{settings.number_prefix}{clock.local(matter.registered_at):%Y%m%d}{matter.id:07d}"
+    session.add(MatterEvent(matter_id=matter.id, at=now, actor_id=actor.id, actor_name=actor.display_name,
+                            action=Action.RECORD, step_from=None, step_to=Step.ANALYSE,
+                            note=values["description"][:200]))
+    after = audit.snapshot(matter)
+    tally.record_change(session, community_id=matter.community_id, registered_at=matter.registered_at,
+                        before=None, after=after)
+    audit.record(session, actor=actor, action="matter.create", entity="matter", entity_id=matter.id,
+                 community_id=matter.community_id, at=now, after=after)
     return matter
 
 

@@ -9,10 +9,11 @@ from data_access.service_queries import find_by_number, matter_detail, personal_
 from domain.errors import DomainError
 from domain.personal import PERSONAL_FIELDS
 from domain.workflow import Action, Evaluation, Step, allowed_actions, is_overdue, permission_for
+from ui import cached, council_records
 from ui.context import acting_actor, page_context
 from ui.format import day, when
 from ui.forms import field_error, form_message, submit, widget_key
-from ui.i18n import error_text, labels, lang, t
+from ui.i18n import error_text, labels, lang, md_escape, t
 
 ctx = page_context()
 ctx.require("matter.read")
@@ -102,6 +103,19 @@ with st.container(border=True):
         if value:
             st.caption(t(key))
             st.text(value)
+
+if ctx.can("council.read", m.community_id):  # the link back: the council decisions this matter carries out
+    carried = cached.read(ctx.engine, "council_decisions_of_matter", actor=ctx.actor, matter_id=m.id)
+    if not carried.empty:
+        with st.container(border=True, key="matter_council"):
+            st.markdown(f"**{t('council_page.from_council')}**")
+            for row in carried.to_dict("records"):
+                st.markdown(t("council_page.from_council_line", council=md_escape(row["council"]),
+                              day=day(row["meeting_day"]), text=md_escape(row["text"]),
+                              status=t(f"council.decision_{row['status']}")))
+                if st.button(t("council_page.open_decision"), key=f"matter_council_{row['id']}",
+                             icon=":material/gavel:"):
+                    council_records.open_decision(row)
 
 
 def step_form(action: Action) -> None:
