@@ -48,6 +48,62 @@ def chair_mode(page) -> None:
     page.set_viewport_size({"width": 1440, "height": 1000})
 
 
+def click_row(page, grid, row: int) -> None:
+    """Select a row of a table (its selection marker; 1 is the first), which opens the row below the table."""
+    grid.wait_for()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 18 + 35 * row)
+
+
+def logout(page) -> None:
+    page.get_by_role("button", name="退出登录").click()
+    page.locator(".st-key-login_username input").wait_for()
+
+
+def council_pages(page) -> None:
+    """The secretary's council pages, with a topic's timeline, a meeting's record and a decision opened."""
+    # (link, file, table, row): a topic whose loop has closed, a closed meeting, the newest decision
+    for link, name, table, row in [("议事总览", "council", None, 0), ("议事组织", "councils", None, 0),
+                                   ("议题", "topics", ".st-key-ctopics_table", 5),
+                                   ("议事会议", "council_meetings", ".st-key-council_meetings_table", 4),
+                                   ("决议与公示", "decisions", ".st-key-cdec_table", 1)]:
+        page.get_by_role("link", name=link, exact=True).click()
+        page.get_by_role("heading", name=link).first.wait_for()
+        page.wait_for_timeout(2500)
+        if table:
+            click_row(page, page.locator(table).last, row)
+        page.set_viewport_size({"width": 1440, "height": 1900})
+        page.wait_for_timeout(3500)
+        page.screenshot(path=OUT / f"{name}.png")
+        page.set_viewport_size({"width": 1440, "height": 1000})
+
+
+def live_meeting(page) -> None:
+    """The demo's recorder opens today's decision meeting, checks everyone in and types a vote."""
+    login(page, "recorder")
+    page.get_by_role("link", name="会议主持").click()
+    page.locator(".st-key-council_live_open button").click()
+    page.locator(".st-key-council_live_all_present button").click()
+    page.wait_for_timeout(2000)
+    radios = page.locator('[class*="st-key-council_live_attendance_status_"]')
+    for index in (7, 8):  # two absent, so the quorum line has something to say
+        radios.nth(index).get_by_text("缺席", exact=True).click()
+        page.wait_for_timeout(800)
+    page.set_viewport_size({"width": 1440, "height": 1500})
+    page.wait_for_timeout(2500)
+    page.screenshot(path=OUT / "live_checkin.png")
+    page.locator(".st-key-council_live_attendance_save button").click()
+    for field, value in (("votes_for", "6"), ("against", "1"), ("abstain", "0")):
+        box = page.locator(f'[class*="st-key-council_live_vote_"][class*="_{field}"] input').first
+        box.fill(value)
+        box.press("Tab")
+        page.wait_for_timeout(800)
+    page.set_viewport_size({"width": 1440, "height": 1700})
+    page.wait_for_timeout(3000)
+    page.screenshot(path=OUT / "live.png")
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -84,9 +140,12 @@ def main() -> None:
             page.wait_for_timeout(3500)
             page.screenshot(path=OUT / f"{name}.png")
             page.set_viewport_size({"width": 1440, "height": 1000})
-        page.get_by_role("button", name="退出登录").click()
+        council_pages(page)
+        logout(page)
         chair_mode(page)
-        page.get_by_role("button", name="退出登录").click()
+        logout(page)
+        live_meeting(page)
+        logout(page)
         login(page, "admin")
         for link, marker, name in [("账号管理", "新建账号", "users"), ("审计日志", "筛选条件", "audit")]:
             page.get_by_role("link", name=link).click()

@@ -706,3 +706,29 @@ def test_the_demo_recorder_runs_todays_decision_meeting(demo_db, downloads):
     minutes = docx.Document(io.BytesIO(downloads[next(n for n in downloads if "纪要" in n)]()))
     assert any("应到9人，实到9人" in p.text for p in minutes.paragraphs) or any(
         "应到9人，实到9人" in c.text for table in minutes.tables for row in table.rows for c in row.cells)
+
+
+# --- user text with Markdown characters shows as typed ------------------------------------------------------------
+
+
+def test_names_and_titles_with_markdown_characters_show_as_typed(estate):
+    with transaction(estate.db.engine) as session:
+        session.get(Council, estate.council_id).name = "幸福里*联席*会议"
+        session.get(CouncilMember, estate.members["陈志强"]).title = "3号楼_楼栋长_"
+    opinion = estate.plan(kind="opinion", topic_ids=[])
+    with transaction(estate.db.engine) as session:  # today's decision meeting is for another day
+        session.get(CouncilMeeting, estate.meeting_id).day = clock.today() + timedelta(days=3)
+    at = run_page("council_meetings", estate.user("secretary"))
+    assert not at.exception
+    assert any("幸福里\\*联席\\*会议" in s for s in texts(at.subheader)), texts(at.subheader)
+    estate.open(opinion)
+    at = run_page("council_live", estate.user("recorder"))
+    assert not at.exception
+    assert any("3号楼\\_楼栋长\\_" in c for c in texts(at.caption)), "the member's title at check-in"
+    check_in(estate.db.engine, actor=estate.db.actor("recorder"), meeting_id=opinion,
+             rows=[{"member_id": estate.members["张丽华"], "status": "present"}])
+    at = run_page("council_live", estate.user("recorder"), **{f"council_live_stage_{opinion}": "agenda"})
+    at.text_input(key="council_live_opinion_title").input("**加装**雨棚")
+    at.button(key="council_live_opinion_save").click().run()
+    assert not at.exception
+    assert any("\\*\\*加装\\*\\*雨棚" in s for s in texts(at.success)), texts(at.success)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from data_access import clock
 from data_access.council import follow_up_matter, follow_up_need, save_council, save_member, save_topic
 from data_access.council_meetings import check_in, close_meeting, open_meeting, plan_meeting, record_vote
-from data_access.db import reading
+from data_access.db import reading, transaction
 from data_access.matters import create_matter
 from data_access.models import (
     AuditLog,
@@ -614,3 +614,37 @@ def test_the_demo_decisions_open_with_their_chain_and_notice(demo_db):
     at = run_page("council_topics", demo_db.users["leader"], ctopics_selected=decision.topic_id)
     assert not at.exception and not at.error
     assert "step-decision reached" in html_of(at)
+
+
+# --- English filters; user text with Markdown characters ---------------------------------------------------------
+
+
+def test_the_filters_work_in_english(db):
+    at = run_page("council_decisions", db.users["leader"], lang="en")
+    at.segmented_control(key="cdec_show").set_value("overdue").run()
+    assert not at.exception
+    assert list(at.dataframe(key="cdec_table").value["text"]) == ["按楼层系数分摊加装电梯费用"]
+    at = run_page("council_overview", db.users["leader"], lang="en")
+    at.segmented_control(key="cov_show").set_value("in_notice").run()
+    assert not at.exception
+    assert list(at.dataframe(key="cov_decisions_table").value["text"]) == ["在3号楼旁增设充电桩12个"]
+    last_year = clock.today().year - 1
+    at.selectbox(key="cov_year").set_value(last_year).run()
+    assert not at.exception
+    assert at.selectbox(key="cov_year").value == last_year
+    at = run_page("council_topics", db.users["secretary"], lang="en")
+    at.radio(key="topic_new_source").set_value("matter").run()
+    assert not at.exception
+    assert at.text_input(key="topic_new_matter_number") is not None
+
+
+def test_a_topic_title_with_markdown_characters_shows_as_typed(db):
+    with transaction(db.engine) as session:
+        session.get(CouncilTopic, db.topics["加装电梯费用分摊"]).title = "加装电梯*费用*分摊"
+    at = run_page("council_topics", db.users["secretary"], ctopics_selected=db.topics["加装电梯费用分摊"])
+    assert not at.exception
+    assert "加装电梯\\*费用\\*分摊" in texts(at.subheader)
+    at = run_page("council_decisions", db.users["secretary"],
+                  cdec_selected=selected_decision(db, "按楼层系数分摊加装电梯费用"))
+    assert not at.exception
+    assert "加装电梯\\*费用\\*分摊" in texts(at.subheader)

@@ -243,8 +243,8 @@ if stage == "attendance":
         cols = checkin.columns([2, 3, 4], vertical_alignment="center")
         with cols[0], st.container(key=f"council_live_big_member_{int(row.member_id)}"):
             st.text(row.name)
-        cols[1].caption(" · ".join(x for x in (cm.seat_label(ctx, row.seat), row.title if known(row.title) else "")
-                                   if x))
+        cols[1].caption(" · ".join(md_escape(x) for x in (cm.seat_label(ctx, row.seat),
+                                                          row.title if known(row.title) else "") if x))
         statuses.append(cols[2].radio(row.name, ATTENDANCE, key=key, horizontal=True, label_visibility="collapsed",
                                       format_func=cm.code_labels("attendance").get))
     with quorum_slot:
@@ -445,7 +445,7 @@ def opinion_form() -> None:
 
         st.button(t(f"{L}.opinion_save"), key=f"{form}_save", icon=":material/add_comment:", on_click=submit,
                   args=(form, ["title", "opinions", "detail"], save),
-                  kwargs={"success": lambda topic: t(f"{L}.opinion_saved", title=topic.title)})
+                  kwargs={"success": lambda topic: t(f"{L}.opinion_saved", title=md_escape(topic.title))})
 
 
 def history(topic_id: int) -> None:

@@ -291,7 +291,7 @@ if detail is None:
     st.stop()
 m = detail.meeting
 st.divider()
-st.subheader(f"{cm.title(ctx, detail)} · {day(m.day)}")
+st.subheader(f"{md_escape(cm.title(ctx, detail))} · {day(m.day)}")
 st.markdown(f"{cm.status_badge(m.status)} &nbsp; {md_escape(detail.community)} · "
             f"{md_escape(cm.kind_name(ctx, detail))}")
 cm.facts(ctx, detail)
