@@ -579,11 +579,12 @@ def meeting_detail(engine: Engine, *, actor: Actor, meeting_id: int,
 # --- decisions -----------------------------------------------------------------------------------------------
 
 def decisions(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | None, council_id: int | None = None,
-              show: str = "all", today: date | None = None, search: str | None = None, offset: int = 0,
-              limit: int = 50) -> tuple[pd.DataFrame, int]:
+              show: str = "all", today: date | None = None, search: str | None = None, year: int | None = None,
+              offset: int = 0, limit: int = 50) -> tuple[pd.DataFrame, int]:
     """One page of the decisions that match `show` (one of SHOW, see the module's definitions), newest first
     (decided_on, then id), and how many match. `search` (case-insensitive substring) matches the decision's text,
-    its topic's title and its owner. need_id is the first need raised from the decision; overdue is a flag."""
+    its topic's title and its owner; `year` keeps the decisions made that year. need_id is the first need raised
+    from the decision; overdue is a flag."""
     if show not in SHOW:
         raise ValueError(f"show must be one of {SHOW}: {show!r}")
     ids = _readable(actor, community_ids)
@@ -594,6 +595,8 @@ def decisions(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | 
     conds = [*_within(dc.community_id, ids), *_show(show, today)]
     if council_id is not None:
         conds.append(dc.council_id == council_id)
+    if year is not None:
+        conds += _year(dc.decided_on, year)
     page = select(dc.id)
     text = _search(search)
     if text:

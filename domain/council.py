@@ -400,8 +400,8 @@ def clean_vote(data: dict, *, rule: VotingRule, no_quorum: str, members: int, pr
     """Validate a vote at an open meeting and decide it (decide): text and method required; counts whole and not
     negative, at most those present; a named vote's counts come from its ballots (tally_ballots), the counts
     given are ignored. A passed decision needs an owner and a due date not before the meeting day; its notice
-    runs from notice_start (default the meeting day) to notice_end (default start + notice_days) and may not
-    end before it starts. A decision that did not pass keeps no owner, due date or notice. All errors are
+    runs from notice_start (default the meeting day; not before it) to notice_end (default start + notice_days)
+    and may not end before it starts. A decision that did not pass keeps no owner, due date or notice. All errors are
     reported together."""
     errors: dict[str, tuple[str, dict]] = {}
     text = _text(errors, data, "text", required=True)
@@ -436,7 +436,9 @@ def clean_vote(data: dict, *, rule: VotingRule, no_quorum: str, members: int, pr
             errors["due"] = ("error.due_before_meeting", {"day": meeting_day.isoformat()})
         start = _date(data.get("notice_start")) or meeting_day
         end = _date(data.get("notice_end")) or start + timedelta(days=notice_days)
-        if end < start:
+        if start < meeting_day:  # as set_notice (domain.council_records.clean_notice)
+            errors["notice_start"] = ("council_write.notice_before_decision", {"day": meeting_day.isoformat()})
+        elif end < start:
             errors["notice_end"] = ("council_error.notice_order", {})
     if errors:
         raise ValidationFailed(errors)

@@ -633,6 +633,7 @@ def test_without_quorum_a_refusing_council_records_nothing(place):
     ({"notice_start": TODAY + timedelta(days=5), "notice_end": TODAY + timedelta(days=4)}, "notice_end",
      "council_error.notice_order"),
     ({"notice_end": TODAY - timedelta(days=1)}, "notice_end", "council_error.notice_order"),
+    ({"notice_start": TODAY - timedelta(days=3)}, "notice_start", "council_write.notice_before_decision"),
     ({"topic_id": None}, "topic_id", "error.required"),
 ])
 def test_a_bad_vote_is_refused_on_its_field_and_writes_nothing(place, data, field_name, key):

@@ -537,6 +537,8 @@ def test_decisions_by_council_search_and_pages(engine, council):
     assert names(read(community_ids=None)) == (["D4", "D3", "DB", "D6", "D2", "D1", "D5"], 7)
     assert names(read(community_ids=None, show="overdue")) == (["DB", "D6", "D5"], 3)
     assert names(read(community_ids=(f.b,))) == (["DB"], 1)
+    assert names(read(community_ids=None, year=2025)) == (["D5"], 1)  # decided in the year asked for
+    assert names(read(community_ids=None, show="passed", year=2026)) == (["D4", "DB", "D6", "D1"], 4)
     assert names(read(community_ids=None, council_id=f.councils["CB"])) == (["DB"], 1)
     assert names(read(community_ids=None, search="充电桩")) == (["D3", "D2"], 2)
     assert names(read(community_ids=None, search="修缮")) == (["D6"], 1)  # the topic's title

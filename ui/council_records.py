@@ -68,8 +68,8 @@ def year_picker(key: str) -> int:
     """The year whose meetings and decisions are counted: this year by default."""
     this_year = clock.today().year
     years = list(range(this_year + 1, this_year - 5, -1))
-    return st.selectbox(t("council_page.year"), years, index=1, key=key,
-                        format_func=lambda y: t("council_page.year_value", year=y))
+    names = {y: t("council_page.year_value", year=y) for y in years}  # a fixed mapping: see code_labels
+    return st.selectbox(t("council_page.year"), years, index=1, key=key, format_func=names.get)
 
 
 def rate_text(rate: object) -> str:

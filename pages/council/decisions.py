@@ -54,8 +54,9 @@ if st.session_state.get(SHOW) not in cr.DECISION_SHOWS:
     st.session_state[SHOW] = "all"
 f1, f2 = st.columns([3, 2])
 with f1:
+    show_names = {s: t(f"council_page.dshow_{s}") for s in cr.DECISION_SHOWS}  # a fixed mapping: see code_labels
     show = st.segmented_control(t("council_page.show"), cr.DECISION_SHOWS, key=SHOW, required=True,
-                                format_func=lambda s: t(f"council_page.dshow_{s}"))
+                                format_func=show_names.get)
 with f2:
     search = st.text_input(t("council_page.search"), key=SEARCH, max_chars=60,
                            placeholder=t("council_page.decision_search_placeholder")).strip() or None
@@ -111,7 +112,7 @@ def close_panel() -> None:
 with st.container(border=True, key="cdec_panel"):
     h1, h2 = st.columns([6, 1])
     with h1:
-        st.subheader(decision["topic"] if cui.known(decision.get("topic")) else t("council_page.decision"))
+        st.subheader(md_escape(decision["topic"]) if cui.known(decision.get("topic")) else t("council_page.decision"))
     with h2:
         st.button(t("council_page.close"), key="cdec_close", icon=":material/close:", on_click=close_panel)
     st.caption(" · ".join(md_escape(x) for x in (

@@ -21,6 +21,8 @@ KIND = "cov_kind"
 SEAT = "cov_seat"
 SHOWS = ["overdue", "in_notice", "due_for_review", "passed", "reviewed", "not_carried", "meetings", "participation"]
 
+YEARLY = ("passed", "reviewed", "not_carried")  # figures counted over the decisions made in the chosen year
+
 ctx = page_context()
 ctx.require("council.read")
 today = clock.today()
@@ -125,8 +127,8 @@ with right:
 st.subheader(t("council_page.records"))
 if st.session_state.get(SHOW) not in SHOWS:
     st.session_state[SHOW] = "overdue"
-what = st.segmented_control(t("council_page.show"), SHOWS, key=SHOW, required=True,
-                            format_func=lambda s: t(f"council_page.show_{s}"))
+show_names = {s: t(f"council_page.show_{s}") for s in SHOWS}  # a fixed mapping: see ui.council_meeting.code_labels
+what = st.segmented_control(t("council_page.show"), SHOWS, key=SHOW, required=True, format_func=show_names.get)
 
 if what == "meetings":
     kind = cui.filter_box(t("council_page.meeting_kind"), kinds, KIND, t("common.all"))
@@ -176,11 +178,13 @@ elif what == "participation":
             "excused": st.column_config.NumberColumn(t("council_page.col_excused"), format="%d"),
             "rate": cui.share_column(t("council_page.rate"))})
 else:
-    page_key = f"cov_decisions_page_{what}"
+    in_year = what in YEARLY  # the year's figures list the year's decisions; the others are as of today
+    page_key = f"cov_decisions_page_{what}_{year if in_year else ''}"
     rows, total = cached.read(ctx.engine, "council_decisions", actor=ctx.actor, community_ids=chosen, show=what,
-                              today=today, offset=cui.page_offset(page_key, size), limit=size)
-    if what == "passed":
-        st.caption(t("council_page.passed_all_years"))
+                              today=today, year=year if in_year else None, offset=cui.page_offset(page_key, size),
+                              limit=size)
+    if in_year:
+        st.caption(t("council_page.decided_in_year", year=year))
     if total == 0:
         st.info(t(f"council_page.none_{what}"), icon=":material/info:")
     else:

@@ -101,8 +101,9 @@ if manage or recorder:
                          index=0 if len(options) == 1 else None, placeholder=t("common.choose"))
             field_error(RAISE, "council_id")
         with c2:
+            source_names = {s: cr.code_label("source", s) for s in sources}  # a fixed mapping: see code_labels
             st.radio(t("council_page.source"), sources, key=key("source"), horizontal=True,
-                     format_func=lambda s: cr.code_label("source", s), index=0)
+                     format_func=source_names.get, index=0)
             field_error(RAISE, "source")
         chosen_council = st.session_state.get(key("council_id"))
         source = st.session_state.get(key("source")) or sources[0]
@@ -219,7 +220,7 @@ if timeline is not None and timeline.topic.community_id == community:
     with st.container(border=True, key="ctopics_panel"):
         h1, h2 = st.columns([6, 1])
         with h1:
-            st.subheader(topic.title)
+            st.subheader(md_escape(topic.title))
         with h2:
             if st.button(t("council_page.close"), key="ctopics_close", icon=":material/close:"):
                 st.session_state.pop(SELECTED, None)
