@@ -369,7 +369,7 @@ def record_review(engine: Engine, *, actor: Actor, meeting_id: int, data: dict, 
         decision = session.execute(select(CouncilDecision).where(CouncilDecision.id == decision_id)
                                    .with_for_update()).scalars().first() if decision_id is not None else None
         decision_ok = decision is not None and decision.council_id == meeting.council_id \
-            and decision.status == "passed"
+            and decision.status == "passed" and decision.decided_on <= meeting.day  # made by the review's day
         errors: dict[str, tuple[str, dict]] = {}
         if decision_ok and session.execute(select(CouncilReview.id).where(
                 CouncilReview.decision_id == decision.id, CouncilReview.meeting_id == meeting.id)).first():

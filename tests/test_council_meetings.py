@@ -792,6 +792,16 @@ def test_reviews_only_at_a_review_meeting(place):
     assert (err.value.key, err.value.params) == ("council_error.wrong_meeting_kind", {"kinds": "述职评议"})
 
 
+def test_a_review_of_a_decision_made_after_the_review_day_is_refused(place):
+    """A review meeting opened late cannot report on a decision that was not yet made on its day."""
+    p = place
+    _, decision = decided_meeting(p)
+    meeting_id = review_meeting(p, [decision.id])
+    with transaction(p.engine) as s:
+        s.get(CouncilDecision, decision.id).decided_on = TODAY + timedelta(days=4)  # the day after the review
+    refused(p, lambda: review(p, meeting_id, decision.id), "decision_id", "council_error.review_no_decision")
+
+
 def test_a_review_of_another_councils_decision_is_refused(place):
     p = place
     _, decision = decided_meeting(p)

@@ -341,7 +341,7 @@ def downloads(ctx: PageContext, detail, *, key: str) -> None:
         return
     cols[1].download_button(
         t(f"{P}.notice"), data=lambda: council_minutes.notice_docx(engine, actor=checked(), meeting_id=meeting_id,
-                                                                    lang=language),
+                                                                    lang=language, settings=settings),
         file_name=f"{file_stem(ctx, detail, 'notice')}.docx", mime=DOCX, key=f"{key}_notice",
         icon=":material/campaign:", on_click="ignore", help=t(f"{P}.notice_help"))
     cols[2].download_button(

@@ -311,7 +311,7 @@ def vote_panel(topic_id: int, topic: str, stage_now: object) -> None:
             choices = []
             for member_id, name in present_names.items():
                 fields.append(f"ballot_{member_id}")
-                choices.append(st.radio(name, CHOICES, index=None, horizontal=True, key=key(f"ballot_{member_id}"),
+                choices.append(st.radio(md_escape(name), CHOICES, index=None, horizontal=True, key=key(f"ballot_{member_id}"),
                                         format_func=cm.code_labels("choice").get))
             votes_for, against, abstain = (sum(1 for c in choices if c == x) for x in CHOICES)
             field_error(form, "ballots")
@@ -399,7 +399,7 @@ def review_panel(decision_id: int, decision_text: str, due_info: dict) -> None:
         given = []
         for member_id, name in present_names.items():
             fields.append(f"rating_{member_id}")
-            given.append(st.radio(name, RATINGS, index=None, horizontal=True, key=key(f"rating_{member_id}"),
+            given.append(st.radio(md_escape(name), RATINGS, index=None, horizontal=True, key=key(f"rating_{member_id}"),
                                   format_func=cm.code_labels("rating").get))
         st.caption(t(f"{L}.ratings_so_far", tally=cm.rating_tally(pd.DataFrame({"rating": [g for g in given if g]}))))
         field_error(form, "ratings")

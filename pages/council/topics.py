@@ -121,7 +121,7 @@ if manage or recorder:
             with o2:
                 picked = meetings.get(st.session_state.get(key("opinion_meeting_id")))
                 if picked is not None and picked[1] == "open":  # noted on the agenda of the meeting being held
-                    st.text_area(t("council_page.opinions"), key=key("opinions"), max_chars=2000, height=90,
+                    st.text_area(t("council_page.opinions"), key=key("opinions"), max_chars=5000, height=90,
                                  placeholder=t("council_page.opinions_placeholder"))
                     field_error(RAISE, "opinions")
                 elif picked is not None:
@@ -143,7 +143,7 @@ if manage or recorder:
         with t2:
             st.date_input(t("council_page.raised_on"), value=today, max_value=today, key=key("raised_on"))
             field_error(RAISE, "raised_on")
-        st.text_area(t("council_page.topic_detail"), key=key("detail"), max_chars=2000, height=80)
+        st.text_area(t("council_page.topic_detail"), key=key("detail"), max_chars=5000, height=80)
         field_error(RAISE, "detail")
         st.button(t("council_page.topic_create"), key="topic_new_save", type="primary", icon=":material/add:",
                   on_click=submit, args=(RAISE, RAISE_FIELDS, raise_topic),
