@@ -311,8 +311,8 @@ def vote_panel(topic_id: int, topic: str, stage_now: object) -> None:
             choices = []
             for member_id, name in present_names.items():
                 fields.append(f"ballot_{member_id}")
-                choices.append(st.radio(md_escape(name), CHOICES, index=None, horizontal=True, key=key(f"ballot_{member_id}"),
-                                        format_func=cm.code_labels("choice").get))
+                choices.append(st.radio(md_escape(name), CHOICES, index=None, horizontal=True,
+                                        key=key(f"ballot_{member_id}"), format_func=cm.code_labels("choice").get))
             votes_for, against, abstain = (sum(1 for c in choices if c == x) for x in CHOICES)
             field_error(form, "ballots")
             field_error(form, "votes_for")
