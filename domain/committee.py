@@ -190,12 +190,16 @@ LIMITS = {"name": 60, "party_org": 60, "liaison": 30, "liaison_phone": 20, "volu
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
-class _Errors(Errors):
-    """Errors of a committee form: texts with their own limits, numbers, dates and ids."""
+class FormErrors(Errors):
+    """Errors of a committee form: texts with their own limits, numbers, dates and ids. Another area's forms
+    subclass it with their own LIMITS and date messages."""
+
+    LIMITS = LIMITS
+    NOT_A_DATE, DATE_IN_FUTURE = "committee_error.not_a_date", "committee_error.date_in_future"
 
     def text(self, data: dict, field: str, *, required: bool, minimum: int = 1, limit: str | None = None) -> str:
         value = plain(data.get(field))
-        most = LIMITS[limit or field]
+        most = self.LIMITS[limit or field]
         if not value:
             if required:
                 self.add(field, "error.required")
@@ -235,10 +239,10 @@ class _Errors(Errors):
         if isinstance(value, datetime):
             value = value.date()
         if not isinstance(value, date):
-            self.add(field, "committee_error.not_a_date")
+            self.add(field, self.NOT_A_DATE)
             return None
         if today is not None and value > today:
-            self.add(field, "committee_error.date_in_future", today=today.isoformat())
+            self.add(field, self.DATE_IN_FUTURE, today=today.isoformat())
         return value
 
     def ident(self, data: dict, field: str, *, required: bool) -> int | None:
@@ -270,7 +274,7 @@ def clean_unit(data: dict, settings: Settings, *, today: date, names_taken: Coll
     `representatives`: the user ids holding the unitrep role in the community; `represented`: those already
     representing another active unit (refused while this unit is active too); `current_representative`: the
     stored one (kept even if no longer listed)."""
-    errors = _Errors()
+    errors = FormErrors()
     community_id = errors.ident(data, "community_id", required=True)
     name = errors.text(data, "name", required=True)
     if name and name in {n.strip() for n in names_taken}:
@@ -324,7 +328,7 @@ def clean_rotation(order: Sequence[int], active: Collection[int]) -> list[int]:
 
 def clean_agreement(data: dict, *, today: date, exists: bool = False) -> dict:
     """Validate a co-building agreement; `exists`: the unit already has another agreement for that year."""
-    errors = _Errors()
+    errors = FormErrors()
     unit_id = errors.ident(data, "unit_id", required=True)
     year = errors.year(data)
     if year is not None and exists:
@@ -341,7 +345,7 @@ def clean_agreement(data: dict, *, today: date, exists: bool = False) -> dict:
 def clean_need(data: dict, *, today: date) -> dict:
     """Validate an entry of the needs list (whether its matter or project is of the community is checked by
     the caller)."""
-    errors = _Errors()
+    errors = FormErrors()
     community_id = errors.ident(data, "community_id", required=True)
     title = errors.text(data, "title", required=True)
     source = data.get("source") or "entered"
@@ -367,7 +371,7 @@ def need_title(description: str) -> str:
 
 def clean_resource(data: dict, settings: Settings) -> dict:
     """Validate an entry of the resources list."""
-    errors = _Errors()
+    errors = FormErrors()
     values = {"unit_id": errors.ident(data, "unit_id", required=True),
               "kind": errors.choice(data, "kind", {k.code for k in settings.committee.resource_kinds}),
               "title": errors.text(data, "title", required=True)}
@@ -378,7 +382,7 @@ def clean_resource(data: dict, settings: Settings) -> dict:
 
 def clean_project(data: dict) -> dict:
     """Validate a project of the projects list."""
-    errors = _Errors()
+    errors = FormErrors()
     values = {"community_id": errors.ident(data, "community_id", required=True), "year": errors.year(data),
               "name": errors.text(data, "name", required=True, limit="project_name"),
               "detail": errors.text(data, "detail", required=False) or None,
@@ -389,7 +393,7 @@ def clean_project(data: dict) -> dict:
 
 def clean_item(data: dict, *, done: float = 0.0) -> dict:
     """Validate a service item; `done` is what is already done of it (a target may not drop below it)."""
-    errors = _Errors()
+    errors = FormErrors()
     project_id = errors.ident(data, "project_id", required=True)
     name = errors.text(data, "name", required=True, limit="item_name")
     target = errors.number(data, "target", required=True)
@@ -442,7 +446,7 @@ def check_claim(*, exclusive: bool, unit_id: int, unit_active: bool, target: flo
         return left
     if exclusive and pledge != left:  # one unit answers for the whole (rest of the) target
         raise ValidationFailed({"pledge": ("committee_error.pledge_exclusive", {"left": figure(left)})})
-    errors = _Errors()
+    errors = FormErrors()
     value = errors.number({"pledge": pledge}, "pledge", required=True)
     if value is not None and value <= 0:
         errors.add("pledge", "committee_error.pledge_positive")
@@ -455,7 +459,7 @@ def check_claim(*, exclusive: bool, unit_id: int, unit_active: bool, target: flo
 def clean_progress(data: dict, *, pledge: float, claimed_on: date, today: date, max_file_mb: float) -> dict:
     """Validate a progress update on a claim: the cumulative quantity done (or a percentage of the pledge), its
     date, a note and an optional file. Returns on, done, note, file_name, file_type, file_data."""
-    errors = _Errors()
+    errors = FormErrors()
     done = errors.number(data, "done", required=False)
     if done is None and "done" not in errors:
         percent = errors.number(data, "percent", required=False)
@@ -492,7 +496,7 @@ def clean_progress(data: dict, *, pledge: float, claimed_on: date, today: date, 
 
 def clean_withdrawal(reason: str | None) -> str:
     """A claim is withdrawn with a reason."""
-    errors = _Errors()
+    errors = FormErrors()
     value = errors.text({"reason": reason}, "reason", required=True, minimum=2)
     errors.raise_if_any()
     return value

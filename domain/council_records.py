@@ -9,12 +9,11 @@ opinion meetings, a matter found by its number) is looked up by the caller and p
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import date
 
-from domain.committee import plain
+from domain.committee import FormErrors, plain
 from domain.council import TOPIC_SOURCES
 from domain.errors import DomainError
-from domain.matters import Errors
 from domain.settings import Settings
 
 LIMITS = {"name": 60, "estate": 60, "member_name": 30, "title": 60, "topic_title": 100, "detail": 5000,
@@ -25,36 +24,11 @@ WITHDRAWABLE = ("raised", "discussed", "rejected")
 BEFORE_IMPLEMENTING = ("raised", "discussed", "decided", "rejected")
 
 
-class _Errors(Errors):
+class _Errors(FormErrors):
     """Errors of a council form: typed text (without control characters), dates, ids and yes/no flags."""
 
-    def text(self, data: dict, field: str, *, required: bool, minimum: int = 1, limit: str | None = None) -> str:
-        value = plain(data.get(field))
-        most = LIMITS[limit or field]
-        if not value:
-            if required:
-                self.add(field, "error.required")
-        elif len(value) < minimum:
-            self.add(field, "error.too_short", min=minimum)
-        elif len(value) > most:
-            self.add(field, "error.too_long", max=most, length=len(value))
-        return value
-
-    def day(self, data: dict, field: str, *, required: bool, today: date | None = None) -> date | None:
-        """A date (a datetime counts by its date); not after `today` when given."""
-        value = data.get(field)
-        if value in (None, ""):
-            if required:
-                self.add(field, "error.required")
-            return None
-        if isinstance(value, datetime):
-            value = value.date()
-        if not isinstance(value, date):
-            self.add(field, "council_write.not_a_date")
-            return None
-        if today is not None and value > today:
-            self.add(field, "council_write.date_in_future", today=today.isoformat())
-        return value
+    LIMITS = LIMITS
+    NOT_A_DATE, DATE_IN_FUTURE = "council_write.not_a_date", "council_write.date_in_future"
 
     def ident(self, data: dict, field: str, *, required: bool) -> int | None:
         value = data.get(field)
