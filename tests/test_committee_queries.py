@@ -17,6 +17,9 @@ from data_access.models import (
     Agreement,
     Claim,
     CommitteeMeeting,
+    Council,
+    CouncilDecision,
+    CouncilMeeting,
     Grid,
     MemberUnit,
     Need,
@@ -49,6 +52,7 @@ class Committee:
     claims: dict[str, int] = field(default_factory=dict)
     users: dict[str, int] = field(default_factory=dict)
     actors: dict[str, Actor] = field(default_factory=dict)
+    council_decision: int = 0
 
     def item_names(self, ids) -> list[str]:
         by_id = {v: k for k, v in self.items.items()}
@@ -94,6 +98,25 @@ def claim(session, item_id, unit_id, community_id, pledge, done, last_update_on=
 
 def meeting(session, community_id, day, status="closed", kind="progress"):
     session.add(CommitteeMeeting(community_id=community_id, kind=kind, day=D(day), status=status, updated_at=NOW))
+
+
+def council_decision(session, community_id) -> int:
+    """A passed decision of the community's resident council (a need may be raised from it)."""
+    council = Council(community_id=community_id, name="康盛社区居民议事会", kind="resident_council",
+                      established_on=D("2025-01-01"), updated_at=NOW)
+    session.add(council)
+    session.flush()
+    held = CouncilMeeting(community_id=community_id, council_id=council.id, kind="decision", day=D("2026-01-20"),
+                          status="closed", updated_at=NOW)
+    session.add(held)
+    session.flush()
+    decision = CouncilDecision(community_id=community_id, council_id=council.id, meeting_id=held.id,
+                               text="为高龄老人开设助餐点", method="hands", votes_for=6, against=0, abstain=0,
+                               expected=9, present=6, quorum_met=True, status="passed", decided_on=held.day,
+                               updated_at=NOW)
+    session.add(decision)
+    session.flush()
+    return decision.id
 
 
 def build(engine, settings) -> Committee:
@@ -162,8 +185,9 @@ def build(engine, settings) -> Committee:
                                   ("2026-11-25", "planned", "progress")):
             meeting(s, a, day, status, kind)
         s.add(Need(community_id=a, title="楼道灯坏了", source="entered", raised_on=D("2026-03-01")))
-        s.add(Need(community_id=a, title="老人吃饭难", source="council", council_decision_id=7, project_id=p["P1"],
-                   raised_on=D("2026-02-01")))
+        c.council_decision = council_decision(s, a)
+        s.add(Need(community_id=a, title="老人吃饭难", source="council", council_decision_id=c.council_decision,
+                   project_id=p["P1"], raised_on=D("2026-02-01")))
         s.add(Need(community_id=a, title="去年的需求", source="entered", raised_on=D("2025-05-01")))
         s.add(Need(community_id=b, title="作业没人辅导", source="entered", raised_on=D("2026-02-01")))
         s.add(Resource(community_id=a, unit_id=u["U2"], kind="venue", title="礼堂"))
@@ -413,7 +437,7 @@ def test_agreements_needs_resources_and_projects(engine, committee):
     df = q.needs(engine, actor=secretary, community_id=c.a)
     assert list(df.columns) == q.NEED_COLUMNS
     assert list(df["title"]) == ["楼道灯坏了", "老人吃饭难", "去年的需求"]
-    assert df.iloc[1]["project"] == "助老服务" and df.iloc[1]["council_decision_id"] == 7
+    assert df.iloc[1]["project"] == "助老服务" and df.iloc[1]["council_decision_id"] == c.council_decision
     assert list(q.needs(engine, actor=secretary, community_id=c.a, year=2025)["title"]) == ["去年的需求"]
     df = q.resources(engine, actor=secretary, community_id=c.a)
     assert list(df.columns) == q.RESOURCE_COLUMNS and len(df) == 2
