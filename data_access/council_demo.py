@@ -301,8 +301,8 @@ def council_rows(rng: random.Random, settings: Settings, spec: CouncilSpec, ids:
         row = {"id": tid, "community_id": cid, "council_id": council_id, "title": t.title[:100],
                "detail": t.detail or t.opinions, "source": source, "matter_id": t.matter["id"] if t.matter else None,
                "member_id": members[t.member][0] if t.member is not None else None,
-               "opinion_meeting_id": opinion_meeting, "raised_on": day, "stage": "raised", "created_by": by[0],
-               "updated_at": when}
+               "opinion_meeting_id": opinion_meeting, "raised_on": day, "stage": "raised", "withdrawn_on": None,
+               "withdraw_reason": None, "created_by": by[0], "updated_at": when}
         topics[key] = row
         rows["council_topic"].append(row)
         pending[key] = list(t.votes)
@@ -311,9 +311,10 @@ def council_rows(rng: random.Random, settings: Settings, spec: CouncilSpec, ids:
                "member_id": row["member_id"], "opinion_meeting_id": opinion_meeting, "raised_on": day.isoformat()})
         if t.withdrawn:
             gone = when + timedelta(days=rng.randint(3, 6))
-            row.update(stage="withdrawn", updated_at=gone)
+            row.update(stage="withdrawn", withdrawn_on=gone.date(), withdraw_reason=t.withdrawn, updated_at=gone)
             audit(gone, manager, "council.topic_update", "council_topic", tid,
-                  {"stage": "withdrawn", "reason": t.withdrawn}, {"stage": "raised"})
+                  {"stage": "withdrawn", "withdrawn_on": gone.date().isoformat(), "withdraw_reason": t.withdrawn},
+                  {"stage": "raised"})
         return row
 
     def stage(row: dict, value: str, when: datetime) -> None:
@@ -354,7 +355,8 @@ def council_rows(rng: random.Random, settings: Settings, spec: CouncilSpec, ids:
         meeting = {"id": mid, "community_id": cid, "council_id": council_id, "kind": kind, "day": day,
                    "start_time": start, "place": spec.place, "chair_id": convener, "recorder": spec.recorder[2],
                    "observers": spec.observers.get(kind), "status": "closed" if closed else "planned",
-                   "opened_at": None, "closed_at": None, "summary": None, "created_by": manager[0],
+                   "opened_at": None, "closed_at": None, "summary": None, "expected": None, "present": None,
+                   "excused": None, "created_by": manager[0],
                    "updated_at": min(latest, at(planned_on, 10))}
         rows["council_meeting"].append(meeting)
         audit(at(planned_on, 10), manager, "council.meeting_plan", "council_meeting", mid,
@@ -486,8 +488,10 @@ def council_rows(rng: random.Random, settings: Settings, spec: CouncilSpec, ids:
             summary = f"{words}，到会人数不足，表决无效，议题待下次会议重新表决。"
         else:
             summary = f"{words}。会议对{voted}项议题进行表决，通过{passed}项，未通过{voted - passed}项。"
-        meeting.update(opened_at=opened, closed_at=closed_at, summary=summary, updated_at=closed_at)
-        audit(closed_at, recorder, "council.meeting_close", "council_meeting", mid, {"status": "closed"},
+        counted = {"expected": len(expected), "present": len(here),
+                   "excused": list(statuses.values()).count("excused")}
+        meeting.update(opened_at=opened, closed_at=closed_at, summary=summary, updated_at=closed_at, **counted)
+        audit(closed_at, recorder, "council.meeting_close", "council_meeting", mid, {"status": "closed"} | counted,
               {"status": "open"})
     return rows
 

@@ -35,7 +35,7 @@ from i18n.council_words import quorum_words
 
 ENTITY = "council_meeting"
 MEETING_FIELDS = ["community_id", "council_id", "kind", "day", "start_time", "place", "chair_id", "recorder",
-                  "observers", "status", "opened_at", "closed_at", "summary"]
+                  "observers", "status", "opened_at", "closed_at", "summary", "expected", "present", "excused"]
 DUE_COLUMNS = ["id", "text", "topic", "owner", "due", "decided_on"]
 WORDS_LANG = "zh"  # the language of the quorum words inside a refusal (council_error.no_quorum {words})
 
@@ -419,15 +419,17 @@ def record_review(engine: Engine, *, actor: Actor, meeting_id: int, data: dict, 
 
 def close_meeting(engine: Engine, *, actor: Actor, meeting_id: int, summary: str | None,
                   now: datetime | None = None) -> CouncilMeeting:
-    """open -> closed, with its summary; somebody must be present ("attendance" council_error.nobody_present).
+    """open -> closed, with its summary and its attendance counted (expected, present, excused); somebody must be
+    present ("attendance" council_error.nobody_present).
     At a discussion, decision or ad hoc meeting every raised topic whose agenda item was discussed moves to
     "discussed"."""
     now = now or clock.now()
     with transaction(engine) as session:
         meeting = _runnable(session, actor, meeting_id)
-        present = session.execute(select(func.count()).select_from(CouncilAttendance)
-                                  .where(CouncilAttendance.meeting_id == meeting.id,
-                                         CouncilAttendance.status == "present")).scalar_one()
+        counts = dict(session.execute(select(CouncilAttendance.status, func.count())
+                                      .where(CouncilAttendance.meeting_id == meeting.id)
+                                      .group_by(CouncilAttendance.status)).all())
+        present = counts.get("present", 0)
         errors: dict[str, tuple[str, dict]] = {}
         if not present:
             errors["attendance"] = ("council_error.nobody_present", {})
@@ -449,9 +451,10 @@ def close_meeting(engine: Engine, *, actor: Actor, meeting_id: int, summary: str
                     topic.stage, topic.updated_at = "discussed", now
         before = _meeting_snapshot(meeting)
         meeting.status, meeting.closed_at, meeting.summary, meeting.updated_at = "closed", now, text, now
+        meeting.expected, meeting.present, meeting.excused = sum(counts.values()), present, counts.get("excused", 0)
         audit.record(session, actor=actor, action="council.meeting_close", entity=ENTITY, entity_id=meeting.id,
                      community_id=meeting.community_id, at=now, before=before,
-                     after=_meeting_snapshot(meeting) | {"present": present, "topics_discussed": moved})
+                     after=_meeting_snapshot(meeting) | {"topics_discussed": moved})
     return meeting
 
 

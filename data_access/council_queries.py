@@ -9,7 +9,8 @@ for the page's rows only. Frames hold codes (stage, status, kind, seat ...); pag
 
 Shared definitions (the same in the lists and the overview):
 - expected / present / excused / absent of a meeting: its attendance rows (written when it opens) by status;
-  participation is present / expected over CLOSED meetings.
+  participation is present / expected over CLOSED meetings. A closed meeting keeps these counts on its row
+  (written when it closes), which the overview sums; the per-member figures count the rows.
 - a decision is in notice when it passed and today is within notice_start..notice_end; overdue when it passed, its
   due date is before today and its latest review (decision.outcome) is not carried_out; due for review when it
   passed, is due by today and has no review yet; reviewed when it has a review; not carried when its latest review
@@ -736,9 +737,8 @@ def overview(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | N
         _count_if(and_(in_year, dc.outcome == "carried_out")), _count_if(_in_notice(today)),
         _count_if(_overdue(today)), _count_if(_due_for_review(today))
     ).select_from(dc).where(*_within(dc.community_id, ids))
-    by_kind = (select(cm.kind, func.count(func.distinct(cm.id)), func.count(CouncilAttendance.member_id),
-                      _count_if(CouncilAttendance.status == "present"))
-               .outerjoin(CouncilAttendance, CouncilAttendance.meeting_id == cm.id)
+    by_kind = (select(cm.kind, func.count(), func.coalesce(func.sum(cm.expected), 0),
+                      func.coalesce(func.sum(cm.present), 0))
                .where(cm.status == "closed", *_year(cm.day, year), *_within(cm.community_id, ids))
                .group_by(cm.kind))
     expected = present = 0

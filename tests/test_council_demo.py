@@ -101,8 +101,11 @@ def check_consistency(session, settings, today: date, now: datetime) -> Data:
             for a in d.attendance[m.id].values():
                 assert a.status in rules.ATTENDANCE and (a.checked_in_at is not None) == (a.status == "present")
             assert d.agenda[m.id] and all(item.discussed and item.seconds > 0 for item in d.agenda[m.id])
+            statuses = Counter(a.status for a in d.attendance[m.id].values())
+            assert (m.expected, m.present, m.excused) == (len(expected), statuses["present"], statuses["excused"])
         else:
             assert m.status == "planned" and m.day >= today and not d.attendance[m.id]
+            assert (m.expected, m.present, m.excused) == (None, None, None)
             assert m.opened_at is None and m.closed_at is None
             assert all(not item.discussed and item.minutes is None for item in d.agenda[m.id])
         items = d.agenda[m.id]
@@ -258,7 +261,8 @@ def test_a_year_of_rounds_consistent_with_the_rules(demo_engine, settings):
     topics = [t for t in d.topics.values() if t.council_id in ks]
     sources = Counter(t.source for t in topics)
     assert sources["matter"] == 1 and sources["member"] >= 2 and sources["opinion"] >= 15
-    assert sum(t.stage == "withdrawn" for t in topics) == 1
+    withdrawn = [t for t in topics if t.stage == "withdrawn"]
+    assert len(withdrawn) == 1 and withdrawn[0].withdraw_reason and withdrawn[0].withdrawn_on > withdrawn[0].raised_on
     # a couple of decisions overdue and unreviewed
     overdue = [x for x in decisions if x.status == "passed" and x.due < TODAY and x.outcome is None]
     assert len(overdue) >= 2

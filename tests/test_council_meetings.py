@@ -279,6 +279,10 @@ def test_a_decision_meeting_from_plan_to_close(place):
     closed = cm.close_meeting(p.engine, actor=p.actor("recorder"), meeting_id=meeting.id, summary=" 两项议题已议 ",
                               now=NOW)
     assert (closed.status, closed.summary, closed.closed_at is not None) == ("closed", "两项议题已议", True)
+    with reading(p.engine) as session:
+        rows = session.execute(select(func.count()).select_from(CouncilAttendance)
+                               .where(CouncilAttendance.meeting_id == meeting.id)).scalar_one()
+    assert (closed.expected, closed.present, closed.excused) == (rows, 5, 1), "its attendance counted at close"
     assert stage(p, "parking") == "discussed", "discussed at a decision meeting"
     assert stage(p, "lift") == "decided", "a decided topic stays decided"
     assert stage(p, "bins") == "raised", "not on the agenda"
@@ -291,7 +295,8 @@ def test_a_decision_meeting_from_plan_to_close(place):
     assert len(audits(p, "council.attendance")) == 2
     close = audits(p, "council.meeting_close")[0]
     assert close.before["status"] == "open" and close.after["status"] == "closed"
-    assert close.after["present"] == 5 and close.after["topics_discussed"] == [p.topics["parking"]]
+    assert (close.before["present"], close.after["present"]) == (None, 5)
+    assert close.after["topics_discussed"] == [p.topics["parking"]]
     entry = audits(p, "council.decision")[0]
     assert (entry.entity, entry.entity_id) == ("council_decision", decision.id)
     assert entry.before == {"topic_id": p.topics["lift"], "topic_stage": "raised"}

@@ -138,7 +138,9 @@ def build(engine, settings) -> Fixture:
                 chair_id=m[who[0]] if who else m["M1"], recorder="孙雅琴", observers="街道办王主任、派出所李警官",
                 status=status, opened_at=NOW if status != "planned" else None,
                 closed_at=NOW if status == "closed" else None,
-                summary="评议两项决议" if key == "MR" else "会议顺利" if status == "closed" else None, updated_at=NOW))
+                summary="评议两项决议" if key == "MR" else "会议顺利" if status == "closed" else None, updated_at=NOW,
+                **({"expected": len(marks), "present": marks.count("P"), "excused": marks.count("E")}
+                   if status == "closed" else {})))  # as close_meeting counts them
             for member, mark in zip(who, marks, strict=True):
                 s.add(CouncilAttendance(meeting_id=mt[key], member_id=m[member], status=STATUS[mark],
                                         checked_in_at=NOW if mark == "P" else None))

@@ -565,13 +565,14 @@ def test_a_topic_not_yet_passed_is_withdrawn_with_a_reason_and_leaves_planned_ag
     on_agenda(engine, planned, other_topic.id, position=2)
     withdrawn = c.withdraw_topic(engine, actor=sec, topic_id=topic.id, reason=" 居民已自筹资金解决\x00 ", now=NOW)
     assert withdrawn.stage == "withdrawn" and withdrawn.updated_at == NOW
+    assert (withdrawn.withdrawn_on, withdrawn.withdraw_reason) == (NOW.date(), "居民已自筹资金解决")
     with reading(engine) as session:
         items = session.execute(select(CouncilAgendaItem.meeting_id, CouncilAgendaItem.topic_id)
                                 .order_by(CouncilAgendaItem.id)).all()
     assert items == [(held, topic.id), (planned, other_topic.id)], "what a held meeting recorded stays"
     entry = audits(engine, "council.topic_update")[-1]
     assert entry.entity_id == topic.id and entry.before["stage"] == "raised" and entry.after["stage"] == "withdrawn"
-    assert entry.after["reason"] == "居民已自筹资金解决" and entry.after["left_meetings"] == [planned]
+    assert entry.after["withdraw_reason"] == "居民已自筹资金解决" and entry.after["left_meetings"] == [planned]
     before = counts(engine)
     with pytest.raises(DomainError) as err:
         c.withdraw_topic(engine, actor=sec, topic_id=topic.id, reason="再撤一次", now=NOW)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from data_access import service_queries as q
 from data_access import tally
@@ -16,7 +16,17 @@ from data_access.bootstrap import check_codes, ensure_tally
 from data_access.db import make_engine, migrate, reading, transaction
 from data_access.exports import ledger_xlsx
 from data_access.matters import advance_matter, compute_deadline, create_matter
-from data_access.models import AuditLog, Grid, Matter, MatterEvent, MatterTally, MemberUnit, User
+from data_access.models import (
+    AuditLog,
+    CouncilMeeting,
+    CouncilTopic,
+    Grid,
+    Matter,
+    MatterEvent,
+    MatterTally,
+    MemberUnit,
+    User,
+)
 from data_access.service_kpis import overview
 from domain.access import Actor, grants_for
 from domain.errors import ConfigError, DomainError, PermissionDenied, ValidationFailed
@@ -68,11 +78,10 @@ def test_migrations_build_exactly_the_models(engine):
     assert diff == []
 
 
-def test_an_installation_with_data_upgrades_from_0003(engine):
-    """Matters, events and audit entries refer to accounts: the upgrade may not rebuild the accounts table."""
+def upgraded_to(engine, revision: str) -> None:
+    """Empty the database and build its schema as it was at `revision`."""
     from alembic import command
     from alembic.config import Config
-    from sqlalchemy import text
 
     from data_access.db import MIGRATIONS
 
@@ -87,7 +96,12 @@ def test_an_installation_with_data_upgrades_from_0003(engine):
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0003")
+        command.upgrade(cfg, revision)
+
+
+def test_an_installation_with_data_upgrades_from_0003(engine):
+    """Matters, events and audit entries refer to accounts: the upgrade may not rebuild the accounts table."""
+    upgraded_to(engine, "0003")
     with engine.begin() as conn:
         for statement in [
             "INSERT INTO street (id, name) VALUES (1, '青春山街道')",
@@ -111,6 +125,42 @@ def test_an_installation_with_data_upgrades_from_0003(engine):
         user = session.get(User, 1)
         assert user.username == "wangli" and user.failed_logins == 0 and user.email is None
         assert session.get(Matter, 1).reporter_id_number is None and count(engine, AuditLog) == 1
+
+
+def test_councils_held_before_0008_get_their_counts_and_withdrawals(engine):
+    """0008 counts the attendance of meetings already closed (the overview sums those counts) and takes a topic's
+    withdrawal day and reason from its audit entry."""
+    upgraded_to(engine, "0007")
+    now = "'2026-11-01 00:00:00'"
+    with engine.begin() as conn:
+        for statement in [
+            "INSERT INTO street (id, name) VALUES (1, '青春山街道')",
+            "INSERT INTO community (id, street_id, name, code) VALUES (1, 1, '康盛社区', 'KS')",
+            f"INSERT INTO council (id, community_id, name, kind, established_on, active, updated_at) "
+            f"VALUES (1, 1, '康盛社区居民议事会', 'resident_council', '2024-01-01', true, {now})",
+            *(f"INSERT INTO council_member (id, community_id, council_id, name, seat, term_start, active, convener, "
+              f"updated_at) VALUES ({n}, 1, 1, '成员{n}', 'resident', '2024-01-01', true, {str(n == 1).lower()}, "
+              f"{now})" for n in (1, 2, 3, 4)),
+            *(f"INSERT INTO council_meeting (id, community_id, council_id, kind, day, status, updated_at) "
+              f"VALUES ({n}, 1, 1, 'discussion', '2026-10-0{n}', '{status}', {now})"
+              for n, status in ((1, "closed"), (2, "open"), (3, "planned"))),
+            *(f"INSERT INTO council_attendance (meeting_id, member_id, status) VALUES ({m}, {n}, '{status}')"
+              for m, n, status in ((1, 1, "present"), (1, 2, "present"), (1, 3, "excused"), (1, 4, "absent"),
+                                   (2, 1, "present"))),
+            *(f"INSERT INTO council_topic (id, community_id, council_id, title, source, raised_on, stage, "
+              f"updated_at) VALUES ({n}, 1, 1, '议题{n}', 'member', '2026-09-01', '{stage}', {now})"
+              for n, stage in ((1, "withdrawn"), (2, "raised"))),
+            "INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, community_id, after) "
+            "VALUES (1, '2026-09-05 10:00:00', NULL, 'wangli', 'council.topic_update', 'council_topic', 1, 1, "
+            "'{\"stage\": \"withdrawn\", \"reason\": \"已协调解决\"}')",
+        ]:
+            conn.execute(text(statement))
+    migrate(engine)
+    with reading(engine) as session:
+        counted = {m.id: (m.expected, m.present, m.excused) for m in session.execute(select(CouncilMeeting)).scalars()}
+        topics = {t.id: (t.withdrawn_on, t.withdraw_reason) for t in session.execute(select(CouncilTopic)).scalars()}
+    assert counted == {1: (4, 2, 1), 2: (None, None, None), 3: (None, None, None)}
+    assert topics == {1: (date(2026, 9, 5), "已协调解决"), 2: (None, None)}
 
 
 def test_migration_is_idempotent(engine):

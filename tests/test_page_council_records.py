@@ -412,7 +412,9 @@ def test_the_secretary_withdraws_a_topic_with_a_reason(db):
     assert not at.exception
     assert zh("council_page.withdrawn") in texts(at.success)
     assert count(db, CouncilTopic, CouncilTopic.id == topic, CouncilTopic.stage == "withdrawn") == 1
-    assert zh("council_page.topic_withdrawn") in texts(at.warning)
+    today = clock.today()
+    assert [w for w in texts(at.warning) if "撤回理由：已由物业自行清理完毕" in w
+            and today.isoformat() in w], "the page says when and why"
 
 
 def test_the_recorder_may_raise_topics_only_at_an_open_opinion_meeting(db):

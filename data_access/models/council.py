@@ -46,7 +46,8 @@ class CouncilMember(SQLModel, table=True):
 class CouncilTopic(SQLModel, table=True):
     """A topic (议题) and how far along the chain opinions -> topic -> decision -> implementation -> review it is.
 
-    stage: raised, discussed, decided, implementing, reviewed, rejected, withdrawn (domain.council.TOPIC_STAGES).
+    stage: raised, discussed, decided, implementing, reviewed, rejected, withdrawn (domain.council.TOPIC_STAGES);
+    a withdrawn topic keeps the day and the reason.
     """
 
     __tablename__ = "council_topic"
@@ -62,13 +63,17 @@ class CouncilTopic(SQLModel, table=True):
     opinion_meeting_id: int | None = Field(default=None, foreign_key="council_meeting.id")
     raised_on: date
     stage: str = Field(default="raised", max_length=12)
+    withdrawn_on: date | None = None
+    withdraw_reason: str | None = Field(default=None, sa_column=Column(Text))
     created_by: int | None = Field(default=None, foreign_key="user_account.id")
     updated_at: datetime
 
 
 class CouncilMeeting(SQLModel, table=True):
     """A meeting of a council: opinion, discussion, decision, review or ad hoc; planned, open or closed.
-    Observers (列席) are named apart and never count toward the quorum."""
+    Observers (列席) are named apart and never count toward the quorum. expected / present / excused are its
+    attendance rows (all, present, excused) counted when it closes, since attendance changes no more then; the
+    figures over many meetings read them instead of the attendance rows."""
 
     __tablename__ = "council_meeting"
     __table_args__ = (Index("ix_council_meeting_community_day", "community_id", "day"),
@@ -87,6 +92,9 @@ class CouncilMeeting(SQLModel, table=True):
     opened_at: datetime | None = None
     closed_at: datetime | None = None
     summary: str | None = Field(default=None, sa_column=Column(Text))
+    expected: int | None = None
+    present: int | None = None
+    excused: int | None = None
     created_by: int | None = Field(default=None, foreign_key="user_account.id")
     updated_at: datetime
 
@@ -95,6 +103,8 @@ class CouncilAttendance(SQLModel, table=True):
     """Whether an expected member was present, absent or excused (请假) at a meeting."""
 
     __tablename__ = "council_attendance"
+    # participation per member reads a year's attendance rows by meeting: this index answers it on its own
+    __table_args__ = (Index("ix_council_attendance_meeting_status", "meeting_id", "status", "member_id"),)
     meeting_id: int = Field(foreign_key="council_meeting.id", primary_key=True)
     member_id: int = Field(foreign_key="council_member.id", primary_key=True, index=True)
     status: str = Field(default="absent", max_length=10)  # present, absent, excused

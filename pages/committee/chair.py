@@ -27,6 +27,7 @@ from ui.context import acting_actor, page_context
 from ui.format import day, pct
 from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import error_text, md_escape, t
+from ui.projector import Course
 
 ctx = page_context()
 ctx.require("committee.meeting")
@@ -107,14 +108,14 @@ if not mt.may_run(ctx, detail):
                  name=md_escape(detail.chair_representative or t("common.none"))), icon=":material/block:")
     st.stop()
 
-STAGE, POS, CLOCK = f"chair_stage_{mid}", f"chair_pos_{mid}", "chair_clock"
+course = Course("chair", mid)
 form_message("chair_state")
 
 if m.status == "planned":
     def start(_values: dict):
         opened = open_meeting(ctx.engine, actor=ctx.actor, settings=cfg, meeting_id=mid)
         st.session_state[STICKY] = mid
-        st.session_state[STAGE] = "attendance"
+        course.go("attendance")
         return opened
 
     with st.container(key="chair_big_1"):
@@ -140,29 +141,9 @@ if m.status == "closed":
 st.session_state[STICKY] = mid
 agenda = detail.agenda.sort_values("position").reset_index(drop=True) if not detail.agenda.empty else detail.agenda
 present, absent = mt.present_counts(detail)
-if STAGE not in st.session_state:
-    st.session_state[STAGE] = "attendance" if present == 0 else "agenda"
-if POS not in st.session_state:
-    undiscussed = [i for i, d in enumerate(agenda["discussed"]) if not d] if not agenda.empty else []
-    st.session_state[POS] = undiscussed[0] if undiscussed else 0
-stage = st.session_state[STAGE]
-pos = min(st.session_state[POS], max(len(agenda) - 1, 0))
-
-STAGES = ("attendance", "agenda", "summary")
-st.markdown(" → ".join(f":blue-badge[**{t(f'chair.stage_{s}')}**]" if s == stage
-                       else f":gray-badge[{t(f'chair.stage_{s}')}]" for s in STAGES))
-
-
-def go(to: str) -> None:
-    st.session_state[STAGE] = to
-    st.session_state.pop(CLOCK, None)
-
-
-def elapsed(agenda_item_id: int) -> int:
-    shown_at = st.session_state.get(CLOCK)
-    if not shown_at or shown_at[0] != agenda_item_id:
-        return 0
-    return max(0, int(time.time() - shown_at[1]))
+stage, pos = course.begin(agenda, present > 0)
+course.badges(stage, "chair")
+go = course.go
 
 
 def leave_item(step: int, to: str | None = None) -> None:
@@ -176,15 +157,14 @@ def leave_item(step: int, to: str | None = None) -> None:
     try:
         mark_agenda_item(ctx.engine, actor=ctx.actor, meeting_id=mid, agenda_item_id=aid,
                          discussed=True if step > 0 or to else None,
-                         seconds=int(row["seconds"] or 0) + elapsed(aid), note=note)
+                         seconds=int(row["seconds"] or 0) + course.elapsed(aid), note=note)
     except DomainError as err:
         st.session_state["chair_move_error"] = error_text(err)
         return
-    st.session_state.pop(CLOCK, None)
     if to:
-        st.session_state[STAGE] = to
+        course.go(to)
     else:
-        st.session_state[POS] = min(max(pos + step, 0), len(agenda) - 1)
+        course.move(pos, step, len(agenda))
 
 
 if "chair_move_error" in st.session_state:
@@ -210,15 +190,14 @@ if stage == "agenda":
         st.stop()
     row = agenda.iloc[pos]
     aid = int(row["id"])
-    if (st.session_state.get(CLOCK) or (None,))[0] != aid:
-        st.session_state[CLOCK] = (aid, time.time())
+    started = course.show(aid)
     is_claim = pd.notna(row["claim_id"]) and bool(row["claim_id"])
     with st.container(key="chair_screen"):
         top = st.columns([3, 1], vertical_alignment="center")
         top[0].markdown(f"{mt.section_badge(row['section'])} &nbsp; "
                         f"{t('chair.position', n=pos + 1, total=len(agenda))}")
         with top[1], st.container(key="chair_clock"):
-            started, before = st.session_state[CLOCK][1], int(row["seconds"] or 0)
+            before = int(row["seconds"] or 0)
 
             @st.fragment(run_every=1)
             def clock_face() -> None:

@@ -34,6 +34,7 @@ from ui.context import acting_actor, page_context
 from ui.format import day
 from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import error_text, md_escape, t
+from ui.projector import Course
 
 L = "council_live"
 ctx = page_context()
@@ -118,14 +119,14 @@ st.caption(" · ".join(md_escape(x) for x in (
     t(f"{L}.chair_is", name=cm.text_or_none(detail.chair)), t(f"{L}.place_is", place=cm.text_or_none(m.place)),
     t(f"{L}.recorder_is", name=cm.text_or_none(m.recorder)),
     t(f"{L}.observers_is", names=cm.text_or_none(m.observers)))))
-STAGE, POS, CLOCK = f"council_live_stage_{mid}", f"council_live_pos_{mid}", "council_live_clock"
+course = Course("council_live", mid)
 form_message("council_live_state")
 
 if m.status == "planned":
     def start(_values: dict):
         opened = open_meeting(ctx.engine, actor=ctx.actor, meeting_id=mid)
         st.session_state[STICKY] = mid
-        st.session_state[STAGE] = "attendance"
+        course.go("attendance")
         return opened
 
     with st.container(key="council_live_big_ready"):
@@ -158,29 +159,9 @@ st.session_state[STICKY] = mid
 agenda = detail.agenda.sort_values("position").reset_index(drop=True) if not detail.agenda.empty else detail.agenda
 att = detail.attendance
 saved = cm.saved_counts(detail)
-if STAGE not in st.session_state:
-    st.session_state[STAGE] = "attendance" if saved.present == 0 else "agenda"
-if POS not in st.session_state:
-    undiscussed = [i for i, d in enumerate(agenda["discussed"]) if not d] if not agenda.empty else []
-    st.session_state[POS] = undiscussed[0] if undiscussed else 0
-stage = st.session_state[STAGE]
-pos = min(st.session_state[POS], max(len(agenda) - 1, 0))
-
-STAGES = ("attendance", "agenda", "summary")
-st.markdown(" → ".join(f":blue-badge[**{t(f'{L}.stage_{s}')}**]" if s == stage
-                       else f":gray-badge[{t(f'{L}.stage_{s}')}]" for s in STAGES))
-
-
-def go(to: str) -> None:
-    st.session_state[STAGE] = to
-    st.session_state.pop(CLOCK, None)
-
-
-def elapsed(agenda_item_id: int) -> int:
-    shown_at = st.session_state.get(CLOCK)
-    if not shown_at or shown_at[0] != agenda_item_id:
-        return 0
-    return max(0, int(time.time() - shown_at[1]))
+stage, pos = course.begin(agenda, saved.present > 0)
+course.badges(stage, L)
+go = course.go
 
 
 def save_item(aid: int, minutes_before: object, discussed_before: bool, *, discussed: bool | None) -> bool:
@@ -188,7 +169,7 @@ def save_item(aid: int, minutes_before: object, discussed_before: bool, *, discu
     typed = st.session_state.get(f"council_live_note_{aid}")
     note = (typed if typed is not None else (minutes_before or "")).strip() or None
     done = discussed if discussed is not None else (discussed_before or bool(note))
-    spent = elapsed(aid)
+    spent = course.elapsed(aid)
     if note == ((minutes_before or "").strip() or None) and done == discussed_before and spent == 0:
         return True
     try:
@@ -197,7 +178,7 @@ def save_item(aid: int, minutes_before: object, discussed_before: bool, *, discu
     except DomainError as err:
         st.session_state["council_live_move_error"] = error_text(err)
         return False
-    st.session_state[CLOCK] = (aid, time.time())
+    course.restart(aid)
     return True
 
 
@@ -212,11 +193,10 @@ def leave_item(aid: int, minutes_before: object, discussed_before: bool, step: i
     if step == 0 and to is None:
         st.session_state["council_live_note_saved"] = True
         return
-    st.session_state.pop(CLOCK, None)
     if to:
-        st.session_state[STAGE] = to
+        course.go(to)
     else:
-        st.session_state[POS] = min(max(pos + step, 0), len(agenda) - 1)
+        course.move(pos, step, len(agenda))
 
 
 if "council_live_move_error" in st.session_state:
@@ -483,8 +463,7 @@ if stage == "agenda":
         st.stop()
     row = agenda.iloc[pos]
     aid = int(row["id"])
-    if (st.session_state.get(CLOCK) or (None,))[0] != aid:
-        st.session_state[CLOCK] = (aid, time.time())
+    started = course.show(aid)
     minutes_before = row["minutes"] if known(row["minutes"]) else None
     discussed_before = bool(row["discussed"])
     topic_id = int(row["topic_id"]) if known(row["topic_id"]) else None
@@ -498,7 +477,7 @@ if stage == "agenda":
         stage_badge = f":gray-badge[{cm.code_label('stage', row['topic_stage'])}]" if known(row["topic_stage"]) else ""
         top[0].markdown(f"{t(f'{L}.position', n=pos + 1, total=len(agenda))} &nbsp; {stage_badge}")
         with top[1], st.container(key="council_live_clock"):
-            started, before = st.session_state[CLOCK][1], int(row["seconds"] or 0)
+            before = int(row["seconds"] or 0)
 
             @st.fragment(run_every=1)
             def clock_face() -> None:

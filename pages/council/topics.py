@@ -232,7 +232,10 @@ if timeline is not None and timeline.topic.community_id == community:
         if topic.detail:
             st.text(topic.detail)
         if topic.stage == "withdrawn":
-            st.warning(t("council_page.topic_withdrawn"), icon=":material/block:")
+            withdrawn = t("council_page.topic_withdrawn_on", day=cui.day_or_none(topic.withdrawn_on),
+                          reason=md_escape(topic.withdraw_reason)) if topic.withdraw_reason else \
+                t("council_page.topic_withdrawn")
+            st.warning(withdrawn, icon=":material/block:")
         source_text = ""
         if topic.source == "matter":
             source_text = t("council_page.source_matter_text", number=timeline.matter_number or t("common.none"))
