@@ -658,9 +658,10 @@ def participation(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...
         conds.append(cm.council_id == council_id)
     if year is not None:
         conds += _year(cm.day, year)
+    # the meetings first (IN, not a join): the attendance rows are then read by meeting from their own index
     per_member = (select(CouncilAttendance.member_id.label("member_id"), func.count().label("expected"),
                          _status("present").label("present"), _status("excused").label("excused"))
-                  .join(cm, cm.id == CouncilAttendance.meeting_id).where(*conds)
+                  .where(CouncilAttendance.meeting_id.in_(select(cm.id).where(*conds)))
                   .group_by(CouncilAttendance.member_id).subquery("per_member"))
     mm = CouncilMember
     by_member_query = (select(mm.id, mm.name, Council.name, mm.seat, per_member.c.expected, per_member.c.present,
