@@ -260,7 +260,8 @@ def withdraw_topic(engine: Engine, *, actor: Actor, topic_id: int, reason: str,
         if planned:
             session.execute(delete(CouncilAgendaItem).where(CouncilAgendaItem.topic_id == topic.id,
                                                             CouncilAgendaItem.meeting_id.in_(planned)))
-        topic.stage, topic.withdrawn_on, topic.withdraw_reason, topic.updated_at = "withdrawn", now.date(), reason, now
+        topic.stage, topic.withdrawn_on, topic.withdraw_reason = "withdrawn", clock.local(now).date(), reason
+        topic.updated_at = now
         audit.record(session, actor=actor, action="council.topic_update", entity="council_topic", entity_id=topic.id,
                      community_id=topic.community_id, at=now, before=before,
                      after=audit.snapshot(topic) | {"left_meetings": list(planned)})

@@ -310,11 +310,12 @@ def council_rows(rng: random.Random, settings: Settings, spec: CouncilSpec, ids:
               {"council_id": council_id, "title": row["title"], "source": source, "matter_id": row["matter_id"],
                "member_id": row["member_id"], "opinion_meeting_id": opinion_meeting, "raised_on": day.isoformat()})
         if t.withdrawn:
-            gone = when + timedelta(days=rng.randint(3, 6))
-            row.update(stage="withdrawn", withdrawn_on=gone.date(), withdraw_reason=t.withdrawn, updated_at=gone)
+            gone = min(latest, when + timedelta(days=rng.randint(3, 6)))
+            row.update(stage="withdrawn", withdrawn_on=clock.local(gone).date(), withdraw_reason=t.withdrawn,
+                       updated_at=gone)
             audit(gone, manager, "council.topic_update", "council_topic", tid,
-                  {"stage": "withdrawn", "withdrawn_on": gone.date().isoformat(), "withdraw_reason": t.withdrawn},
-                  {"stage": "raised"})
+                  {"stage": "withdrawn", "withdrawn_on": row["withdrawn_on"].isoformat(),
+                   "withdraw_reason": t.withdrawn}, {"stage": "raised"})
         return row
 
     def stage(row: dict, value: str, when: datetime) -> None:

@@ -120,6 +120,13 @@ def test_a_topic_goes_from_opinions_to_review_and_the_loop_closes(demo_engine, s
     overdue, _ = reads.decisions(engine, actor=secretary, community_ids=(community_id,), council_id=council.id,
                                  show="overdue", today=review_day + timedelta(days=30))
     assert overdue.empty, "a decision carried out is never overdue"
+    # the overview sums the counts each meeting kept at close; they agree with the attendance rows per member
+    by_member, _ = reads.participation(engine, actor=secretary, community_ids=(community_id,), council_id=council.id)
+    held = reads.overview(engine, actor=secretary, community_ids=(community_id,), year=review_day.year,
+                          today=review_day, settings=settings)
+    year_rows, _ = reads.participation(engine, actor=secretary, community_ids=(community_id,), year=review_day.year)
+    assert held.participation == year_rows["present"].sum() / year_rows["expected"].sum()
+    assert by_member["expected"].sum() >= year_rows["expected"].sum() > 0
 
     # the decision meeting's minutes state the quorum and the vote in words
     data = minutes_docx(engine, actor=secretary, settings=settings, meeting_id=decision_meeting.id, now=decided)

@@ -149,10 +149,12 @@ def test_councils_held_before_0008_get_their_counts_and_withdrawals(engine):
                                    (2, 1, "present"))),
             *(f"INSERT INTO council_topic (id, community_id, council_id, title, source, raised_on, stage, "
               f"updated_at) VALUES ({n}, 1, 1, '议题{n}', 'member', '2026-09-01', '{stage}', {now})"
-              for n, stage in ((1, "withdrawn"), (2, "raised"))),
-            "INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, community_id, after) "
-            "VALUES (1, '2026-09-05 10:00:00', NULL, 'wangli', 'council.topic_update', 'council_topic', 1, 1, "
-            "'{\"stage\": \"withdrawn\", \"reason\": \"已协调解决\"}')",
+              for n, stage in ((1, "withdrawn"), (2, "raised"), (3, "withdrawn"))),
+            *(f"INSERT INTO audit_log (id, at, actor_id, actor_name, action, entity, entity_id, community_id, after) "
+              f"VALUES ({n}, '{at}', NULL, 'wangli', 'council.topic_update', 'council_topic', {n}, 1, "
+              f"'{{\"stage\": \"withdrawn\", \"reason\": \"{reason}\"}}')"
+              for n, at, reason in ((1, "2026-09-05 10:00:00", "已协调解决"),  # times are stored in UTC:
+                                    (3, "2026-09-05 17:30:00", "居民自行解决"))),  # 01:30 on the 6th in Beijing
         ]:
             conn.execute(text(statement))
     migrate(engine)
@@ -160,7 +162,7 @@ def test_councils_held_before_0008_get_their_counts_and_withdrawals(engine):
         counted = {m.id: (m.expected, m.present, m.excused) for m in session.execute(select(CouncilMeeting)).scalars()}
         topics = {t.id: (t.withdrawn_on, t.withdraw_reason) for t in session.execute(select(CouncilTopic)).scalars()}
     assert counted == {1: (4, 2, 1), 2: (None, None, None), 3: (None, None, None)}
-    assert topics == {1: (date(2026, 9, 5), "已协调解决"), 2: (None, None)}
+    assert topics == {1: (date(2026, 9, 5), "已协调解决"), 2: (None, None), 3: (date(2026, 9, 6), "居民自行解决")}
 
 
 def test_migration_is_idempotent(engine):

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from data_access import clock
-from data_access.council_meetings import check_in, open_meeting, plan_meeting, record_vote
+from data_access.council_meetings import check_in, close_meeting, open_meeting, plan_meeting, record_vote
 from data_access.db import transaction
 from data_access.models import (
     AuditLog,
@@ -538,8 +538,7 @@ def test_a_review_meeting_rates_and_records_the_outcome(estate):
                                "topic_id": estate.topics[0], "text": "同意加装电梯", "method": "hands",
                                "votes_for": 3, "against": 0, "abstain": 0, "owner": "李建国",
                                "due": clock.today()})
-    with transaction(estate.db.engine) as session:
-        session.get(CouncilMeeting, estate.meeting_id).status = "closed"
+    close_meeting(estate.db.engine, actor=estate.db.actor("recorder"), meeting_id=estate.meeting_id, summary=None)
     review_id = estate.plan(kind="review", topic_ids=[], decision_ids=[decision.id])
     estate.open(review_id, "张丽华", "王秀英", "陈志强")
     at = run_page("council_live", estate.user("recorder"))

@@ -233,7 +233,7 @@ if timeline is not None and timeline.topic.community_id == community:
             st.text(topic.detail)
         if topic.stage == "withdrawn":
             withdrawn = t("council_page.topic_withdrawn_on", day=cui.day_or_none(topic.withdrawn_on),
-                          reason=md_escape(topic.withdraw_reason)) if topic.withdraw_reason else \
+                          reason=md_escape(" ".join(topic.withdraw_reason.split()))) if topic.withdraw_reason else \
                 t("council_page.topic_withdrawn")
             st.warning(withdrawn, icon=":material/block:")
         source_text = ""

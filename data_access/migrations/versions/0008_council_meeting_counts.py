@@ -9,11 +9,14 @@ meetings already closed; an index lets participation per member read the attenda
 withdrawn topic keeps its day and reason, taken for the topics withdrawn so far from their audit entries.
 """
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from alembic import op
 import sqlalchemy as sa
 
+
+ZONE = ZoneInfo('Asia/Shanghai')  # data_access.clock.ZONE as of this revision
 
 revision = '0008'
 down_revision = '0007'
@@ -42,6 +45,15 @@ def upgrade() -> None:
     _withdrawals_from_the_trail()
 
 
+def _local_day(at) -> date:
+    """The local day of a stored time: aware on PostgreSQL, naive UTC text on SQLite."""
+    if not isinstance(at, datetime):
+        at = datetime.fromisoformat(str(at))
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(ZONE).date()
+
+
 def _withdrawals_from_the_trail() -> None:
     """Each withdrawn topic's day and reason, from the audit entry of its withdrawal (its last one wins)."""
     bind = op.get_bind()
@@ -55,7 +67,7 @@ def _withdrawals_from_the_trail() -> None:
         if after and after.get("stage") == "withdrawn" and "reason" in after:
             found[topic_id] = (at, after["reason"])
     for topic_id, (at, reason) in found.items():
-        day = at.date() if isinstance(at, datetime) else date.fromisoformat(str(at)[:10])  # SQLite: text
+        day = _local_day(at)
         bind.execute(sa.text("UPDATE council_topic SET withdrawn_on = :day, withdraw_reason = :reason "
                              "WHERE id = :id"), {"day": day, "reason": reason, "id": topic_id})
 
