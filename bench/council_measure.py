@@ -30,13 +30,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bench.committee_measure import median
+from bench.measure import median
 
 ROOT = Path(__file__).resolve().parent.parent
 SEARCH = "充电"
@@ -167,52 +166,20 @@ def check(view: str, result, e: Expect) -> dict:
     return shown
 
 
-def probes(db: Path, users: dict[str, int], community_id: int, today: date, repeat: int, recorder, log) -> dict:
+def probes(db: Path, users: dict[str, int], community_id: int, today: date, repeat: int, recorder) -> dict:
     """Time every read (VIEWS): cold and warm samples, the SQL floor, what it returned."""
-    from bench.measure import time_floor
+    from bench.measure import time_reads
     from data_access import accounts
     from data_access.config import settings
     from data_access.db import make_engine
 
-    url = f"sqlite:///{db}"
-    engine = make_engine(url)
+    engine = make_engine(f"sqlite:///{db}")
     actors = {name: accounts.load_actor(engine, settings(), users[name]) for name in ("leader", "secretary")}
     e = expect(engine, community_id, today)
     engine.dispose()
     views = calls(actors, e, today)
-    for view in VIEWS:  # untimed: imports, and python-docx's template, as a running server has them
-        engine = make_engine(url)
-        views[view](engine)
-        engine.dispose()
-    results = {}
-    for view in VIEWS:
-        cold, warm = [], []
-        for _ in range(repeat):
-            engine = make_engine(url)
-            start = time.perf_counter()
-            result = views[view](engine)
-            cold.append(time.perf_counter() - start)
-            shown = check(view, result, e)
-            start = time.perf_counter()
-            check(view, views[view](engine), e)
-            warm.append(time.perf_counter() - start)
-            engine.dispose()
-        engine = make_engine(url)
-        views[view](engine)
-        recorder.statements, recorder.on = [], True
-        views[view](engine)
-        recorder.on = False
-        engine.dispose()
-        selects = [(sql, params) for sql, params in recorder.statements
-                   if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
-        replayed = time_floor(f"council {view}", selects, db, repeat)
-        totals, statements = replayed["total"], replayed["statements"]
-        results[view] = {"cold_s": median(cold), "warm_s": median(warm), "sql_floor_s": median(totals),
-                         "returned": shown, "samples": {"cold": [round(s, 4) for s in cold],
-                                                        "warm": [round(s, 4) for s in warm]},
-                         "floor_statements": statements}
-        log(f"  council {view:<26} cold {median(cold):7.3f} s   warm {median(warm):6.3f} s   "
-            f"sql floor {median(totals):7.3f} s ({len(statements)} statements)   {shown}")
+    results = time_reads("council", {view: views[view] for view in VIEWS}, lambda view, result: check(view, result, e),
+                         db, repeat, recorder)
     expected = {"community_id": e.community_id, "year": e.year, "meeting_id": e.meeting_id, "decisions": e.decisions,
                 "councils": e.councils, "members_year": e.members_year, "search": SEARCH, "found": e.found,
                 "meetings": e.meetings, "overdue": e.overdue}
@@ -314,7 +281,7 @@ def measure(db: Path, repeat: int) -> dict:
             failed[view] = f"{type(error).__name__}: {error}"[:300]
             pages.pop(view)
             log(f"  {view:<34} floor not taken: {failed[view]}")
-    reads = probes(db, users, community, today, repeat, recorder, log)
+    reads = probes(db, users, community, today, repeat, recorder)
     return {
         "today": today.isoformat(),
         "pages": {view: {"cold_s": median(p["cold"]), "warm_s": median(p["warm"]),

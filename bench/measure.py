@@ -289,6 +289,50 @@ def time_floor(view: str, statements: list[tuple[str, tuple]], db: Path, repeat:
     return {"total": totals, "statements": timings}
 
 
+def time_reads(area: str, views: dict[str, Callable], check: Callable, db: Path, repeat: int, recorder: Recorder
+               ) -> dict:
+    """Time each read of `views` (name -> call(engine)) as the pages call it: cold (a new engine and the call), warm
+    (the same call again), its SQL floor (its SELECT statements replayed on a raw connection) and what it returned
+    (check(name, result), which raises unless the result agrees with the tables)."""
+    from data_access.db import make_engine
+
+    url = f"sqlite:///{db}"
+    for call in views.values():  # untimed: imports, and python-docx's template, as a running server has them
+        engine = make_engine(url)
+        call(engine)
+        engine.dispose()
+    results = {}
+    for view, call in views.items():
+        cold, warm = [], []
+        for _ in range(repeat):
+            engine = make_engine(url)
+            start = time.perf_counter()
+            result = call(engine)
+            cold.append(time.perf_counter() - start)
+            shown = check(view, result)
+            start = time.perf_counter()
+            check(view, call(engine))
+            warm.append(time.perf_counter() - start)
+            engine.dispose()
+        engine = make_engine(url)
+        call(engine)
+        recorder.statements, recorder.on = [], True
+        call(engine)
+        recorder.on = False
+        engine.dispose()
+        selects = [(sql, params) for sql, params in recorder.statements
+                   if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+        replayed = time_floor(f"{area} {view}", selects, db, repeat)
+        totals, statements = replayed["total"], replayed["statements"]
+        results[view] = {"cold_s": median(cold), "warm_s": median(warm), "sql_floor_s": median(totals),
+                         "returned": shown, "samples": {"cold": [round(s, 4) for s in cold],
+                                                        "warm": [round(s, 4) for s in warm]},
+                         "floor_statements": statements}
+        log(f"  {area} {view:<26} cold {median(cold):7.3f} s   warm {median(warm):6.3f} s   "
+            f"sql floor {median(totals):7.3f} s ({len(statements)} statements)   {shown}")
+    return results
+
+
 def time_startup(repeat: int) -> list[float]:
     """open_database: what a cold run pays once per process (migration to head, config codes checked)."""
     from data_access.bootstrap import open_database
@@ -384,7 +428,7 @@ def measure(db: Path, repeat: int) -> dict:
     probes = audit_probes(db, t, today, repeat)
     from bench import committee_measure
 
-    committee = committee_measure.probes(db, t.users, t.community_id, today, repeat, recorder, log)
+    committee = committee_measure.probes(db, t.users, t.community_id, today, repeat, recorder)
     return {
         "matters": t.matters,
         "today": today.isoformat(),
