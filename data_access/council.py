@@ -38,7 +38,7 @@ from data_access.models import (
 )
 from domain.access import Actor, can, require, scope
 from domain.committee import LIMITS as NEED_LIMITS
-from domain.committee import clean_need, need_title, plain
+from domain.committee import clean_need, need_title
 from domain.council_records import (
     check_withdrawable,
     clean_assignment,
@@ -52,6 +52,7 @@ from domain.council_records import (
     stage_after_follow_up,
 )
 from domain.errors import DomainError, PermissionDenied, ValidationFailed
+from domain.fields import plain
 from domain.matters import LIMITS as MATTER_LIMITS
 from domain.settings import Settings
 from domain.workflow import Action, permission_for

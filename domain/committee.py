@@ -4,26 +4,17 @@ agenda of a progress meeting, and the action items that carry over. Pure: no sto
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from domain.access import Actor, can
 from domain.errors import PermissionDenied, ValidationFailed
+from domain.fields import plain
 from domain.matters import PHONE, Errors
 from domain.settings import Settings
 
 CLAIM_ACTIVE, CLAIM_WITHDRAWN = "active", "withdrawn"
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f]")
-
-
-def plain(value: object) -> str:
-    """Typed text without control characters, trimmed: a paste from Word can carry them (its line break \\v
-    becomes a newline), and Word files and PostgreSQL refuse them."""
-    return CONTROL_CHARS.sub("", str(value or "").replace("\x0b", "\n")).strip()
-
-
 AGREEMENT_STATUSES = ("draft", "signed", "ended")
 NEED_SOURCES = ("entered", "matter", "council")
 MEETING_KINDS = ("progress", "annual")

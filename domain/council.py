@@ -11,8 +11,10 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
+from functools import partial
 
 from domain.errors import ValidationFailed
+from domain.fields import form_date, form_text
 
 BASES = ("present", "members", "votes_cast")  # what a majority is a share of
 
@@ -124,31 +126,7 @@ def active_on(active: bool, term_start: date, term_end: date | None, day: date) 
     return bool(active) and term_start <= day and (term_end is None or term_end >= day)
 
 
-def _date(value) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-def _text(errors: dict, data: dict, field: str, *, required: bool = False) -> str | None:
-    from domain.committee import plain  # here, not at the top: domain.settings imports this module
-
-    value = plain(data.get(field))
-    if not value:
-        if required:
-            errors.setdefault(field, ("error.required", {}))
-        return None
-    limit = MEETING_LIMITS[field]
-    if len(value) > limit:
-        errors.setdefault(field, ("error.too_long", {"max": limit, "length": len(value)}))
-    return value
+_text = partial(form_text, limits=MEETING_LIMITS)
 
 
 def as_id(value) -> int | None:
@@ -215,7 +193,7 @@ def clean_meeting_plan(data: dict, *, kinds: Mapping[str, str], today: date, cur
         errors["kind"] = ("error.required", {})
     elif kind not in kinds:
         errors["kind"] = ("error.unknown_choice", {"value": kind})
-    day = _date(data.get("day"))
+    day = form_date(data.get("day"))
     if day is None:
         errors["day"] = ("error.required", {})
     elif day < today and day != current_day:
@@ -429,13 +407,13 @@ def clean_vote(data: dict, *, rule: VotingRule, no_quorum: str, members: int, pr
     owner = due = start = end = None
     if decided is not None and decided.status == "passed":
         owner = _text(errors, data, "owner", required=True)
-        due = _date(data.get("due"))
+        due = form_date(data.get("due"))
         if due is None:
             errors["due"] = ("error.required", {})
         elif due < meeting_day:
             errors["due"] = ("error.due_before_meeting", {"day": meeting_day.isoformat()})
-        start = _date(data.get("notice_start")) or meeting_day
-        end = _date(data.get("notice_end")) or start + timedelta(days=notice_days)
+        start = form_date(data.get("notice_start")) or meeting_day
+        end = form_date(data.get("notice_end")) or start + timedelta(days=notice_days)
         if start < meeting_day:  # as set_notice (domain.council_records.clean_notice)
             errors["notice_start"] = ("council_write.notice_before_decision", {"day": meeting_day.isoformat()})
         elif end < start:

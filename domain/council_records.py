@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from domain.committee import FormErrors, plain
+from domain.committee import FormErrors
 from domain.council import TOPIC_SOURCES
 from domain.errors import DomainError
+from domain.fields import plain
 from domain.settings import Settings
 
 LIMITS = {"name": 60, "estate": 60, "member_name": 30, "title": 60, "topic_title": 100, "detail": 5000,

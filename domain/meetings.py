@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from domain.committee import (
     MEETING_KINDS,
@@ -16,10 +17,10 @@ from domain.committee import (
     behind_schedule,
     carried_over,
     check_action_item,
-    plain,
     share,
 )
 from domain.errors import ValidationFailed
+from domain.fields import form_date, form_text
 
 OUTCOME_KINDS = ("decision", "action")
 LIMITS = {"place": 100, "text": 2000, "owner": 60, "attendee": 60, "note": 2000, "summary": 5000}
@@ -30,26 +31,7 @@ def active_on(joined_on: date | None, left_on: date | None, day: date) -> bool:
     return (joined_on is None or joined_on <= day) and (left_on is None or left_on > day)
 
 
-def _date(value) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-def _text(errors: dict, data: dict, field: str, *, required: bool = False) -> str | None:
-    value = plain(data.get(field))
-    if not value:
-        if required:
-            errors.setdefault(field, ("error.required", {}))
-        return None
-    if len(value) > LIMITS[field]:
-        errors.setdefault(field, ("error.too_long", {"max": LIMITS[field], "length": len(value)}))
-    return value
+_text = partial(form_text, limits=LIMITS)
 
 
 def clean_meeting(data: dict, *, today: date, chair_ok: bool | None) -> dict:
@@ -62,7 +44,7 @@ def clean_meeting(data: dict, *, today: date, chair_ok: bool | None) -> dict:
         errors["kind"] = ("error.required", {})
     elif kind not in MEETING_KINDS:
         errors["kind"] = ("error.unknown_choice", {"value": kind})
-    day = _date(data.get("day"))
+    day = form_date(data.get("day"))
     if day is None:
         errors["day"] = ("error.required", {})
     elif day < today:
@@ -93,7 +75,7 @@ def clean_outcome(data: dict, *, meeting_day: date, owner_unit_ok: bool | None) 
             raise ValidationFailed(errors)
         return {"kind": kind, "text": text, "owner": None, "owner_unit_id": None, "due": None}
     owner = _text(errors, data, "owner")
-    due = _date(data.get("due"))
+    due = form_date(data.get("due"))
     if data.get("due") not in (None, "") and due is None:
         errors["due"] = ("error.required", {})
     try:
