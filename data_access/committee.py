@@ -12,10 +12,11 @@ claims' done (withdrawn claims included) capped at its target.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from data_access import audit, clock
 from data_access.db import reading, transaction
@@ -33,6 +34,7 @@ from data_access.models import (
     User,
     UserRole,
 )
+from data_access.rows import scoped_row
 from domain.access import Actor, can, require, scope
 from domain.committee import (
     CLAIM_ACTIVE,
@@ -56,6 +58,7 @@ from domain.committee import (
     unit_active,
 )
 from domain.errors import DomainError, PermissionDenied, ValidationFailed
+from domain.fields import is_id
 from domain.settings import Settings
 
 READ, MANAGE, CLAIM, MEETING = "committee.read", "committee.manage", "committee.claim", "committee.meeting"
@@ -79,7 +82,7 @@ def save_unit(engine: Engine, *, actor: Actor, settings: Settings, data: dict, u
         others = [MemberUnit.community_id == community_id] + ([MemberUnit.id != unit.id] if unit else [])
         names = session.execute(select(MemberUnit.name).where(*others)).scalars().all()
         chosen = data.get("representative_id")
-        represented = {chosen} if _is_id(chosen) and session.execute(
+        represented = {chosen} if is_id(chosen) and session.execute(
             select(MemberUnit.id).where(MemberUnit.representative_id == chosen,
                                         or_(MemberUnit.left_on.is_(None), MemberUnit.left_on > today),
                                         *([MemberUnit.id != unit.id] if unit else []))).first() else set()
@@ -148,10 +151,10 @@ def save_agreement(engine: Engine, *, actor: Actor, data: dict, agreement_id: in
         agreement = _row(session, actor, Agreement, agreement_id) if agreement_id is not None else None
         if agreement is not None:
             data = {**data, "unit_id": agreement.unit_id}
-        unit = _row(session, actor, MemberUnit, data.get("unit_id")) if _is_id(data.get("unit_id")) else None
+        unit = _row(session, actor, MemberUnit, data.get("unit_id")) if is_id(data.get("unit_id")) else None
         require(actor, MANAGE, unit.community_id if unit else None)
         year = data.get("year")
-        exists = unit is not None and _is_id(year) and session.execute(
+        exists = unit is not None and is_id(year) and session.execute(
             select(Agreement.id).where(Agreement.unit_id == unit.id, Agreement.year == year,
                                        *([Agreement.id != agreement.id] if agreement else []))).first() is not None
         values = clean_agreement(data, today=today, exists=exists)
@@ -236,7 +239,7 @@ def save_resource(engine: Engine, *, actor: Actor, settings: Settings, data: dic
         if resource is not None:
             data = {**data, "unit_id": resource.unit_id}
         unit = _row(session, actor, MemberUnit, data.get("unit_id"), lock=False) \
-            if _is_id(data.get("unit_id")) else None
+            if is_id(data.get("unit_id")) else None
         if unit is None:
             require(actor, MANAGE, None)
         else:
@@ -299,7 +302,7 @@ def save_item(engine: Engine, *, actor: Actor, data: dict, item_id: int | None =
         if item is not None:
             data = {**data, "project_id": item.project_id}
         project = _row(session, actor, Project, data.get("project_id"), lock=False) \
-            if _is_id(data.get("project_id")) else None
+            if is_id(data.get("project_id")) else None
         require(actor, MANAGE, project.community_id if project else None)
         values = clean_item(data, done=item.done if item else 0.0)
         before = audit.snapshot(item)
@@ -501,22 +504,13 @@ def _roll_up_item(session: Session, item: ServiceItem) -> None:
 
 # --- helpers --------------------------------------------------------------------------------------------------------
 
-def _row(session: Session, actor: Actor, model: type[SQLModel], row_id, *, lock: bool = True):
-    """The row (locked unless lock=False); one of a community outside the actor's committee.read scope, or none,
-    is not found."""
-    row = None
-    if _is_id(row_id):
-        query = select(model).where(model.id == row_id)
-        row = session.execute(query.with_for_update() if lock else query).scalars().first()
-    if row is None or not scope(actor, READ).allows(row.community_id):
-        raise DomainError("error.not_found")
-    return row
+_row = partial(scoped_row, permission=READ)  # a row of the committee's tables, within committee.read
 
 
 def _community(actor: Actor, community_id) -> int | None:
     """The form's community, where the actor must hold committee.manage (a missing one is the form's error)."""
-    require(actor, MANAGE, community_id if _is_id(community_id) else None)
-    return community_id if _is_id(community_id) else None
+    require(actor, MANAGE, community_id if is_id(community_id) else None)
+    return community_id if is_id(community_id) else None
 
 
 def _same_community(unit: MemberUnit, community_id: int) -> None:
@@ -544,8 +538,6 @@ def _flush(session: Session, field: str, key: str, **params) -> None:
         raise ValidationFailed({field: (key, params)}) from exc
 
 
-def _is_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 

@@ -18,10 +18,11 @@ Locks are taken in the order meeting, council, decision, topic, member, so two w
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from data_access import audit, clock
 from data_access.db import transaction
@@ -36,6 +37,7 @@ from data_access.models import (
     Matter,
     Need,
 )
+from data_access.rows import scoped_row
 from domain.access import Actor, can, require, scope
 from domain.committee import LIMITS as NEED_LIMITS
 from domain.committee import clean_need, need_title
@@ -48,11 +50,10 @@ from domain.council_records import (
     clean_topic,
     clean_withdrawal,
     cut,
-    is_id,
     stage_after_follow_up,
 )
 from domain.errors import DomainError, PermissionDenied, ValidationFailed
-from domain.fields import plain
+from domain.fields import is_id, plain
 from domain.matters import LIMITS as MATTER_LIMITS
 from domain.settings import Settings
 from domain.workflow import Action, permission_for
@@ -390,16 +391,7 @@ def _audit_decision(session: Session, actor: Actor, action: str, decision: Counc
 
 # --- helpers --------------------------------------------------------------------------------------------------------
 
-def _row(session: Session, actor: Actor, model: type[SQLModel], row_id, *, lock: bool = True):
-    """The row (locked unless lock=False); none, or one of a community outside the actor's council.read scope,
-    is not found."""
-    row = None
-    if is_id(row_id):
-        query = select(model).where(model.id == row_id)
-        row = session.execute(query.with_for_update() if lock else query).scalars().first()
-    if row is None or not scope(actor, READ).allows(row.community_id):
-        raise DomainError("error.not_found")
-    return row
+_row = partial(scoped_row, permission=READ)  # a row of the council's tables, within council.read
 
 
 def _flush(session: Session, field: str, key: str, **params) -> None:

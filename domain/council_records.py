@@ -14,7 +14,7 @@ from datetime import date
 from domain.committee import FormErrors
 from domain.council import TOPIC_SOURCES
 from domain.errors import DomainError
-from domain.fields import plain
+from domain.fields import is_id, plain
 from domain.settings import Settings
 
 LIMITS = {"name": 60, "estate": 60, "member_name": 30, "title": 60, "topic_title": 100, "detail": 5000,
@@ -50,11 +50,6 @@ class _Errors(FormErrors):
             self.add(field, "error.unknown_choice", value=str(value))
             return default
         return value
-
-
-def is_id(value: object) -> bool:
-    """A row id as a form gives it: an int, not a bool."""
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def clean_council(data: dict, settings: Settings, *, today: date, names_taken: Collection[str]) -> dict:

@@ -40,3 +40,8 @@ def form_text(errors: dict, data: dict, field: str, *, limits: dict[str, int], r
     if len(value) > limits[field]:
         errors.setdefault(field, ("error.too_long", {"max": limits[field], "length": len(value)}))
     return value
+
+
+def is_id(value: object) -> bool:
+    """A row id as a form gives it: an int, not a bool."""
+    return isinstance(value, int) and not isinstance(value, bool)
