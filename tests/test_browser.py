@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 
 import pytest
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, login, running_server
-
-WAIT = 60_000
-
-
-def _need_browser() -> None:
-    if os.path.exists(CHROMIUM):
-        return
-    if os.environ.get("GONGZHI_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"GONGZHI_REQUIRE_BROWSER=1 but there is no Chromium at {CHROMIUM}")
-    pytest.skip(f"no Chromium at {CHROMIUM}")
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, login, need_browser, new_page, running_server
 
 
 def choose(page, key: str, option: str) -> None:
@@ -33,7 +22,7 @@ def choose(page, key: str, option: str) -> None:
 
 @pytest.mark.browser
 def test_secretary_records_a_matter_and_finds_it_in_the_ledger(tmp_path):
-    _need_browser()
+    need_browser()
     from playwright.sync_api import expect, sync_playwright
 
     marker = uuid.uuid4().hex[:8]
@@ -41,8 +30,7 @@ def test_secretary_records_a_matter_and_finds_it_in_the_ledger(tmp_path):
     with running_server(f"sqlite:///{tmp_path}/browser.db") as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-            page.set_default_timeout(WAIT)
+            page = new_page(browser)
             page.goto(url)
             login(page, "secretary")
             expect(page.get_by_role("heading", name="书记总览")).to_be_visible()
@@ -119,7 +107,7 @@ def _demo_with_hostile_matter(url: str) -> str:
 
 @pytest.mark.browser
 def test_leader_finds_no_way_to_change_anything_and_hostile_text_shows_literally(tmp_path):
-    _need_browser()
+    need_browser()
     from playwright.sync_api import expect, sync_playwright
 
     url_db = f"sqlite:///{tmp_path}/leader.db"
@@ -127,8 +115,7 @@ def test_leader_finds_no_way_to_change_anything_and_hostile_text_shows_literally
     with running_server(url_db) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-            page.set_default_timeout(WAIT)
+            page = new_page(browser)
             dialogs = []
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.goto(url)
@@ -146,7 +133,7 @@ def test_leader_finds_no_way_to_change_anything_and_hostile_text_shows_literally
 
             nav.get_by_role("link", name="事项办理").click()
             page.locator(".st-key-matter_find_number input").fill(number)
-            page.locator(".st-key-matter_find_number input").press("Enter")
+            page.get_by_role("button", name="查找").click()
             expect(page.get_by_role("heading", name=re.compile(number))).to_be_visible()
             expect(page.get_by_text(HOSTILE, exact=True)).to_be_visible()   # shown as typed
             expect(page.locator('img[src*="evil.example"]')).to_have_count(0)

@@ -5,25 +5,16 @@ open again with python-docx, and finds the new progress on the committee dashboa
 from __future__ import annotations
 
 import io
-import os
 import re
 
 import pytest
 from sqlalchemy import select
 
 from data_access.accounts import DEMO_PASSWORD
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, login, running_server
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, login, need_browser, new_page, running_server
 
-WAIT = 60_000
 SECTIONS = ["上次待办", "进度滞后", "未更新", "其他"]
 
-
-def _need_browser() -> None:
-    if os.path.exists(CHROMIUM):
-        return
-    if os.environ.get("GONGZHI_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"GONGZHI_REQUIRE_BROWSER=1 but there is no Chromium at {CHROMIUM}")
-    pytest.skip(f"no Chromium at {CHROMIUM}")
 
 
 def _tick(box) -> None:
@@ -80,7 +71,7 @@ def _completed(page) -> tuple[int, int]:
 
 @pytest.mark.browser
 def test_rotating_secretary_runs_the_next_progress_meeting_and_downloads_the_minutes(tmp_path):
-    _need_browser()
+    need_browser()
     import docx
     from playwright.sync_api import expect, sync_playwright
 
@@ -89,9 +80,7 @@ def test_rotating_secretary_runs_the_next_progress_meeting_and_downloads_the_min
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         engine, settings = _database(url_db)
         try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1100}, locale="zh-CN", accept_downloads=True)
-            page.set_default_timeout(WAIT)
-            expect.set_options(timeout=WAIT)  # assertions wait as long as actions: CI machines are busy
+            page = new_page(browser, width=1600, height=1100, accept_downloads=True)
             page.goto(url)
             login(page, "unitrep", DEMO_PASSWORD)
             nav = page.locator('[data-testid="stSidebarNav"]')

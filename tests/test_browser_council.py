@@ -13,8 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from data_access.accounts import DEMO_PASSWORD
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, login, running_server
-from tests.test_browser_committee import WAIT, _need_browser
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, login, need_browser, new_page, running_server
 
 COUNCIL = "幸福里小区联席会议"
 
@@ -49,7 +48,7 @@ def _logout(page) -> None:
 
 @pytest.mark.browser
 def test_recorder_runs_a_decision_meeting_and_the_secretary_follows_it_up(tmp_path):
-    _need_browser()
+    need_browser()
     import docx
     from playwright.sync_api import expect, sync_playwright
 
@@ -58,9 +57,7 @@ def test_recorder_runs_a_decision_meeting_and_the_secretary_follows_it_up(tmp_pa
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         engine, _ = _database(url_db)
         try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1100}, locale="zh-CN", accept_downloads=True)
-            page.set_default_timeout(WAIT)
-            expect.set_options(timeout=WAIT)
+            page = new_page(browser, width=1600, height=1100, accept_downloads=True)
             page.goto(url)
             login(page, "recorder", DEMO_PASSWORD)
             nav = page.locator('[data-testid="stSidebarNav"]')
