@@ -105,7 +105,6 @@ def test_rotating_secretary_runs_the_next_progress_meeting_and_downloads_the_min
                 _tick(present.nth(index))
             attendee = page.locator('[class*="st-key-chair_attendance_attendee_"] input').first
             attendee.fill("赵建国")
-            attendee.press("Enter")
             page.locator(".st-key-chair_attendance_save button").click()
 
             # the generated agenda, one item at a time

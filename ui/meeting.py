@@ -115,13 +115,17 @@ def attendance_table(detail) -> None:
 
 
 def attendance_form(ctx: PageContext, detail, form: str, *, then=None) -> None:
-    """Per unit: present or absent, and who came. One save writes all rows; `then` runs after a save."""
+    """Per unit: present or absent, and who came. One save writes all rows; `then` runs after a save.
+
+    The rows sit in an st.form: ticking a box does not rerun the page, so quick ticks on a projector cannot race a
+    rerun and come back unticked (they did, at a tick every 0.2 s), and Enter in a name field does not save."""
     att = detail.attendance
     form_message(form)
     if att.empty:
         st.info(t("meetings.attendance_none"), icon=":material/info:")
         return
-    head = st.columns([3, 1, 3])
+    box = st.form(f"{form}_form", border=False, enter_to_submit=False)
+    head = box.columns([3, 1, 3])
     head[0].caption(t("meetings.col_unit"))
     head[1].caption(t("meetings.col_present"))
     head[2].caption(t("meetings.col_attendee"))
@@ -129,13 +133,14 @@ def attendance_form(ctx: PageContext, detail, form: str, *, then=None) -> None:
     for row in att.itertuples(index=False):
         uid = int(row.unit_id)
         fields += [f"present_{uid}", f"attendee_{uid}"]
-        cols = st.columns([3, 1, 3], vertical_alignment="center")
+        cols = box.columns([3, 1, 3], vertical_alignment="center")
         cols[0].text(row.unit)
         cols[1].checkbox(t("meetings.present"), value=bool(row.present), key=widget_key(form, f"present_{uid}"))
         cols[2].text_input(t("meetings.col_attendee"), value=row.attendee or "", max_chars=60,
                            key=widget_key(form, f"attendee_{uid}"), label_visibility="collapsed",
                            placeholder=t("meetings.attendee_hint"))
-    field_error(form, "attendance")
+    with box:
+        field_error(form, "attendance")
     meeting_id = detail.meeting.id
     units = [int(u) for u in att["unit_id"]]
 
@@ -148,9 +153,10 @@ def attendance_form(ctx: PageContext, detail, form: str, *, then=None) -> None:
         return result
 
     present = sum(1 for r in att.itertuples(index=False) if r.present)
-    st.caption(t("meetings.attendance_count", present=present, total=len(att)))
-    st.button(t("meetings.attendance_save"), key=f"{form}_save", type="primary", icon=":material/how_to_reg:",
-              on_click=submit, args=(form, fields, save), kwargs={"success": t("meetings.attendance_saved")})
+    box.caption(t("meetings.attendance_count", present=present, total=len(att)))
+    box.form_submit_button(t("meetings.attendance_save"), key=f"{form}_save", type="primary",
+                           icon=":material/how_to_reg:", on_click=submit, args=(form, fields, save),
+                           kwargs={"success": t("meetings.attendance_saved")})
 
 
 def agenda_view(detail) -> pd.DataFrame:
