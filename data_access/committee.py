@@ -536,8 +536,3 @@ def _flush(session: Session, field: str, key: str, **params) -> None:
         session.flush()
     except IntegrityError as exc:
         raise ValidationFailed({field: (key, params)}) from exc
-
-
-
-
-

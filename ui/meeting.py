@@ -117,8 +117,8 @@ def attendance_table(detail) -> None:
 def attendance_form(ctx: PageContext, detail, form: str, *, then=None) -> None:
     """Per unit: present or absent, and who came. One save writes all rows; `then` runs after a save.
 
-    The rows sit in an st.form: ticking a box does not rerun the page, so quick ticks on a projector cannot race a
-    rerun and come back unticked (they did, at a tick every 0.2 s), and Enter in a name field does not save."""
+    The rows sit in an st.form: a tick does not rerun the page, so quick ticks cannot race a rerun and come back
+    unticked, and Enter in a name field does not save."""
     att = detail.attendance
     form_message(form)
     if att.empty:
@@ -152,8 +152,7 @@ def attendance_form(ctx: PageContext, detail, form: str, *, then=None) -> None:
             then()
         return result
 
-    present = sum(1 for r in att.itertuples(index=False) if r.present)
-    box.caption(t("meetings.attendance_count", present=present, total=len(att)))
+    box.caption(t("meetings.attendance_count", present=present_counts(detail)[0], total=len(att)))
     box.form_submit_button(t("meetings.attendance_save"), key=f"{form}_save", type="primary",
                            icon=":material/how_to_reg:", on_click=submit, args=(form, fields, save),
                            kwargs={"success": t("meetings.attendance_saved")})
