@@ -25,9 +25,10 @@ from datetime import datetime
 
 from sqlalchemy import Engine, func, select, text
 
-from data_access import clock, sample
-from data_access import committee_demo as gen
+from data_access import clock
 from data_access.db import transaction
+from data_access.demo import committee as gen
+from data_access.demo import sample
 from data_access.models import (
     ActionItem,
     AgendaItem,

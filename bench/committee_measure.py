@@ -73,7 +73,9 @@ def expect(engine, community_id: int, today: date) -> Expect:
 
 def calls(actors: dict, e: Expect, today: date, tolerance: float) -> dict[str, Callable]:
     """Each view: a function of the engine that makes the call and returns what it read."""
-    from data_access import committee_meetings, committee_minutes, committee_queries
+    from data_access.committee import meetings as committee_meetings
+    from data_access.committee import minutes as committee_minutes
+    from data_access.committee import queries as committee_queries
 
     leader, secretary = actors["leader"], actors["secretary"]
     c, year = e.community_id, e.year
@@ -128,12 +130,12 @@ def check(view: str, result, e: Expect) -> dict:
 def probes(db: Path, users: dict[str, int], community_id: int, today: date, repeat: int, recorder) -> dict:
     """Time every view (VIEWS): cold and warm samples, the SQL floor, what it returned."""
     from bench.measure import time_reads
-    from data_access import accounts
+    from data_access.accounts import auth
     from data_access.config import settings
     from data_access.db import make_engine
 
     engine = make_engine(f"sqlite:///{db}")
-    actors = {name: accounts.load_actor(engine, settings(), users[name]) for name in ("leader", "secretary")}
+    actors = {name: auth.load_actor(engine, settings(), users[name]) for name in ("leader", "secretary")}
     e = expect(engine, community_id, today)
     engine.dispose()
     tolerance = settings().committee.behind_tolerance

@@ -29,9 +29,10 @@ from datetime import time as clock_time
 
 from sqlalchemy import Engine, func, select, text
 
-from data_access import clock, sample
-from data_access import council_demo as gen
+from data_access import clock
 from data_access.db import transaction
+from data_access.demo import council as gen
+from data_access.demo import sample
 from data_access.models import (
     Community,
     Council,
@@ -48,7 +49,7 @@ from data_access.models import (
     User,
     UserRole,
 )
-from domain.council import OUTCOMES
+from domain.council.rules import OUTCOMES
 from domain.settings import Settings
 
 SEED = 1000

@@ -103,8 +103,9 @@ def expect(engine, community_id: int, today: date) -> Expect:
 
 def calls(actors: dict, e: Expect, today: date) -> dict[str, Callable]:
     """Each view: a function of the engine that makes the call and returns what it read."""
-    from data_access import council_minutes, council_queries
     from data_access.config import settings
+    from data_access.council import minutes as council_minutes
+    from data_access.council import queries as council_queries
 
     leader, secretary = actors["leader"], actors["secretary"]
     c, year = e.community_id, e.year
@@ -169,12 +170,12 @@ def check(view: str, result, e: Expect) -> dict:
 def probes(db: Path, users: dict[str, int], community_id: int, today: date, repeat: int, recorder) -> dict:
     """Time every read (VIEWS): cold and warm samples, the SQL floor, what it returned."""
     from bench.measure import time_reads
-    from data_access import accounts
+    from data_access.accounts import auth
     from data_access.config import settings
     from data_access.db import make_engine
 
     engine = make_engine(f"sqlite:///{db}")
-    actors = {name: accounts.load_actor(engine, settings(), users[name]) for name in ("leader", "secretary")}
+    actors = {name: auth.load_actor(engine, settings(), users[name]) for name in ("leader", "secretary")}
     e = expect(engine, community_id, today)
     engine.dispose()
     views = calls(actors, e, today)

@@ -1,6 +1,6 @@
 """The benchmark database: streets, communities, grids, the demo accounts and `n` matters with their timelines.
 
-Matters come from data_access.sample (the demo's generator) and are inserted in chunks of CHUNK matters, committed
+Matters come from data_access.demo.sample (the demo's generator) and are inserted in chunks of CHUNK matters, committed
 every TRANSACTION matters, so memory stays flat. The same scale and `now` always give the same rows. Then
 bench.trail adds the staff accounts and the audit trail, and bench.committee the joint committees, each once, also
 to a file made before it existed.
@@ -18,11 +18,12 @@ from pathlib import Path
 from sqlalchemy import Engine, func, insert, select, text
 
 from bench import committee, trail
-from data_access import sample, tally
 from data_access.bootstrap import ensure_tally
 from data_access.db import make_engine, migrate, transaction
-from data_access.demo import add_accounts
+from data_access.demo import sample
+from data_access.demo.street import add_accounts
 from data_access.models import Community, Grid, Matter, MatterEvent, Street
+from data_access.service import tally
 from domain.settings import Settings
 
 DATA = Path(__file__).resolve().parent / "data"

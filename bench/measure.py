@@ -110,7 +110,7 @@ def clear_caches(*, resources: bool) -> None:
 
 def overview_period(today: date) -> tuple[date, date]:
     """The overview's default period ("12m"), as pages/service/overview.py computes it."""
-    from data_access.service_kpis import months_back
+    from data_access.service.kpis import months_back
 
     return months_back(today, 11), today
 
@@ -191,7 +191,7 @@ def check(view: str, at, t: Targets) -> None:
     elif view == "ledger":
         ok = len(at.dataframe) == 1 and any(f"{t.ledger_total:,}" in c.value for c in at.caption)
     elif view.startswith("audit"):
-        from data_access.audit_trail import EXPORT_LIMIT
+        from data_access.accounts.audit_trail import EXPORT_LIMIT
 
         who = VIEWS[view][1]
         total = t.audit_total[who]  # the screen counts at most EXPORT_LIMIT + 1 entries, shown as "100,000+"
@@ -352,13 +352,13 @@ def audit_probes(db: Path, t: Targets, today: date, repeat: int) -> dict:
     probe; the others are what its filters ask."""
     from datetime import timedelta
 
-    from data_access import accounts
-    from data_access.audit_trail import AuditFilter, count_entries, entries_page
+    from data_access.accounts import auth
+    from data_access.accounts.audit_trail import AuditFilter, count_entries, entries_page
     from data_access.config import settings
     from data_access.db import make_engine
 
     engine = make_engine(f"sqlite:///{db}")
-    admin = accounts.load_actor(engine, settings(), t.users["admin"])
+    admin = auth.load_actor(engine, settings(), t.users["admin"])
     last_page = max(1, -(-t.audit_total["admin"] // t.page_size))
     probes = {
         "no filter": (AuditFilter(), 1),

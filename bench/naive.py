@@ -20,13 +20,14 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from bench.measure import overview_period, peak_rss_mb
-from data_access import clock, service_kpis
+from data_access import clock
 from data_access.config import load_settings
 from data_access.db import make_engine
-from data_access.service_queries import MatterFilter, count_matters
+from data_access.service import kpis as service_kpis
+from data_access.service.queries import MatterFilter, count_matters
 from domain.access import Actor, grants_for
-from domain.kpi import Counts, compute
-from domain.workflow import Evaluation, Step
+from domain.service.kpi import Counts, compute
+from domain.service.workflow import Evaluation, Step
 
 CLOSED = int(Step.CLOSED)
 
@@ -62,7 +63,7 @@ def overview(engine: Engine, today, *, count_basic: bool) -> dict:
     rated = period[period["evaluation"].notna()].merge(community, on="community_id")
     satisfaction = rated.groupby("community")[["reopen_count", "satisfied", "basic"]].sum()
     satisfaction["evaluations"] = satisfaction.pop("reopen_count") + satisfaction["satisfied"] + satisfaction["basic"]
-    overdue = m[(m["step"] <= int(Step.HANDLE)) & (m["deadline"] < now)]  # domain.workflow.is_overdue
+    overdue = m[(m["step"] <= int(Step.HANDLE)) & (m["deadline"] < now)]  # domain.service.workflow.is_overdue
     top = (overdue.sort_values(["deadline", "id"]).head(20)
            .merge(community, on="community_id").merge(grid, on="grid_id"))
     return {"counts": counts, "kpis": kpis, "splits": splits, "monthly": monthly, "satisfaction": satisfaction,

@@ -13,11 +13,11 @@ The trail is what the app's write functions would have recorded (data_access/mat
   the app's snapshot (data_access.audit.snapshot) also lists the ~16 fields that are still null.
 - `matter.<action>` for every later event of the matter's timeline, at the event's time: `evaluate` and `assess` by
   the community's secretary, the rest by the matter's worker. `before` and `after` hold `step`, `updated_at` and
-  the fields the action changes (data_access.matters._apply), not the whole row: the whole row is ~1.1 KB of JSON
+  the fields the action changes (data_access.service.writes._apply), not the whole row: the whole row is ~1.1 KB of JSON
   per side, and would make the city's trail about 15 GB. The change summary the page shows is the same either way
   (it lists changed fields only); the side-by-side view lists fewer unchanged fields.
 - `personal.view` for one matter in REVEAL with a reporter: its worker looked at the personal data (as
-  data_access.service_queries.personal_data records it).
+  data_access.service.queries.personal_data records it).
 - `account.login` for every staff member on most working days (the share by role: LOGIN_SHARE), some twice;
   `account.login_failed` before a few of them, now and then a lockout (`account.locked`), and a few failures with
   unknown usernames. These have no community, as in data_access/accounts.py. A disabled account logs in until
@@ -25,7 +25,7 @@ The trail is what the app's write functions would have recorded (data_access/mat
 - `export.ledger` on the first working day of each month by every secretary (their community) and street leader
   (street-wide, no community), as data_access.exports records it.
 
-The timelines' own actors (matter_event.actor_*, matter.created_by) stay what data_access.sample gave them (the
+The timelines' own actors (matter_event.actor_*, matter.created_by) stay what data_access.demo.sample gave them (the
 demo secretary and worker); the trail spreads the work over each community's staff instead, so that the actor
 filter and the secretaries' scopes see a realistic mix.
 
@@ -47,13 +47,13 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Engine, func, insert, select
 
 from data_access import clock
-from data_access.accounts import DEMO_PASSWORD, hash_password
+from data_access.accounts.auth import DEMO_PASSWORD, hash_password
 from data_access.db import transaction
-from data_access.demo import ACCOUNTS
+from data_access.demo.street import ACCOUNTS
 from data_access.models import AuditLog, Community, Grid, Matter, Street, User, UserRole
 from domain.personal import PERSONAL_FIELDS
+from domain.service.workflow import Evaluation
 from domain.settings import Settings
-from domain.workflow import Evaluation
 
 SEED = 3650
 CHUNK = 20_000  # matters read per batch, and rows per executemany
@@ -74,7 +74,8 @@ DEMO_NAMES = {username for username, _, _ in ACCOUNTS}
 MARK = {"actor_name": "system", "action": "demo.seed"}
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋"
-# The matter fields each step action changes (besides step and updated_at), as data_access.matters._apply sets them.
+# The matter fields each step action changes (besides step and updated_at), as data_access.service.writes._apply
+# sets them.
 CHANGES = {
     "analyse": ("handler", "supervisor", "mode"),
     "register": ("ledger_no", "deadline"),

@@ -6,9 +6,11 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine, select, text
 
-from data_access import demo, service_queries, tally
 from data_access.db import make_engine, migrate, transaction
+from data_access.demo import street
 from data_access.models import Matter, MatterTally
+from data_access.service import queries as service_queries
+from data_access.service import tally
 from domain.errors import ConfigError
 from domain.settings import Settings
 
@@ -21,7 +23,7 @@ def open_database(settings: Settings) -> Engine:
     with startup_lock(engine):
         migrate(engine)
         if settings.demo_mode:
-            demo.seed(engine, settings)  # only into an empty database
+            street.seed(engine, settings)  # only into an empty database
         ensure_tally(engine)
     check_codes(engine, settings)
     return engine

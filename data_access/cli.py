@@ -15,7 +15,8 @@ import sys
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from data_access import audit, clock, users
+from data_access import audit, clock
+from data_access.accounts import users
 from data_access.bootstrap import open_database
 from data_access.config import load_settings
 from data_access.db import reading, transaction

@@ -1,7 +1,8 @@
 """Who may read and write what: roles from config.yaml, granted in communities (optionally in some grids).
 
 An Actor carries its grants already resolved against config.yaml, so every check here is pure and needs
-nothing else: `can` and `require` for writes, `scope` for reads.
+nothing else: `can` and `require` for writes, `scope` for reads. The permission names a role may grant are
+`settings.PERMISSIONS`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,6 @@ from domain.errors import PermissionDenied
 
 if TYPE_CHECKING:
     from domain.settings import Settings
-
-PERMISSIONS = frozenset({
-    "overview.read", "matter.read", "matter.create", "matter.advance", "matter.evaluate", "matter.assess",
-    "personal.view", "audit.read", "account.manage",
-    "committee.read", "committee.manage", "committee.claim", "committee.meeting",
-    "council.read", "council.manage", "council.record",
-})
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from domain.access import PERMISSIONS
 from domain.calendar import WorkCalendar, parse_days
-from domain.council import BASES, Threshold, VotingRule
+from domain.council.rules import BASES, Threshold, VotingRule
 from domain.errors import ConfigError
+
+# what a role in config.yaml may grant (domain.access checks them)
+PERMISSIONS = frozenset({
+    "overview.read", "matter.read", "matter.create", "matter.advance", "matter.evaluate", "matter.assess",
+    "personal.view", "audit.read", "account.manage",
+    "committee.read", "committee.manage", "committee.claim", "committee.meeting",
+    "council.read", "council.manage", "council.record",
+})
 
 
 @dataclass(frozen=True)

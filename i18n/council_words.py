@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from domain.council import Quorum, Threshold, Vote, VotingRule
+from domain.council.rules import Quorum, Threshold, Vote, VotingRule
 from i18n import translate
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser_support import CHROMIUM_ARGS, login, running_server  # noqa: E402
+from tests.browser.support import CHROMIUM_ARGS, login, running_server  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 

@@ -8,10 +8,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import text
 
-from data_access import demo
-from data_access.accounts import login
+from data_access.accounts.auth import login
 from data_access.config import load_settings
 from data_access.db import make_engine, migrate
+from data_access.demo import street
 from data_access.models import metadata
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -57,7 +57,7 @@ def engine(request, tmp_path):
 @pytest.fixture
 def demo_engine(engine, settings):
     """A database holding the demo street, its accounts and 300 matters (as of NOW)."""
-    demo.seed(engine, settings, now=NOW)
+    street.seed(engine, settings, now=NOW)
     return engine
 
 
@@ -66,7 +66,7 @@ def demo_db(tmp_path, monkeypatch):
     """For page tests: the app's database seeded with the demo street, its accounts and matters (GONGZHI_DEMO=1)."""
     from tests.pages_support import page_db
 
-    with page_db(tmp_path, "demo", demo=True, monkeypatch=monkeypatch) as db:
+    with page_db(tmp_path, "demo", street=True, monkeypatch=monkeypatch) as db:
         assert {"secretary", "worker", "leader"} <= set(db.users)
         yield db
 
@@ -75,4 +75,4 @@ def demo_db(tmp_path, monkeypatch):
 def actors(demo_engine, settings):
     """The demo accounts, logged in: {"secretary": Actor, ...}."""
     return {username: login(demo_engine, settings, username, "gongzhi-demo", now=NOW).actor
-            for username, _, _ in demo.ACCOUNTS}
+            for username, _, _ in street.ACCOUNTS}

@@ -11,7 +11,8 @@ import streamlit as st
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from data_access import accounts, clock, config
+from data_access import clock, config
+from data_access.accounts import auth
 from data_access.bootstrap import open_database
 from data_access.cli import add_community
 from data_access.db import transaction
@@ -19,7 +20,7 @@ from data_access.models import Grid, Matter, User, UserRole
 from domain.access import Actor
 from domain.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 PAGES = {name: ROOT / "pages" / "service" / f"{name}.py" for name in ("overview", "ledger", "intake", "matter")}
 PAGES |= {name: ROOT / "pages" / "admin" / f"{name}.py" for name in ("users", "audit")}
@@ -47,7 +48,7 @@ class PageDb:
     users: dict[str, int] = field(default_factory=dict)
 
     def actor(self, username: str) -> Actor:
-        actor = accounts.load_actor(self.engine, self.settings, self.users[username])
+        actor = auth.load_actor(self.engine, self.settings, self.users[username])
         assert actor is not None
         return actor
 
@@ -55,7 +56,7 @@ class PageDb:
         """A local account holding one role (street-wide when community_id is None; in one grid if given)."""
         with transaction(self.engine) as session:
             user = User(username=username, display_name=f"测试用户 {username}",
-                        password_hash=accounts.hash_password(PASSWORD), created_at=clock.now())
+                        password_hash=auth.hash_password(PASSWORD), created_at=clock.now())
             session.add(user)
             session.flush()
             session.add(UserRole(user_id=user.id, role=role, community_id=community_id, grid_id=grid_id))

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from data_access.accounts import login
+from data_access.accounts.auth import login
 from data_access.config import load_settings
 from data_access.db import make_engine, reading
 from data_access.models import AuditLog
 from i18n import translate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def cli(url: str, *args: str, password: str = "") -> subprocess.CompletedProcess:

@@ -5,17 +5,15 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access import (
-    audit_trail,
-    committee,
-    committee_meetings,
-    committee_queries,
-    council_queries,
-    org,
-    service_kpis,
-    service_queries,
-)
+from data_access import org
+from data_access.accounts import audit_trail
+from data_access.committee import meetings as committee_meetings
+from data_access.committee import queries as committee_queries
+from data_access.committee import writes as committee_writes
 from data_access.config import settings
+from data_access.council import queries as council_queries
+from data_access.service import kpis as service_kpis
+from data_access.service import queries as service_queries
 
 QUERIES = {
     "communities": org.communities,
@@ -38,7 +36,7 @@ QUERIES = {
     "committee_projects": committee_queries.projects,
     "committee_items": committee_queries.items,
     "committee_claims": committee_queries.claims,
-    "committee_representatives": committee.representatives,
+    "committee_representatives": committee_writes.representatives,
     "committee_claim_history": committee_meetings.claim_history,
     "council_communities": council_queries.council_communities,
     "council_councils": council_queries.councils,

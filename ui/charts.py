@@ -1,4 +1,4 @@
-"""Altair chart builders: pure functions from a DataFrame to an alt.Chart."""
+"""Altair chart builders: pure functions from a DataFrame to an alt.Chart, and the bar a user clicked in one."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pandas as pd
 
 ACCENT = "#c0392b"      # party red for the main series
 SECOND = "#2e86c1"
+PICK = "pick"  # the name of a chart's point selection (its clicked bar)
 
 
 def bars(df: pd.DataFrame, *, category: str, value: str, category_title: str, value_title: str,
@@ -40,3 +41,36 @@ def monthly(df: pd.DataFrame, *, month_title: str, count_title: str, series_titl
         tooltip=[alt.Tooltip("month:O", title=month_title), alt.Tooltip("series:N", title=series_title),
                  alt.Tooltip("count:Q", title=count_title)],
     ).properties(height=280)
+
+
+def progress_bars(df: pd.DataFrame, *, category: str, value: str, category_title: str, value_title: str,
+                  key_field: str | None = None, order: list[str] | None = None, height: int | None = None) -> alt.Chart:
+    """Horizontal bars of a share (0-1) by `category` (in `order`, else highest first), labelled in percent. With
+    `key_field`, a click on a bar selects its row (selection parameter PICK, for on_select)."""
+    sort = order if order is not None else alt.EncodingSortField(field=value, order="descending")
+    base = alt.Chart(df).encode(
+        y=alt.Y(f"{category}:N", title=category_title, sort=sort, axis=alt.Axis(labelLimit=220, labelOverlap=False)),
+        x=alt.X(f"{value}:Q", title=value_title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
+                 alt.Tooltip(f"{value}:Q", title=value_title, format=".1%")],
+    )
+    bars = base.mark_bar(color=ACCENT, cornerRadiusEnd=3)
+    if key_field is not None:
+        pick = alt.selection_point(name=PICK, fields=[key_field])
+        bars = bars.add_params(pick).encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)))
+    text = base.mark_text(align="left", dx=4).encode(text=alt.Text(f"{value}:Q", format=".0%"))
+    return (bars + text).properties(height=height or alt.Step(26))
+
+
+def picked(event, field: str) -> int | None:
+    """The `field` of the bar clicked in a chart drawn with on_select (None when nothing is selected). A point
+    selection comes as a list of the clicked rows' fields ([{"unit_id": 3}])."""
+    if not event:
+        return None
+    chosen = (event.get("selection") or {}).get(PICK) or []
+    if isinstance(chosen, dict):  # {"unit_id": [3]}, should a selection come by field
+        value = chosen.get(field)
+        value = value[0] if isinstance(value, list) and value else value
+    else:
+        value = chosen[0].get(field) if chosen and isinstance(chosen[0], dict) else None
+    return None if value is None or isinstance(value, list) else int(value)

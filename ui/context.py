@@ -9,7 +9,8 @@ from datetime import timedelta
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access import accounts, clock
+from data_access import clock
+from data_access.accounts import auth
 from data_access.bootstrap import open_database
 from data_access.config import settings
 from domain import access
@@ -78,7 +79,7 @@ def current_actor() -> Actor | None:
     if last is not None and now - last > timedelta(minutes=cfg.idle_timeout_minutes):
         end_session("login.idle_timeout")
         return None
-    actor = accounts.load_actor(current_engine(), cfg, user_id, logged_in_at=st.session_state.get("logged_in_at"),
+    actor = auth.load_actor(current_engine(), cfg, user_id, logged_in_at=st.session_state.get("logged_in_at"),
                                 now=now)
     if actor is None:
         end_session("login.session_ended")
@@ -115,7 +116,7 @@ def export_actor(ctx: PageContext) -> Callable[[], Actor]:
 
     def check() -> Actor:
         now = clock.now()
-        actor = accounts.load_actor(ctx.engine, ctx.settings, user_id, logged_in_at=logged_in_at, now=now)
+        actor = auth.load_actor(ctx.engine, ctx.settings, user_id, logged_in_at=logged_in_at, now=now)
         if actor is None or actor != ctx.actor or now - drawn_at > idle:
             raise PermissionDenied("login.session_ended")
         return actor

@@ -46,7 +46,7 @@ class CouncilMember(SQLModel, table=True):
 class CouncilTopic(SQLModel, table=True):
     """A topic (议题) and how far along the chain opinions -> topic -> decision -> implementation -> review it is.
 
-    stage: raised, discussed, decided, implementing, reviewed, rejected, withdrawn (domain.council.TOPIC_STAGES);
+    stage: raised, discussed, decided, implementing, reviewed, rejected, withdrawn (domain.council.rules.TOPIC_STAGES);
     a withdrawn topic keeps the day and the reason.
     """
 

@@ -6,7 +6,7 @@ In demo mode the demo accounts are listed; in production (demo off) an empty dat
 import pandas as pd
 import streamlit as st
 
-from data_access import accounts
+from data_access.accounts import auth
 from data_access.config import settings
 from ui.context import current_engine, start_session
 from ui.forms import field_error, form_message, submit, widget_key
@@ -26,7 +26,7 @@ def sso_configured() -> bool:
 
 
 def _login() -> None:
-    result = accounts.login(current_engine(), cfg, st.session_state.get("login_username") or "",
+    result = auth.login(current_engine(), cfg, st.session_state.get("login_username") or "",
                             st.session_state.get("login_password") or "")
     st.session_state.pop("login_password", None)
     if result.actor is None:
@@ -37,7 +37,7 @@ def _login() -> None:
 
 
 def _create_first_admin(values: dict):
-    actor = accounts.create_first_admin(current_engine(), cfg, values)
+    actor = auth.create_first_admin(current_engine(), cfg, values)
     start_session(actor)
     return actor
 
@@ -58,7 +58,7 @@ def first_admin_form() -> None:
 
 def _sso_login() -> None:
     """Map the identity the provider vouched for to a local account by e-mail."""
-    result = accounts.login_by_email(current_engine(), cfg, st.user.get("email") or "",
+    result = auth.login_by_email(current_engine(), cfg, st.user.get("email") or "",
                                      verified=st.user.get("email_verified"))
     if result.actor is None:
         st.session_state["login_error"] = (result.error, result.params)
@@ -67,7 +67,7 @@ def _sso_login() -> None:
     start_session(result.actor)
 
 
-if not cfg.demo_mode and accounts.needs_first_admin(current_engine()):
+if not cfg.demo_mode and auth.needs_first_admin(current_engine()):
     first_admin_form()
     st.stop()
 
@@ -94,8 +94,8 @@ with left:
 if cfg.demo_mode:
     with right:
         st.subheader(t("login.demo_title"))
-        st.info(t("login.demo_hint", password=accounts.DEMO_PASSWORD))
+        st.info(t("login.demo_hint", password=auth.DEMO_PASSWORD))
         rows = [(username, name, role_names(roles))
-                for username, name, roles in accounts.demo_accounts(current_engine())]
+                for username, name, roles in auth.demo_accounts(current_engine())]
         st.dataframe(pd.DataFrame(rows, columns=[t("login.demo_user"), t("login.demo_name"), t("login.demo_roles")]),
                      hide_index=True, key="login_demo_accounts")

@@ -9,9 +9,9 @@ import math
 
 import streamlit as st
 
-from data_access import audit_trail as trail
 from data_access import clock
-from data_access.audit_trail import ACTION_GROUPS, ACTIONS, ENTITIES, EXPORT_LIMIT, AuditFilter
+from data_access.accounts import audit_trail as trail
+from data_access.accounts.audit_trail import ACTION_GROUPS, ACTIONS, ENTITIES, EXPORT_LIMIT, AuditFilter
 from ui import cached
 from ui.context import export_actor, page_context
 from ui.format import when

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from data_access import users
+from data_access.accounts import users
 from domain.settings import Settings
 from ui.context import page_context
 from ui.format import when

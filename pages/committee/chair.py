@@ -11,8 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access import clock
-from data_access.committee import record_progress
-from data_access.committee_meetings import (
+from data_access.committee.meetings import (
     claim_history,
     finish_action_item,
     mark_agenda_item,
@@ -20,9 +19,10 @@ from data_access.committee_meetings import (
     meetings,
     open_meeting,
 )
-from data_access.committee_queries import committee_communities
+from data_access.committee.queries import committee_communities
+from data_access.committee.writes import record_progress
 from domain.errors import DomainError
-from ui import meeting as mt
+from ui.committee import meeting as mt
 from ui.context import acting_actor, page_context
 from ui.format import day, pct
 from ui.forms import field_error, form_message, submit, widget_key

@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from data_access import clock
-from data_access.committee import claim_item, claim_project, record_progress, withdraw_claim
-from data_access.committee_meetings import progress_file
-from domain.committee import may_act_for_unit
-from ui import cached
-from ui import committee as cui
+from data_access.committee.meetings import progress_file
+from data_access.committee.writes import claim_item, claim_project, record_progress, withdraw_claim
+from domain.committee.rules import may_act_for_unit
+from ui import cached, widgets
+from ui.committee import common as cui
 from ui.context import export_actor, page_context
 from ui.format import num, pct
 from ui.forms import errors_key, field_error, form_message, submit, widget_key
@@ -41,7 +41,7 @@ manage = ctx.can("committee.manage", community)
 units = cached.read(ctx.engine, "committee_units", actor=ctx.actor, community_id=community, year=year)
 active_units = units[units["active"].astype(bool)] if not units.empty else units
 own = {int(r.id): str(r.name) for r in active_units.itertuples()
-       if cui.known(r.representative_id) and int(r.representative_id) == ctx.actor.id}
+       if widgets.known(r.representative_id) and int(r.representative_id) == ctx.actor.id}
 # the units the actor may claim for: all active ones with committee.manage, else those they represent
 claimable_units = {int(r.id): str(r.name) for r in active_units.itertuples()} if manage else \
     (own if ctx.can("committee.claim", community) else {})
@@ -69,14 +69,14 @@ form_message(CLAIM_PROJECT)
 show = "unclaimed" if exclusive else "all"
 page_key = "claims_items_page"
 items, total = cached.read(ctx.engine, "committee_items", actor=ctx.actor, community_ids=(community,), year=year,
-                           show=show, today=today, offset=cui.page_offset(page_key, size), limit=size,
+                           show=show, today=today, offset=widgets.page_offset(page_key, size), limit=size,
                            tolerance=tolerance)
 if not exclusive and not items.empty:
     items = items[~items["complete"].astype(bool)]  # shared claims: what is complete is no longer open
 if items.empty:
     st.success(t("claims.no_open_items", year=year), icon=":material/task_alt:")
 else:
-    cui.pager(total, size, page_key, len(items))
+    widgets.pager(total, size, page_key, len(items))
     item_names = {int(i): f"{p} · {n}" for i, p, n in zip(items["id"], items["project"], items["name"], strict=True)}
     item_ids = list(item_names)
 
@@ -108,7 +108,7 @@ else:
                     field_error(CLAIM, "pledge")
 
             def claim(values: dict):
-                cui.require_chosen(values, "item_id", "unit_id")
+                widgets.require_chosen(values, "item_id", "unit_id")
                 return claim_item(ctx.engine, actor=ctx.actor, settings=ctx.settings, item_id=values["item_id"],
                                   unit_id=values["unit_id"], pledge=None if exclusive else values["pledge"])
 
@@ -132,7 +132,7 @@ if claimable_units:
                 unit_choice(CLAIM_PROJECT)
 
             def claim_all(values: dict):
-                cui.require_chosen(values, "project_id", "unit_id")
+                widgets.require_chosen(values, "project_id", "unit_id")
                 return claim_project(ctx.engine, actor=ctx.actor, settings=ctx.settings,
                                      project_id=values["project_id"], unit_id=values["unit_id"])
 
@@ -152,7 +152,7 @@ with f1:
     else:
         mine = False
     unit_options = own if mine else {int(r.id): str(r.name) for r in units.itertuples()}
-    unit_filter = cui.filter_box(t("cfield.unit"), unit_options, "claims_unit",
+    unit_filter = widgets.filter_box(t("cfield.unit"), unit_options, "claims_unit",
                                  t("claims.my_units") if mine else t("common.all"))
 with f2:
     status = st.segmented_control(t("cfield.status"), STATUSES, default="active", key="claims_status", required=True,
@@ -190,14 +190,14 @@ else:
         "unit": claims["unit"], "project": claims["project"], "item": claims["item"],
         "pledge": [f"{num(p, '#,##0.##')} {u}" for p, u in zip(claims["pledge"], claims["unit_label"], strict=True)],
         "done": [num(d, "#,##0.##") for d in claims["done"]], "share": claims["share"],
-        "last_update": [cui.day_or_none(v) for v in claims["last_update_on"]],
+        "last_update": [widgets.day_or_none(v) for v in claims["last_update_on"]],
         "state": [claim_state(s, b, f) for s, b, f in zip(claims["status"], claims["behind"], claims["share"],
                                                           strict=True)]})
     st.dataframe(view, hide_index=True, width="stretch", key="claims_table", on_select=on_claim_select,
                  selection_mode="single-row", column_config={
                      "unit": t("cfield.unit"), "project": t("cfield.project"), "item": t("cfield.item"),
                      "pledge": t("cfield.pledge"), "done": t("cfield.done"),
-                     "share": cui.share_column(t("cfield.share")), "last_update": t("cfield.last_update"),
+                     "share": widgets.share_column(t("cfield.share")), "last_update": t("cfield.last_update"),
                      "state": t("cfield.state")})
 
 # --- the chosen claim --------------------------------------------------------------------------------------------
@@ -223,12 +223,12 @@ with head:
              t("claims.fact_pledge", pledge=num(claim["pledge"], "#,##0.##"), unit=label,
                target=num(claim["target"], "#,##0.##")),
              t("claims.fact_done", done=num(claim["done"], "#,##0.##"), share=pct(claim["share"])),
-             t("claims.fact_period", start=cui.day_or_none(claim["period_start"]),
-               end=cui.day_or_none(claim["period_end"])),
-             t("claims.fact_claimed_on", day=cui.day_or_none(claim["claimed_on"]))]
+             t("claims.fact_period", start=widgets.day_or_none(claim["period_start"]),
+               end=widgets.day_or_none(claim["period_end"])),
+             t("claims.fact_claimed_on", day=widgets.day_or_none(claim["claimed_on"]))]
     st.caption(" · ".join(facts))
     if claim["status"] != "active":
-        st.warning(t("claims.withdrawn_note", day=cui.day_or_none(claim["withdrawn_on"]),
+        st.warning(t("claims.withdrawn_note", day=widgets.day_or_none(claim["withdrawn_on"]),
                      reason=md_escape(claim["withdraw_reason"] or "")), icon=":material/undo:")
     elif claim["behind"]:
         st.warning(t("claims.behind_note"), icon=":material/schedule:")
@@ -238,7 +238,7 @@ with close:
         st.session_state.pop("claims_table", None)
         st.rerun()
 
-representative = int(claim["representative_id"]) if cui.known(claim["representative_id"]) else None
+representative = int(claim["representative_id"]) if widgets.known(claim["representative_id"]) else None
 may_act = claim["status"] == "active" and may_act_for_unit(ctx.actor, "committee.claim", community, representative)
 PROGRESS = f"progress_{cid}"
 WITHDRAW = f"withdraw_{cid}"
@@ -288,7 +288,7 @@ if may_act:
         st.button(t("claims.progress_save"), key=f"{PROGRESS}_save", type="primary", icon=":material/save:",
                   on_click=submit, args=(PROGRESS, ["on", "mode", "done", "percent", "note", "file"], save_progress),
                   kwargs={"success": lambda u: t("claims.progress_saved", done=num(u.done, "#,##0.##"),
-                                                 day=cui.day_or_none(u.on))})
+                                                 day=widgets.day_or_none(u.on))})
     with withdraw_tab:
         st.caption(t("claims.withdraw_hint"))
         st.text_area(t("cfield.reason"), key=key(WITHDRAW, "reason"), max_chars=300, height=80)
@@ -309,9 +309,10 @@ with history_tab:
         st.info(t("claims.no_history"), icon=":material/info:")
     else:
         st.dataframe(pd.DataFrame({
-            "on": [cui.day_or_none(v) for v in history["on"]], "done": [num(d, "#,##0.##") for d in history["done"]],
+            "on": [widgets.day_or_none(v) for v in history["on"]],
+            "done": [num(d, "#,##0.##") for d in history["done"]],
             "note": history["note"].fillna(""), "file_name": history["file_name"].fillna(""),
-            "meeting": [t("claims.at_meeting") if cui.known(m) else "" for m in history["meeting_id"]],
+            "meeting": [t("claims.at_meeting") if widgets.known(m) else "" for m in history["meeting_id"]],
             "by": history["by"].fillna(t("common.none"))}), hide_index=True, width="stretch",
             key=f"claims_history_{cid}", column_config={
                 "on": t("cfield.on"), "done": t("cfield.done"),
@@ -319,7 +320,7 @@ with history_tab:
                 "meeting": t("claims.meeting"), "by": t("claims.by")})
         checked = export_actor(ctx)
         for update_id, name in zip(history["id"], history["file_name"], strict=True):
-            if cui.known(name):  # the file is read on click, as the session stands then
+            if widgets.known(name):  # the file is read on click, as the session stands then
                 st.download_button(t("claims_file.download", name=name), key=f"claims_file_{update_id}",
                                    data=lambda u=int(update_id): (progress_file(ctx.engine, actor=checked(),
                                                                                 update_id=u) or ("", "", b""))[2],

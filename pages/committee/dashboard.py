@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from data_access import clock
-from ui import cached
-from ui import committee as cui
+from ui import cached, charts, widgets
+from ui.committee import common as cui
 from ui.context import page_context
 from ui.format import day
 from ui.i18n import md_escape, t
@@ -42,8 +42,8 @@ data = cached.read(ctx.engine, "committee_dashboard", actor=ctx.actor, community
 def show(what: str, unit_id: int | None = None, project_id: int | None = None, name: str | None = None) -> None:
     """Callback: open the records behind a figure (of one unit or project when given)."""
     st.session_state[SHOW] = what
-    st.session_state[UNIT] = unit_id or cui.ALL
-    st.session_state[PROJECT] = project_id or cui.ALL
+    st.session_state[UNIT] = unit_id or widgets.ALL
+    st.session_state[PROJECT] = project_id or widgets.ALL
     if name is not None:
         kind, chosen_id = ("unit", unit_id) if unit_id is not None else ("project", project_id)
         st.session_state.setdefault(NAMES, {})[(kind, chosen_id)] = name
@@ -114,7 +114,7 @@ def unit_name(unit: object, community_name: object) -> str:
 
 def on_chart(key: str, field: str, what: str, names: dict[int, str]) -> None:
     """Callback of a click on a chart's bar: show that unit's or project's items."""
-    chosen_id = cui.picked(st.session_state.get(key), field)
+    chosen_id = charts.picked(st.session_state.get(key), field)
     if chosen_id is not None:
         show(what, name=names.get(chosen_id), **{field: chosen_id})
 
@@ -131,10 +131,11 @@ with left:
         chart = pd.DataFrame({"name": list(names.values()), "unit_id": list(names), "fulfilment": rated["fulfilment"]})
         if data.ranked_units > len(by_unit):
             st.caption(t("cdash.top_units", count=len(by_unit), total=f"{data.ranked_units:,}"))
-        st.altair_chart(cui.progress_bars(chart, category="name", value="fulfilment", category_title=t("cfield.unit"),
-                                          value_title=t("cfield.fulfilment"), key_field="unit_id",
+        st.altair_chart(charts.progress_bars(chart, category="name", value="fulfilment",
+                                          category_title=t("cfield.unit"), value_title=t("cfield.fulfilment"),
+                                          key_field="unit_id",
                                           order=list(chart["name"])),
-                        width="stretch", key="cdash_unit_chart", selection_mode=[cui.PICK],
+                        width="stretch", key="cdash_unit_chart", selection_mode=[charts.PICK],
                         on_select=partial(on_chart, "cdash_unit_chart", "unit_id", "claimed", names))
 with right:
     st.subheader(t("cdash.by_project"))
@@ -148,10 +149,11 @@ with right:
                               "progress": progressing["progress"]})
         if data.projects > len(by_project):
             st.caption(t("cdash.top_projects", count=len(by_project), total=f"{data.projects:,}"))
-        st.altair_chart(cui.progress_bars(chart, category="name", value="progress", category_title=t("cfield.project"),
-                                          value_title=t("cfield.progress"), key_field="project_id",
+        st.altair_chart(charts.progress_bars(chart, category="name", value="progress",
+                                          category_title=t("cfield.project"), value_title=t("cfield.progress"),
+                                          key_field="project_id",
                                           order=list(chart["name"])),
-                        width="stretch", key="cdash_project_chart", selection_mode=[cui.PICK],
+                        width="stretch", key="cdash_project_chart", selection_mode=[charts.PICK],
                         on_select=partial(on_chart, "cdash_project_chart", "project_id", "all", names))
 st.caption(t("cdash.chart_hint"))
 
@@ -167,11 +169,11 @@ if what == "units":
     st.caption(t("cdash.ranking_hint"))
     page_key = "cdash_units_page"
     ranking, total = cached.read(ctx.engine, "committee_unit_ranking", actor=ctx.actor, community_ids=chosen, year=year,
-                                 offset=cui.page_offset(page_key, size), limit=size, today=today)
+                                 offset=widgets.page_offset(page_key, size), limit=size, today=today)
     if total == 0:
         st.info(t("cdash.why_no_units"), icon=":material/info:")
     else:
-        cui.pager(total, size, page_key, len(ranking))
+        widgets.pager(total, size, page_key, len(ranking))
         page_rows = [(int(i), unit_name(u, c)) for i, u, c in zip(ranking["unit_id"], ranking["unit"],
                                                                   ranking["community"], strict=True)]
 
@@ -188,7 +190,7 @@ if what == "units":
                          "unit": st.column_config.TextColumn(t("cfield.unit")),
                          "community": st.column_config.TextColumn(t("cfield.community")),
                          "claims": st.column_config.NumberColumn(t("cfield.claims"), format="%d"),
-                         "fulfilment": cui.share_column(t("cfield.fulfilment"))})
+                         "fulfilment": widgets.share_column(t("cfield.fulfilment"))})
 elif what == "agreements":
     if community is None:
         st.info(t("cdash.agreements_pick_community"), icon=":material/info:")
@@ -225,15 +227,15 @@ else:
             known[current] = picked_names[(kind, current)]
     f1, f2 = st.columns(2)
     with f1:
-        unit_id = cui.filter_box(t("cfield.unit"), units, UNIT, t("common.all"))
+        unit_id = widgets.filter_box(t("cfield.unit"), units, UNIT, t("common.all"))
     with f2:
-        project_id = cui.filter_box(t("cfield.project"), projects, PROJECT, t("common.all"))
+        project_id = widgets.filter_box(t("cfield.project"), projects, PROJECT, t("common.all"))
     page_key = f"cdash_items_page_{what}_{unit_id}_{project_id}"
     items, total = cached.read(ctx.engine, "committee_items", actor=ctx.actor, community_ids=chosen, year=year,
                                show=what, unit_id=unit_id, project_id=project_id, today=today,
-                               offset=cui.page_offset(page_key, size), limit=size, tolerance=tolerance)
+                               offset=widgets.page_offset(page_key, size), limit=size, tolerance=tolerance)
     if total == 0:
         st.info(t(f"cdash.none_{what}"), icon=":material/info:")
     else:
-        cui.pager(total, size, page_key, len(items))
+        widgets.pager(total, size, page_key, len(items))
         cui.items_table(items, key="cdash_items_table", with_community=community is None)

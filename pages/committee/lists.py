@@ -5,12 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from data_access import clock
-from data_access.committee import need_from_matter, save_item, save_need, save_project, save_resource
-from data_access.service_queries import find_by_number
-from domain.committee import NEED_SOURCES
+from data_access.committee.writes import need_from_matter, save_item, save_need, save_project, save_resource
+from data_access.service.queries import find_by_number
+from domain.committee.rules import NEED_SOURCES
 from domain.errors import ValidationFailed
-from ui import cached
-from ui import committee as cui
+from ui import cached, widgets
+from ui.committee import common as cui
 from ui.context import page_context
 from ui.forms import errors_key, field_error, form_message, submit, widget_key
 from ui.i18n import md_escape, t
@@ -116,7 +116,7 @@ with needs_tab:
     else:
         view = pd.DataFrame({"title": needs["title"], "source": [sources.get(x, x) for x in needs["source"]],
                              "matter_number": needs["matter_number"].fillna(""), "project": needs["project"],
-                             "raised_on": [cui.day_or_none(v) for v in needs["raised_on"]],
+                             "raised_on": [widgets.day_or_none(v) for v in needs["raised_on"]],
                              "detail": needs["detail"].fillna("")})
         view["project"] = view["project"].fillna(t("lists.not_answered"))
         st.caption(t("cfield.count", count=f"{len(needs):,}"))
@@ -137,7 +137,7 @@ with resources_tab:
     else:
         own = {}
     def add_resource(values: dict):
-        cui.require_chosen(values, "unit_id")
+        widgets.require_chosen(values, "unit_id")
         return save_resource(ctx.engine, actor=ctx.actor, settings=ctx.settings, data=values)
 
     if own:
@@ -178,7 +178,7 @@ with projects_tab:
             text(PROJECT, "detail", area=True, max_chars=1000, height=80)
             open_needs = {}
             if "project_id" in needs:
-                open_needs = {int(r.id): str(r.title) for r in needs.itertuples() if not cui.known(r.project_id)}
+                open_needs = {int(r.id): str(r.title) for r in needs.itertuples() if not widgets.known(r.project_id)}
             choice(PROJECT, "need_id", open_needs, index=None, disabled=not open_needs,
                    help=t("lists.need_link_help"))
             st.button(t("lists.project_create"), key="project_new_save", type="primary", icon=":material/add:",
@@ -194,7 +194,7 @@ with projects_tab:
 
     def on_project_select() -> None:
         rows = st.session_state["lists_projects_table"].selection.rows
-        st.session_state[SHOWN_PROJECT] = project_ids[rows[0]] if rows and rows[0] < len(project_ids) else cui.ALL
+        st.session_state[SHOWN_PROJECT] = project_ids[rows[0]] if rows and rows[0] < len(project_ids) else widgets.ALL
 
     st.caption(t("lists.projects_count", count=len(projects), year=year) + " · " + t("lists.project_hint"))
     st.dataframe(pd.DataFrame({"name": projects["name"], "detail": projects["detail"].fillna(""),
@@ -206,18 +206,18 @@ with projects_tab:
                                                                                        width="large"),
                      "items": st.column_config.NumberColumn(t("cfield.items"), format="%d"),
                      "claimed_items": st.column_config.NumberColumn(t("cfield.claimed_items"), format="%d"),
-                     "progress": cui.share_column(t("cfield.progress"))})
+                     "progress": widgets.share_column(t("cfield.progress"))})
 
     st.markdown(f"#### {t('lists.items')}")
-    shown = cui.filter_box(t("cfield.project"), project_names, SHOWN_PROJECT, t("lists.all_projects"))
+    shown = widgets.filter_box(t("cfield.project"), project_names, SHOWN_PROJECT, t("lists.all_projects"))
     page_key = f"lists_items_page_{shown}"
     items, total = cached.read(ctx.engine, "committee_items", actor=ctx.actor, community_ids=(community,), year=year,
-                               project_id=shown, today=today, offset=cui.page_offset(page_key, size), limit=size,
+                               project_id=shown, today=today, offset=widgets.page_offset(page_key, size), limit=size,
                                tolerance=ctx.settings.committee.behind_tolerance)
     if total == 0:
         st.info(t("lists.no_items") if manage else t("lists.no_items_read"), icon=":material/info:")
     else:
-        cui.pager(total, size, page_key, len(items))
+        widgets.pager(total, size, page_key, len(items))
         cui.items_table(items, key="lists_items_table")
     if manage:
         with st.expander(t("lists.item_new"), expanded=has_errors(ITEM) or total == 0, icon=":material/add_task:"):

@@ -9,7 +9,7 @@ chairs a meeting (the rotating secretary) opens it and keeps its record; everyon
 import streamlit as st
 
 from data_access import clock
-from data_access.committee_meetings import (
+from data_access.committee.meetings import (
     finish_action_item,
     meeting_detail,
     meetings,
@@ -17,9 +17,9 @@ from data_access.committee_meetings import (
     plan_meeting,
     proposal,
 )
-from data_access.committee_queries import committee_communities, units
-from domain.committee import MEETING_KINDS
-from ui import meeting as mt
+from data_access.committee.queries import committee_communities, units
+from domain.committee.rules import MEETING_KINDS
+from ui.committee import meeting as mt
 from ui.context import page_context
 from ui.format import day
 from ui.forms import field_error, form_message, submit, widget_key

@@ -5,10 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from data_access import clock
-from data_access.committee import save_agreement, save_unit, set_rotation
-from domain.committee import AGREEMENT_STATUSES
-from ui import cached
-from ui import committee as cui
+from data_access.committee.writes import save_agreement, save_unit, set_rotation
+from domain.committee.rules import AGREEMENT_STATUSES
+from ui import cached, widgets
+from ui.committee import common as cui
 from ui.context import page_context
 from ui.format import num
 from ui.forms import errors_key, field_error, form_message, submit, widget_key
@@ -80,10 +80,10 @@ def unit_form(form: str, record: dict | None) -> None:
         choices = dict(reps)
         if current and current not in choices:  # kept even when the account no longer holds the role
             choices[current] = str(value.get("representative") or current)
-        rep_options = [cui.ALL, *choices]
+        rep_options = [widgets.ALL, *choices]
         st.selectbox(t("cfield.representative"), rep_options, key=key("representative_id"),
                      index=rep_options.index(current) if current in rep_options else 0,
-                     format_func=lambda r: t("units.no_representative") if r == cui.ALL else choices[r],
+                     format_func=lambda r: t("units.no_representative") if r == widgets.ALL else choices[r],
                      help=t("units.representative_help"))
         field_error(form, "representative_id")
         d1, d2 = st.columns(2)
@@ -126,10 +126,10 @@ view = pd.DataFrame({
     "kind": [kinds.get(k, k) for k in units["kind"]], "party_org": units["party_org"],
     "liaison": units["liaison"], "liaison_phone": units["liaison_phone"], "party_members": units["party_members"],
     "volunteer_team": units["volunteer_team"], "representative": units["representative"],
-    "joined_on": [cui.day_or_none(v) for v in units["joined_on"]],
-    "active": [t("units.active") if a else t("units.left", day=cui.day_or_none(d))
+    "joined_on": [widgets.day_or_none(v) for v in units["joined_on"]],
+    "active": [t("units.active") if a else t("units.left", day=widgets.day_or_none(d))
                for a, d in zip(units["active"], units["left_on"], strict=True)],
-    "agreement": [t(f"cfield.agreement_{s}") if cui.known(s) else t("cfield.agreement_none")
+    "agreement": [t(f"cfield.agreement_{s}") if widgets.known(s) else t("cfield.agreement_none")
                   for s in units["agreement_status"]],
     "claims": units["claims"], "fulfilment": units["fulfilment"]})
 for column in ("party_org", "liaison", "liaison_phone", "volunteer_team", "representative"):
@@ -148,7 +148,7 @@ config = {c: st.column_config.TextColumn(t(f"cfield.{c}")) for c in text_columns
 config |= {"rota_position": st.column_config.NumberColumn(t("cfield.rota_position"), format="%d"),
            "party_members": st.column_config.NumberColumn(t("cfield.party_members"), format="%d"),
            "claims": st.column_config.NumberColumn(t("cfield.claims"), format="%d"),
-           "fulfilment": cui.share_column(t("cfield.fulfilment"))}
+           "fulfilment": widgets.share_column(t("cfield.fulfilment"))}
 st.caption(t("units.count", count=len(units), active=int(units["active"].sum()))
            + (" · " + t("units.select_hint") if manage else ""))
 st.dataframe(view, hide_index=True, column_config=config, key="units_table", width="stretch",
@@ -158,10 +158,10 @@ selected = st.session_state.get(SELECTED)
 if manage and selected in unit_ids:
     record = units.iloc[unit_ids.index(selected)].to_dict()
     for field in ("joined_on", "left_on"):
-        record[field] = record[field] if cui.known(record[field]) else None
+        record[field] = record[field] if widgets.known(record[field]) else None
         if isinstance(record[field], pd.Timestamp):
             record[field] = record[field].date()
-    record["representative_id"] = int(record["representative_id"]) if cui.known(record["representative_id"]) \
+    record["representative_id"] = int(record["representative_id"]) if widgets.known(record["representative_id"]) \
         else None
     form = f"unit_edit_{selected}"
     with st.container(border=True):
@@ -214,7 +214,7 @@ else:
     else:
         st.warning(t("units.unsigned", year=year, count=len(unsigned),
                      names="、".join(md_escape(n) for n in unsigned["unit"])), icon=":material/warning:")
-    rows = [(int(u), int(a) if cui.known(a) else None) for u, a in zip(agreements["unit_id"],
+    rows = [(int(u), int(a) if widgets.known(a) else None) for u, a in zip(agreements["unit_id"],
                                                                      agreements["agreement_id"], strict=True)]
 
     def on_agreement_select() -> None:
@@ -262,11 +262,11 @@ def agreement_form(form: str, record: dict | None) -> None:
 if manage and names:
     chosen_agreement = st.session_state.get(AGREEMENT_SELECTED)
     by_id = {int(a): r for a, r in zip(agreements["agreement_id"], agreements.to_dict("records"), strict=True)
-             if cui.known(a)}
+             if widgets.known(a)}
     if chosen_agreement in by_id:
         row = by_id[chosen_agreement]
         record = {"unit_id": int(row["unit_id"]), "unit": row["unit"], "year": year, "status": row["status"],
-                  "signed_on": row["signed_on"] if cui.known(row["signed_on"]) else None,
+                  "signed_on": row["signed_on"] if widgets.known(row["signed_on"]) else None,
                   "commitments": row["commitments"]}
         if isinstance(record["signed_on"], pd.Timestamp):
             record["signed_on"] = record["signed_on"].date()

@@ -8,12 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from data_access import clock
-from data_access.council import save_council, save_member
-from ui import cached
-from ui import committee as cui
-from ui import council_records as cr
+from data_access.council.writes import save_council, save_member
+from ui import cached, widgets
 from ui.context import page_context
-from ui.council import community_picker
+from ui.council import records as cr
+from ui.council.common import community_picker
 from ui.forms import errors_key, field_error, form_message, submit, widget_key
 from ui.i18n import md_escape, t
 
@@ -107,7 +106,7 @@ def member_form(form: str, record: dict | None) -> None:
 
 def record_of(row: dict, *dates: str) -> dict:
     """A table row as a form's record: dates as datetime.date, empty cells as None."""
-    record = {k: (v if cui.known(v) else None) for k, v in row.items()}
+    record = {k: (v if widgets.known(v) else None) for k, v in row.items()}
     for field in dates:
         record[field] = cr.as_date(record.get(field))
     return record
@@ -137,11 +136,11 @@ council_names = dict(zip(council_ids, councils["name"], strict=True))
 view = pd.DataFrame({
     "name": councils["name"], "kind": [kinds.get(k, t("council.kind_unknown")) for k in councils["kind"]],
     "estate": councils["estate"].fillna(t("common.none")),
-    "established_on": [cui.day_or_none(v) for v in councils["established_on"]],
+    "established_on": [widgets.day_or_none(v) for v in councils["established_on"]],
     "members": councils["members"].fillna(0).astype(int),
     "convener": councils["convener"].fillna(t("council_page.no_convener")),
     "meetings": councils["meetings"].fillna(0).astype(int),
-    "last_meeting_day": [cui.day_or_none(v) for v in councils["last_meeting_day"]],
+    "last_meeting_day": [widgets.day_or_none(v) for v in councils["last_meeting_day"]],
     "active": [t("council_page.active") if a else t("council_page.inactive") for a in councils["active"]]})
 
 
@@ -197,7 +196,7 @@ member_ids = [int(i) for i in members["id"]]
 view = pd.DataFrame({
     "name": members["name"], "seat": [seat_names.get(s, s) for s in members["seat"]],
     "title": members["title"].fillna(""),
-    "term": [cr.period(a, b) if cui.known(b) else t("council_page.term_open", start=cui.day_or_none(a))
+    "term": [cr.period(a, b) if widgets.known(b) else t("council_page.term_open", start=widgets.day_or_none(a))
              for a, b in zip(members["term_start"], members["term_end"], strict=True)],
     "active": [t("council_page.active") if a else t("council_page.inactive") for a in members["active"]],
     "convener": [t("council_page.is_convener") if c else "" for c in members["convener"]],
@@ -215,7 +214,7 @@ config |= {"name": st.column_config.TextColumn(t("council_page.col_member")),
            "seat": st.column_config.TextColumn(t("council_page.seat")),
            "expected": st.column_config.NumberColumn(t("council_page.col_expected"), format="%d"),
            "present": st.column_config.NumberColumn(t("council_page.col_present"), format="%d"),
-           "rate": cui.share_column(t("council_page.rate"))}
+           "rate": widgets.share_column(t("council_page.rate"))}
 st.caption(t("council_page.members_count", count=len(members), active=int(members["active"].astype(bool).sum()))
            + (" · " + t("council_page.member_select_hint") if manage else ""))
 st.dataframe(view, hide_index=True, width="stretch", key="ccouncils_members_table", column_config=config,

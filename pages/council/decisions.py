@@ -9,13 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from data_access import clock
-from data_access.council import assign_decision, follow_up_matter, follow_up_need, set_notice
-from data_access.council_minutes import notice_docx, notice_html
-from ui import cached
-from ui import committee as cui
-from ui import council_records as cr
+from data_access.council.minutes import notice_docx, notice_html
+from data_access.council.writes import assign_decision, follow_up_matter, follow_up_need, set_notice
+from ui import cached, widgets
 from ui.context import export_actor, page_context
-from ui.council import community_picker
+from ui.council import records as cr
+from ui.council.common import community_picker
 from ui.forms import errors_key, field_error, form_message, submit, widget_key
 from ui.i18n import labels, lang, md_escape, t
 
@@ -49,7 +48,7 @@ with c2:
     if community is not None:
         councils = cached.read(ctx.engine, "council_councils", actor=ctx.actor, community_id=community)
         names = {int(i): str(n) for i, n in zip(councils["id"], councils["name"], strict=True)}
-        council_id = cui.filter_box(t("council_ui.council"), names, COUNCIL, t("common.all"))
+        council_id = widgets.filter_box(t("council_ui.council"), names, COUNCIL, t("common.all"))
 if st.session_state.get(SHOW) not in cr.DECISION_SHOWS:
     st.session_state[SHOW] = "all"
 f1, f2 = st.columns([3, 2])
@@ -64,7 +63,7 @@ with f2:
 page_key = f"cdec_page_{community}_{council_id}_{show}_{search}"
 rows, total = cached.read(ctx.engine, "council_decisions", actor=ctx.actor, community_ids=chosen,
                           council_id=council_id, show=show, today=today, search=search,
-                          offset=cui.page_offset(page_key, size), limit=size)
+                          offset=widgets.page_offset(page_key, size), limit=size)
 if total == 0:
     if show == "all" and search is None:
         st.info(t("council_page.no_decisions"), icon=":material/info:")
@@ -72,7 +71,7 @@ if total == 0:
         st.info(t(f"council_page.none_{show}") if search is None else t("council_page.no_decisions_filtered"),
                 icon=":material/info:")
 else:
-    cui.pager(total, size, page_key, len(rows))
+    widgets.pager(total, size, page_key, len(rows))
     picks = [(int(i), int(m)) for i, m in zip(rows["id"], rows["meeting_id"], strict=True)]
 
     def on_select() -> None:
@@ -112,11 +111,13 @@ def close_panel() -> None:
 with st.container(border=True, key="cdec_panel"):
     h1, h2 = st.columns([6, 1])
     with h1:
-        st.subheader(md_escape(decision["topic"]) if cui.known(decision.get("topic")) else t("council_page.decision"))
+        topic = decision.get("topic")
+        st.subheader(md_escape(topic) if widgets.known(topic) else t("council_page.decision"))
     with h2:
         st.button(t("council_page.close"), key="cdec_close", icon=":material/close:", on_click=close_panel)
     st.caption(" · ".join(md_escape(x) for x in (
-        detail.council.name, detail.community, kinds.get(meeting.kind, meeting.kind), cui.day_or_none(meeting.day))))
+        detail.council.name, detail.community, kinds.get(meeting.kind, meeting.kind),
+        widgets.day_or_none(meeting.day))))
     st.text(decision["text"])
     st.markdown(f"**{t('council_page.vote')}**：{md_escape(cr.stored_vote_text(ctx, detail.council.kind, decision))}"
                 f"（{cr.code_label('method', decision['method'])}）")
@@ -124,8 +125,8 @@ with st.container(border=True, key="cdec_panel"):
     cols = st.columns(4)
     with cols[0]:
         st.caption(t("council_page.owner_due"))
-        st.text(t("council_page.owner_due_value", owner=decision["owner"] if cui.known(decision["owner"])
-                  else t("common.none"), due=cui.day_or_none(decision["due"])))
+        st.text(t("council_page.owner_due_value", owner=decision["owner"] if widgets.known(decision["owner"])
+                  else t("common.none"), due=widgets.day_or_none(decision["due"])))
         due = cr.as_date(decision["due"])
         if passed and due and due < today and decision["outcome"] != "carried_out":
             st.markdown(f":red-badge[{t('council_page.overdue_days', days=(today - due).days)}]")
@@ -140,20 +141,20 @@ with st.container(border=True, key="cdec_panel"):
         st.text(cr.follow_up_text(decision["matter_number"], decision["need_id"]))
     with cols[3]:
         st.caption(t("council_page.review"))
-        st.text(cr.code_label("outcome", decision["outcome"]) if cui.known(decision["outcome"])
+        st.text(cr.code_label("outcome", decision["outcome"]) if widgets.known(decision["outcome"])
                 else t("council_page.not_reviewed"))
 
     # the reviews of the topic (who reported, the outcome and why)
-    if cui.known(decision.get("topic_id")):
+    if widgets.known(decision.get("topic_id")):
         timeline = cached.read(ctx.engine, "council_topic_timeline", actor=ctx.actor,
                                topic_id=int(decision["topic_id"]))
         reviews = timeline.steps[timeline.steps["step"] == "review"] if timeline is not None else pd.DataFrame()
         for review in reviews.to_dict("records"):
-            st.caption(t("council_page.review_line", day=cui.day_or_none(review["day"]),
-                         text=md_escape(review["text"] if cui.known(review["text"]) else "")))
+            st.caption(t("council_page.review_line", day=widgets.day_or_none(review["day"]),
+                         text=md_escape(review["text"] if widgets.known(review["text"]) else "")))
 
     # --- the follow-up: links both ways ---
-    if cui.known(decision["matter_id"]):
+    if widgets.known(decision["matter_id"]):
         m1, m2 = st.columns([3, 1], vertical_alignment="center")
         with m1:
             st.markdown(t("council_page.matter_linked", number=md_escape(decision["matter_number"])))
@@ -162,14 +163,14 @@ with st.container(border=True, key="cdec_panel"):
                                                           icon=":material/open_in_new:"):
                 st.session_state["matter_id"] = int(decision["matter_id"])
                 st.switch_page("pages/service/matter.py")
-    if cui.known(decision["need_id"]):
+    if widgets.known(decision["need_id"]):
         st.markdown(t("council_page.need_linked"))
     for done in ("matter", "need"):
         form_message(f"cdec_follow_{done}_{decision_id}")
 
     if passed and manage:
-        may_matter = ctx.can("matter.create", home) and not cui.known(decision["matter_id"])
-        may_need = ctx.can("committee.manage", home) and not cui.known(decision["need_id"])
+        may_matter = ctx.can("matter.create", home) and not widgets.known(decision["matter_id"])
+        may_need = ctx.can("committee.manage", home) and not widgets.known(decision["need_id"])
         tabs = [t("council_page.tab_assign"), t("council_page.tab_notice")]
         tabs += [t("council_page.tab_matter")] if may_matter else []
         tabs += [t("council_page.tab_need")] if may_need else []
@@ -178,7 +179,8 @@ with st.container(border=True, key="cdec_panel"):
             form = f"cdec_assign_{decision_id}"
             a1, a2 = st.columns([2, 1])
             with a1:
-                st.text_input(t("council_page.owner"), value=decision["owner"] if cui.known(decision["owner"]) else "",
+                owner = decision["owner"] if widgets.known(decision["owner"]) else ""
+                st.text_input(t("council_page.owner"), value=owner,
                               key=widget_key(form, "owner"), max_chars=60)
                 field_error(form, "owner")
             with a2:
@@ -262,7 +264,7 @@ with st.container(border=True, key="cdec_panel"):
 notice_rows = detail.decisions[detail.decisions["status"] == "passed"]
 if not notice_rows.empty:
     st.subheader(t("council_page.notice_title"))
-    st.caption(t("council_page.notice_intro", count=len(notice_rows), day=cui.day_or_none(meeting.day)))
+    st.caption(t("council_page.notice_intro", count=len(notice_rows), day=widgets.day_or_none(meeting.day)))
     checked = export_actor(ctx)  # the session is checked again when the file is built
     language = lang()  # read here: the file is built on another thread, which has no session
     engine, meeting_id = ctx.engine, meeting.id

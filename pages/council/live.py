@@ -14,8 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access import clock
-from data_access.council import save_topic
-from data_access.council_meetings import (
+from data_access.council.meetings import (
     check_in,
     close_meeting,
     due_for_review,
@@ -24,17 +23,18 @@ from data_access.council_meetings import (
     record_review,
     record_vote,
 )
-from data_access.council_queries import meeting_detail, meetings, topic_timeline
-from domain.council import ATTENDANCE, CHOICES, DECIDED_TOPIC_STAGES, OUTCOMES, RATINGS, VOTE_METHODS
+from data_access.council.queries import meeting_detail, meetings, topic_timeline
+from data_access.council.writes import save_topic
+from domain.council.rules import ATTENDANCE, CHOICES, DECIDED_TOPIC_STAGES, OUTCOMES, RATINGS, VOTE_METHODS
 from domain.errors import DomainError
-from ui import council as cu
-from ui import council_meeting as cm
-from ui.committee import day_or_none, known
 from ui.context import acting_actor, page_context
+from ui.council import common as cu
+from ui.council import meeting as cm
 from ui.format import day
 from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import error_text, md_escape, t
 from ui.projector import Course
+from ui.widgets import day_or_none, known
 
 L = "council_live"
 ctx = page_context()

@@ -13,17 +13,17 @@ import pandas as pd
 import streamlit as st
 
 from data_access import clock
-from data_access.council_meetings import due_for_review, plan_meeting
-from data_access.council_queries import meeting_detail
-from domain.council import MEETING_STATUSES
+from data_access.council.meetings import due_for_review, plan_meeting
+from data_access.council.queries import meeting_detail
+from domain.council.rules import MEETING_STATUSES
 from ui import cached
-from ui import council as cu
-from ui import council_meeting as cm
-from ui.committee import day_or_none, filter_box, known, page_offset, pager, require_chosen
 from ui.context import page_context
+from ui.council import common as cu
+from ui.council import meeting as cm
 from ui.format import day
 from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import md_escape, t
+from ui.widgets import day_or_none, filter_box, known, page_offset, pager, require_chosen
 
 P = "council_meeting_page"
 CLOSED_TOPIC_STAGES = ("withdrawn", "reviewed")  # topics that can no longer be put on an agenda

@@ -8,11 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from data_access import clock
-from ui import cached
-from ui import committee as cui
-from ui import council_records as cr
+from ui import cached, charts, widgets
 from ui.context import page_context
-from ui.council import community_picker
+from ui.council import records as cr
+from ui.council.common import community_picker
 from ui.format import day
 from ui.i18n import t
 
@@ -56,7 +55,7 @@ def show(what: str) -> None:
     else:
         st.session_state[SHOW] = what
     if what == "participation":
-        st.session_state[SEAT] = cui.ALL
+        st.session_state[SEAT] = widgets.ALL
 
 
 open_label = t("council_page.open")
@@ -111,15 +110,16 @@ with right:
                               "rate": rated["rate"].astype(float)}).sort_values("rate")
 
         def on_seat() -> None:
-            picked = cui.picked(st.session_state.get("cov_seat_chart"), "seat_index")
+            picked = charts.picked(st.session_state.get("cov_seat_chart"), "seat_index")
             if picked is not None and 0 <= picked < len(seat_names):
                 st.session_state[SHOW] = "participation"
                 st.session_state[SEAT] = picked + 1  # 0 is "all" in the filter
 
-        st.altair_chart(cui.progress_bars(chart, category="name", value="rate", category_title=t("council_page.seat"),
-                                          value_title=t("council_page.rate"), key_field="seat_index",
+        st.altair_chart(charts.progress_bars(chart, category="name", value="rate",
+                                          category_title=t("council_page.seat"), value_title=t("council_page.rate"),
+                                          key_field="seat_index",
                                           order=list(chart["name"])),
-                        width="stretch", key="cov_seat_chart", selection_mode=[cui.PICK], on_select=on_seat)
+                        width="stretch", key="cov_seat_chart", selection_mode=[charts.PICK], on_select=on_seat)
         st.caption(t("council_page.seat_hint"))
 
 # --- the records behind the figures -------------------------------------------------------------------------------
@@ -131,17 +131,17 @@ show_names = {s: t(f"council_page.show_{s}") for s in SHOWS}  # a fixed mapping:
 what = st.segmented_control(t("council_page.show"), SHOWS, key=SHOW, required=True, format_func=show_names.get)
 
 if what == "meetings":
-    kind = cui.filter_box(t("council_page.meeting_kind"), kinds, KIND, t("common.all"))
+    kind = widgets.filter_box(t("council_page.meeting_kind"), kinds, KIND, t("common.all"))
     page_key = f"cov_meetings_page_{kind}"
     rows, total = cached.read(ctx.engine, "council_meetings", actor=ctx.actor, community_ids=chosen, kind=kind,
                               status="closed", date_from=date(year, 1, 1), date_to=date(year, 12, 31),
-                              offset=cui.page_offset(page_key, size), limit=size)
+                              offset=widgets.page_offset(page_key, size), limit=size)
     if total == 0:
         st.info(t("council_page.no_meetings_kind", year=year), icon=":material/info:")
     else:
-        cui.pager(total, size, page_key, len(rows))
+        widgets.pager(total, size, page_key, len(rows))
         view = pd.DataFrame({
-            "day": [cui.day_or_none(v) for v in rows["day"]], "community": rows["community"].fillna(""),
+            "day": [widgets.day_or_none(v) for v in rows["day"]], "community": rows["community"].fillna(""),
             "council": rows["council"].fillna(""), "kind": [kinds.get(k, k) for k in rows["kind"]],
             "place": rows["place"].fillna(t("common.none")), "chair": rows["chair"].fillna(t("common.none")),
             "attendance": [t("council_page.attendance_value", present=int(p), expected=int(e))
@@ -155,7 +155,7 @@ if what == "meetings":
         st.caption(t("council_page.meetings_hint"))
 elif what == "participation":
     seat_options = {i + 1: name for i, name in enumerate(seat_names.values())}
-    seat_pick = cui.filter_box(t("council_page.seat"), seat_options, SEAT, t("common.all"))
+    seat_pick = widgets.filter_box(t("council_page.seat"), seat_options, SEAT, t("common.all"))
     members_view = by_member
     if seat_pick is not None and not members_view.empty:
         members_view = members_view[members_view["seat"] == list(seat_names)[seat_pick - 1]]
@@ -176,19 +176,19 @@ elif what == "participation":
             "expected": st.column_config.NumberColumn(t("council_page.col_expected"), format="%d"),
             "present": st.column_config.NumberColumn(t("council_page.col_present"), format="%d"),
             "excused": st.column_config.NumberColumn(t("council_page.col_excused"), format="%d"),
-            "rate": cui.share_column(t("council_page.rate"))})
+            "rate": widgets.share_column(t("council_page.rate"))})
 else:
     in_year = what in YEARLY  # the year's figures list the year's decisions; the others are as of today
     page_key = f"cov_decisions_page_{what}_{year if in_year else ''}"
     rows, total = cached.read(ctx.engine, "council_decisions", actor=ctx.actor, community_ids=chosen, show=what,
-                              today=today, year=year if in_year else None, offset=cui.page_offset(page_key, size),
+                              today=today, year=year if in_year else None, offset=widgets.page_offset(page_key, size),
                               limit=size)
     if in_year:
         st.caption(t("council_page.decided_in_year", year=year))
     if total == 0:
         st.info(t(f"council_page.none_{what}"), icon=":material/info:")
     else:
-        cui.pager(total, size, page_key, len(rows))
+        widgets.pager(total, size, page_key, len(rows))
         st.caption(t("council_page.decisions_hint"))
         picked_row = cr.decisions_table(rows, key="cov_decisions_table", with_community=community is None,
                                         on_select="rerun")

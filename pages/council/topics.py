@@ -6,13 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from data_access import clock
-from data_access.council import save_topic, withdraw_topic
-from domain.council import TOPIC_SOURCES, TOPIC_STAGES
-from ui import cached
-from ui import committee as cui
-from ui import council_records as cr
+from data_access.council.writes import save_topic, withdraw_topic
+from domain.council.rules import TOPIC_SOURCES, TOPIC_STAGES
+from ui import cached, widgets
 from ui.context import page_context
-from ui.council import community_picker
+from ui.council import records as cr
+from ui.council.common import community_picker
 from ui.forms import errors_key, field_error, form_message, submit, widget_key
 from ui.i18n import md_escape, t
 
@@ -59,8 +58,8 @@ def opinion_meetings(council_id: int | None, *, open_only: bool) -> dict[int, tu
         return {}
     rows, _ = cached.read(ctx.engine, "council_meetings", actor=ctx.actor, community_ids=(community,),
                           council_id=council_id, kind="opinion", status="open" if open_only else None, limit=50)
-    return {int(r.id): (t("council_page.meeting_option", day=cui.day_or_none(r.day),
-                          place=r.place if cui.known(r.place) and r.place else t("common.none"),
+    return {int(r.id): (t("council_page.meeting_option", day=widgets.day_or_none(r.day),
+                          place=r.place if widgets.known(r.place) and r.place else t("common.none"),
                           status=cr.code_label("meeting", r.status)), str(r.status))
             for r in rows.itertuples() if r.status != "planned"}
 
@@ -74,7 +73,7 @@ def active_members(council_id: int | None) -> dict[int, str]:
 
 def raise_topic(values: dict):
     """Only the fields of the chosen source go to the write (the others may hold what was typed before)."""
-    cui.require_chosen(values, "council_id", "source")
+    widgets.require_chosen(values, "council_id", "source")
     source = values["source"]
     data = {k: values.get(k) for k in ("council_id", "source", "title", "detail", "raised_on")}
     if source == "opinion":
@@ -155,10 +154,10 @@ else:
 
 f1, f2, f3 = st.columns([2, 1, 2])
 with f1:
-    council_id = cui.filter_box(t("council_ui.council"), council_names, COUNCIL, t("common.all"))
+    council_id = widgets.filter_box(t("council_ui.council"), council_names, COUNCIL, t("common.all"))
 with f2:
     stages = {i + 1: cr.code_label("stage", s) for i, s in enumerate(TOPIC_STAGES)}
-    stage_pick = cui.filter_box(t("council_page.stage"), stages, STAGE, t("common.all"))
+    stage_pick = widgets.filter_box(t("council_page.stage"), stages, STAGE, t("common.all"))
     stage = None if stage_pick is None else TOPIC_STAGES[stage_pick - 1]
 with f3:
     search = st.text_input(t("council_page.search"), key=SEARCH, max_chars=60,
@@ -166,20 +165,20 @@ with f3:
 page_key = f"ctopics_page_{council_id}_{stage}_{search}"
 topics, total = cached.read(ctx.engine, "council_topics", actor=ctx.actor, community_id=community,
                             council_id=council_id, stage=stage, search=search,
-                            offset=cui.page_offset(page_key, size), limit=size)
+                            offset=widgets.page_offset(page_key, size), limit=size)
 if total == 0:
     if stage is None and search is None:
         st.info(t("council_page.no_topics") if manage else t("council_page.no_topics_read"), icon=":material/info:")
     else:
         st.info(t("council_page.no_topics_filtered"), icon=":material/info:")
 else:
-    cui.pager(total, size, page_key, len(topics))
+    widgets.pager(total, size, page_key, len(topics))
     topic_ids = [int(i) for i in topics["id"]]
 
     def origin(source: object, number: object, member: object) -> str:
-        if source == "matter" and cui.known(number):
+        if source == "matter" and widgets.known(number):
             return t("council_page.follow_matter", number=number)
-        if source == "member" and cui.known(member):
+        if source == "member" and widgets.known(member):
             return str(member)
         return ""
 
@@ -189,11 +188,11 @@ else:
         "origin": [origin(s, n, m) for s, n, m in zip(topics["source"], topics["matter_number"], topics["member"],
                                                       strict=True)],
         "stage": [cr.code_label("stage", s) for s in topics["stage"]],
-        "raised_on": [cui.day_or_none(v) for v in topics["raised_on"]],
+        "raised_on": [widgets.day_or_none(v) for v in topics["raised_on"]],
         "meetings": topics["meetings"].fillna(0).astype(int),
-        "last_meeting_day": [cui.day_or_none(v) for v in topics["last_meeting_day"]],
-        "decision": [cr.code_label("decision", s) if cui.known(s) else "" for s in topics["decision_status"]],
-        "due": [cui.day_or_none(v) for v in topics["due"]]})
+        "last_meeting_day": [widgets.day_or_none(v) for v in topics["last_meeting_day"]],
+        "decision": [cr.code_label("decision", s) if widgets.known(s) else "" for s in topics["decision_status"]],
+        "due": [widgets.day_or_none(v) for v in topics["due"]]})
     shown = [c for c in view.columns if council_id is None or c != "council"]
 
     def on_topic_select() -> None:
@@ -226,13 +225,13 @@ if timeline is not None and timeline.topic.community_id == community:
                 st.session_state.pop(SELECTED, None)
                 st.rerun()
         facts = [timeline.council, cr.code_label("source", topic.source),
-                 t("council_page.raised_on_value", day=cui.day_or_none(topic.raised_on)),
+                 t("council_page.raised_on_value", day=widgets.day_or_none(topic.raised_on)),
                  t("council_page.stage_value", stage=cr.code_label("stage", topic.stage))]
         st.caption(" · ".join(md_escape(f) for f in facts))
         if topic.detail:
             st.text(topic.detail)
         if topic.stage == "withdrawn":
-            withdrawn = t("council_page.topic_withdrawn_on", day=cui.day_or_none(topic.withdrawn_on),
+            withdrawn = t("council_page.topic_withdrawn_on", day=widgets.day_or_none(topic.withdrawn_on),
                           reason=md_escape(" ".join(topic.withdraw_reason.split()))) if topic.withdraw_reason else \
                 t("council_page.topic_withdrawn")
             st.warning(withdrawn, icon=":material/block:")

@@ -5,7 +5,7 @@ from datetime import datetime
 import streamlit as st
 
 from data_access import clock
-from data_access.matters import compute_deadline, create_matter
+from data_access.service.writes import compute_deadline, create_matter
 from ui import cached
 from ui.context import page_context
 from ui.format import day

@@ -5,12 +5,12 @@ import math
 import streamlit as st
 
 from data_access import clock
-from data_access.exports import EXPORT_LIMIT, ledger_xlsx
-from data_access.service_queries import SORTS, MatterFilter
+from data_access.service.exports import EXPORT_LIMIT, ledger_xlsx
+from data_access.service.queries import SORTS, MatterFilter
 from ui import cached
 from ui.context import export_actor, page_context
 from ui.i18n import labels, lang, t
-from ui.tables import matter_table
+from ui.service.tables import matter_table
 
 ctx = page_context()
 ctx.require("matter.read")

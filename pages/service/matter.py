@@ -3,14 +3,15 @@
 import streamlit as st
 
 from data_access import clock
-from data_access.exports import code_labels
-from data_access.matters import advance_matter
-from data_access.service_queries import find_by_number, matter_detail, personal_data
+from data_access.service.exports import code_labels
+from data_access.service.queries import find_by_number, matter_detail, personal_data
+from data_access.service.writes import advance_matter
 from domain.errors import DomainError
 from domain.personal import PERSONAL_FIELDS
-from domain.workflow import Action, Evaluation, Step, allowed_actions, is_overdue, permission_for
-from ui import cached, council_records
+from domain.service.workflow import Action, Evaluation, Step, allowed_actions, is_overdue, permission_for
+from ui import cached
 from ui.context import acting_actor, page_context
+from ui.council import records as council_records
 from ui.format import day, when
 from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import error_text, labels, lang, md_escape, t

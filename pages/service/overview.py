@@ -5,16 +5,16 @@ import pandas as pd
 import streamlit as st
 
 from data_access import clock
-from data_access.service_kpis import month_end, months_back
-from data_access.service_queries import MatterFilter
-from domain.kpi import Counts, compute
-from domain.workflow import Step
+from data_access.service.kpis import month_end, months_back
+from data_access.service.queries import MatterFilter
+from domain.service.kpi import Counts, compute
+from domain.service.workflow import Step
 from ui import cached, charts
 from ui.context import page_context
 from ui.format import pct
 from ui.i18n import labels, md_escape, t
 from ui.kpi import card
-from ui.tables import matter_table
+from ui.service.tables import matter_table
 
 ctx = page_context()
 ctx.require("overview.read")

@@ -1,0 +1,1 @@
+"""The joint party committee: its writes, meetings, reads and Word minutes."""

@@ -1,0 +1,1 @@
+"""The resident council: its writes, meetings, reads and Word minutes and notices."""

@@ -1,0 +1,1 @@
+"""The 365 refined-service method: matters' writes, the ledger's reads, KPIs, the monthly tally, the Excel export."""

@@ -1,0 +1,1 @@
+"""Rules of the joint party committee: units, rotation, progress, agenda and its meetings."""

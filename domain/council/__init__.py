@@ -1,0 +1,1 @@
+"""Rules of the resident council: quorum, majority, votes, meetings, reviews, and its records."""

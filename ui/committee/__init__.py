@@ -1,0 +1,1 @@
+"""Building blocks of the joint committee's pages."""

@@ -1,0 +1,1 @@
+"""Building blocks of the 365 method's pages."""

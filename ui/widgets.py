@@ -1,0 +1,66 @@
+"""Widgets every area's pages share: a filter led by "all", a pager for tables paged in SQL, a share column, the
+missing-value helpers for DataFrame cells, and the check that a form's choices were made."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from domain.errors import ValidationFailed
+from ui.format import day
+from ui.i18n import t
+
+ALL = 0  # "all" in a filter (a None option would show as an empty box with its placeholder)
+
+
+def filter_box(label: str, options: dict[int, str], key: str, all_label: str) -> int | None:
+    """A selectbox of `options` led by "all" (None); a stale choice (no longer offered) falls back to all."""
+    if key in st.session_state and st.session_state[key] not in (ALL, *options):
+        st.session_state[key] = ALL
+    value = st.selectbox(label, [ALL, *options], key=key,
+                         format_func=lambda v: all_label if v == ALL else options[v])
+    return None if value == ALL else value
+
+
+def page_offset(key: str, size: int) -> int:
+    """The offset of the page chosen in the pager `key` (read before the data, drawn after it)."""
+    return (int(st.session_state.get(key) or 1) - 1) * size
+
+
+def pager(total: int, size: int, key: str, shown: int) -> None:
+    """The page number input (when there is more than one page) and the count; a page past the end (the data
+    shrank) goes back to the last page."""
+    pages = max(1, math.ceil(total / size))
+    if int(st.session_state.get(key) or 1) > pages:
+        st.session_state[key] = pages
+        st.rerun()
+    if pages > 1:
+        page = st.number_input(t("cfield.page"), min_value=1, max_value=pages, value=1, step=1, key=key)
+        st.caption(t("common.page", page=page, pages=pages, total=f"{total:,}"))
+    elif shown:
+        st.caption(t("cfield.count", count=f"{total:,}"))
+
+
+def share_column(title: str) -> st.column_config.ProgressColumn:
+    return st.column_config.ProgressColumn(title, min_value=0.0, max_value=1.0, format="percent")
+
+
+def known(value: object) -> bool:
+    """Not None, NaN or NaT (a missing value of a DataFrame cell)."""
+    return value is not None and not pd.isna(value) if not isinstance(value, (list, tuple)) else True
+
+
+def day_or_none(value: object) -> str:
+    """A date cell of a DataFrame in the UI's format (— when empty)."""
+    if not known(value):
+        return t("common.none")
+    return day(value.date() if isinstance(value, pd.Timestamp) else value)
+
+
+def require_chosen(values: dict, *fields: str) -> None:
+    """A form's choices that must be made before its write can look them up (the write would say "not found")."""
+    missing = {f: ("error.required", {}) for f in fields if values.get(f) is None}
+    if missing:
+        raise ValidationFailed(missing)
