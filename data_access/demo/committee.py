@@ -369,136 +369,212 @@ class _Claim:
 
 
 def committee_rows(rng: random.Random, settings: Settings, spec: CommitteeSpec, ids: Ids, now: datetime) -> dict:
-    """The rows of one community's committee: {table name: [row dicts]}, in ORDER."""
-    today = clock.local(now).date()
-    year = today.year
-    every = settings.committee.meeting_every_months
-    tolerance = settings.committee.behind_tolerance
-    rows: dict[str, list[dict]] = {name: [] for name in ORDER}
-    cid = spec.community_id
-    sec_id, sec_user, sec_name = spec.secretary
-    annual, progress_days = schedule(today, every, spec.shift)
-    last_day = progress_days[-1] if progress_days else None
-    reps = spec.representatives
+    """The rows of one community's committee: {table name: [row dicts]}, in ORDER. Each step makes one part of the
+    year, in the order the rng is drawn."""
+    year = _CommitteeYear(rng, settings, spec, ids, now)
+    year.units_and_agreements()
+    year.projects_and_needs()
+    year.meetings_planned()
+    year.claims_made()
+    year.progress_reported()
+    for index, meeting in enumerate(year.meetings):
+        if meeting["status"] == "closed":
+            year.meeting_held(index, meeting)
+    year.actions_done()
+    for meeting in year.meetings:
+        meeting.pop("_chair")
+    year.rows["committee_meeting"] = year.meetings
+    return year.rows
 
-    def audit(when: datetime, actor: tuple[int | None, str], action: str, entity: str, entity_id: int,
+
+class _CommitteeYear:
+    """One community's committee year as it is built: the rows so far and what later steps read of earlier ones."""
+
+    def __init__(self, rng: random.Random, settings: Settings, spec: CommitteeSpec, ids: Ids, now: datetime):
+        self.rng, self.spec, self.ids, self.now = rng, spec, ids, now
+        self.today = clock.local(now).date()
+        self.year = self.today.year
+        self.every = settings.committee.meeting_every_months
+        self.tolerance = settings.committee.behind_tolerance
+        self.rows: dict[str, list[dict]] = {name: [] for name in ORDER}
+        self.cid = spec.community_id
+        self.secretary = (spec.secretary[0], spec.secretary[1])
+        self.annual, self.progress_days = schedule(self.today, self.every, spec.shift)
+        self.last_day = self.progress_days[-1] if self.progress_days else None
+        self.reps = spec.representatives
+        self.unit_ids: list[int] = []
+        self.unit_of: dict[int, int] = {}
+        self.liaisons: list[str] = []
+        self.items: list[dict] = []
+        self.claimers: list[int | None] = []
+        self.meetings: list[dict] = []
+        self.closed_progress: list[dict] = []
+        self.claims: list[_Claim] = []
+        self.actions: list[dict] = []
+
+    def audit(self, when: datetime, actor: tuple[int | None, str], action: str, entity: str, entity_id: int,
               after: dict | None = None, before: dict | None = None) -> None:
-        if spec.audit:
-            rows["audit_log"].append({"at": when, "actor_id": actor[0], "actor_name": actor[1], "action": action,
-                                      "entity": entity, "entity_id": entity_id, "community_id": cid,
-                                      "before": before, "after": after})
+        if self.spec.audit:
+            self.rows["audit_log"].append({
+                "at": when, "actor_id": actor[0], "actor_name": actor[1], "action": action, "entity": entity,
+                "entity_id": entity_id, "community_id": self.cid, "before": before, "after": after})
 
-    secretary = (sec_id, sec_user)
-    # units, rotation, agreements, resources
-    liaisons = spec.liaisons or people(rng, len(spec.units))
-    unit_ids = []
-    for index, unit in enumerate(spec.units):
-        uid = ids.take("member_unit")
-        unit_ids.append(uid)
-        joined = date(year - rng.randint(1, 6), rng.randint(1, 12), rng.randint(1, 28))
-        rows["member_unit"].append({
-            "id": uid, "community_id": cid, "name": unit.name, "kind": unit.kind, "party_org": unit.party_org,
-            "liaison": liaisons[index], "liaison_phone": sample.phone(rng), "party_members": unit.members,
-            "volunteer_team": unit.team, "speciality": unit.speciality, "representative_id": reps[index][0],
-            "joined_on": joined, "left_on": None, "rota_position": index + 1, "updated_at": at(annual, 9)})
-        for kind, title, detail in unit.resources:
-            rows["resource"].append({"id": ids.take("resource"), "community_id": cid, "unit_id": uid, "kind": kind,
-                                     "title": title, "detail": detail})
-    late = set(rng.sample(range(1, len(spec.units)), min(spec.late_signers, len(spec.units) - 1)))
-    for index, status in enumerate(spec.agreements):
-        if status is None:
-            continue
-        unit = spec.units[index]
-        signed = None
-        if status == "signed":
-            signed = annual + timedelta(days=rng.randint(3, 25)) if index in late else annual
-            signed = min(signed, today)
-        aid = ids.take("agreement")
-        rows["agreement"].append({
-            "id": aid, "community_id": cid, "unit_id": unit_ids[index], "year": year, "status": status,
-            "signed_on": signed,
-            "commitments": (f"1. 发挥{unit.speciality}等专长，认领并按期完成{year}年度服务项目；"
-                            f"2. {unit.team}每月至少开展一次志愿服务；"
-                            "3. 按时参加联合党委年会和推进会，轮值期间主持推进会；"
-                            "4. 向社区开放可共享的场地和资源。"),
-            "updated_at": at(signed or annual - timedelta(days=5), 10)})
-        audit(at(signed or annual - timedelta(days=5), 10), secretary, "committee.agreement_create", "agreement",
-              aid, {"unit_id": unit_ids[index], "year": year, "status": status,
-                    "signed_on": signed.isoformat() if signed else None})
+    def units_and_agreements(self) -> None:
+        """Member units in the order of the rotation, what each offers, and the year's agreements."""
+        rng, spec, year, annual = self.rng, self.spec, self.year, self.annual
+        self.liaisons = spec.liaisons or people(rng, len(spec.units))
+        for index, unit in enumerate(spec.units):
+            uid = self.ids.take("member_unit")
+            self.unit_ids.append(uid)
+            joined = date(year - rng.randint(1, 6), rng.randint(1, 12), rng.randint(1, 28))
+            self.rows["member_unit"].append({
+                "id": uid, "community_id": self.cid, "name": unit.name, "kind": unit.kind,
+                "party_org": unit.party_org, "liaison": self.liaisons[index], "liaison_phone": sample.phone(rng),
+                "party_members": unit.members, "volunteer_team": unit.team, "speciality": unit.speciality,
+                "representative_id": self.reps[index][0], "joined_on": joined, "left_on": None,
+                "rota_position": index + 1, "updated_at": at(annual, 9)})
+            for kind, title, detail in unit.resources:
+                self.rows["resource"].append({"id": self.ids.take("resource"), "community_id": self.cid,
+                                              "unit_id": uid, "kind": kind, "title": title, "detail": detail})
+        self.unit_of = {uid: index for index, uid in enumerate(self.unit_ids)}
+        late = set(rng.sample(range(1, len(spec.units)), min(spec.late_signers, len(spec.units) - 1)))
+        for index, status in enumerate(spec.agreements):
+            if status is None:
+                continue
+            unit = spec.units[index]
+            signed = None
+            if status == "signed":
+                signed = annual + timedelta(days=rng.randint(3, 25)) if index in late else annual
+                signed = min(signed, self.today)
+            aid = self.ids.take("agreement")
+            self.rows["agreement"].append({
+                "id": aid, "community_id": self.cid, "unit_id": self.unit_ids[index], "year": year,
+                "status": status, "signed_on": signed,
+                "commitments": (f"1. 发挥{unit.speciality}等专长，认领并按期完成{year}年度服务项目；"
+                                f"2. {unit.team}每月至少开展一次志愿服务；"
+                                "3. 按时参加联合党委年会和推进会，轮值期间主持推进会；"
+                                "4. 向社区开放可共享的场地和资源。"),
+                "updated_at": at(signed or annual - timedelta(days=5), 10)})
+            self.audit(at(signed or annual - timedelta(days=5), 10), self.secretary, "committee.agreement_create",
+                       "agreement", aid, {"unit_id": self.unit_ids[index], "year": year, "status": status,
+                                          "signed_on": signed.isoformat() if signed else None})
 
-    # projects, items, needs
-    items: list[dict] = []
-    claimers: list[int | None] = []
-    need_day = date(year - 1, 12, 10)
-    for project in spec.projects:
-        pid = ids.take("project")
-        rows["project"].append({"id": pid, "community_id": cid, "year": year, "name": project.name,
-                                "detail": project.detail, "updated_at": at(annual - timedelta(days=7), 15)})
-        if project.need:
-            rows["need"].append({"id": ids.take("need"), "community_id": cid, "title": project.need,
-                                 "detail": project.need_detail, "source": "entered", "matter_id": None,
-                                 "council_decision_id": None, "project_id": pid,
-                                 "raised_on": need_day + timedelta(days=rng.randint(0, 15)), "created_by": sec_id})
-        for item in project.items:
-            start, end = _on(item.start, year), _on(item.end, year)
-            items.append({"id": ids.take("service_item"), "project_id": pid, "community_id": cid, "name": item.name,
-                          "target": float(item.target), "unit": item.unit, "frequency": item.frequency,
-                          "period_start": start, "period_end": end, "beneficiaries": item.beneficiaries,
-                          "done": 0.0})
-            claimers.append(item.claimer)
-    for matter in spec.matter_needs:
-        raised = min(clock.local(matter["registered_at"]).date() + timedelta(days=2), today)
-        rows["need"].append({"id": ids.take("need"), "community_id": cid, "title": matter["description"][:100],
-                             "detail": f"由居民诉求 {matter['number']} 转入需求清单", "source": "matter",
-                             "matter_id": matter["id"], "council_decision_id": None, "project_id": None,
-                             "raised_on": raised, "created_by": sec_id})
+    def projects_and_needs(self) -> None:
+        """The year's projects with their service items, the needs behind them and the needs raised from matters."""
+        rng, spec, sec_id = self.rng, self.spec, self.spec.secretary[0]
+        need_day = date(self.year - 1, 12, 10)
+        for project in spec.projects:
+            pid = self.ids.take("project")
+            self.rows["project"].append({"id": pid, "community_id": self.cid, "year": self.year, "name": project.name,
+                                         "detail": project.detail,
+                                         "updated_at": at(self.annual - timedelta(days=7), 15)})
+            if project.need:
+                self.rows["need"].append({
+                    "id": self.ids.take("need"), "community_id": self.cid, "title": project.need,
+                    "detail": project.need_detail, "source": "entered", "matter_id": None,
+                    "council_decision_id": None, "project_id": pid,
+                    "raised_on": need_day + timedelta(days=rng.randint(0, 15)), "created_by": sec_id})
+            for item in project.items:
+                start, end = _on(item.start, self.year), _on(item.end, self.year)
+                self.items.append({
+                    "id": self.ids.take("service_item"), "project_id": pid, "community_id": self.cid,
+                    "name": item.name, "target": float(item.target), "unit": item.unit, "frequency": item.frequency,
+                    "period_start": start, "period_end": end, "beneficiaries": item.beneficiaries, "done": 0.0})
+                self.claimers.append(item.claimer)
+        for matter in spec.matter_needs:
+            raised = min(clock.local(matter["registered_at"]).date() + timedelta(days=2), self.today)
+            self.rows["need"].append({
+                "id": self.ids.take("need"), "community_id": self.cid, "title": matter["description"][:100],
+                "detail": f"由居民诉求 {matter['number']} 转入需求清单", "source": "matter", "matter_id": matter["id"],
+                "council_decision_id": None, "project_id": None, "raised_on": raised, "created_by": sec_id})
 
-    # meetings: the annual one, the progress meetings, maybe the next one planned for today
-    meetings = []
-    for index, day in enumerate([annual, *progress_days]):
-        kind = "annual" if index == 0 else "progress"
-        mid = ids.take("committee_meeting")
-        opened = at(day, 9) if kind == "annual" else at(day, 14, 30)
-        meetings.append({"id": mid, "community_id": cid, "kind": kind, "day": day, "place": spec.place,
-                         "chair_unit_id": unit_ids[index % len(unit_ids)], "status": "closed", "opened_at": opened,
-                         "closed_at": opened + timedelta(minutes=rng.randint(80, 150)), "summary": None,
-                         "created_by": sec_id, "updated_at": None, "_chair": index % len(unit_ids)})
-    if spec.plan_next:
-        index = len(meetings)
-        meetings.append({"id": ids.take("committee_meeting"), "community_id": cid, "kind": "progress", "day": today,
-                         "place": spec.place, "chair_unit_id": unit_ids[index % len(unit_ids)], "status": "planned",
-                         "opened_at": None, "closed_at": None, "summary": None, "created_by": sec_id,
-                         "updated_at": None, "_chair": index % len(unit_ids)})
-    for index, meeting in enumerate(meetings):
-        planned_at = meetings[index - 1]["closed_at"] if index else at(meeting["day"] - timedelta(days=14), 10)
-        meeting["updated_at"] = meeting["closed_at"] or planned_at
-        audit(planned_at, secretary, "meeting.plan", "committee_meeting", meeting["id"],
-              {"kind": meeting["kind"], "day": meeting["day"].isoformat(), "chair_unit_id": meeting["chair_unit_id"]})
-    closed_progress = [m for m in meetings if m["kind"] == "progress" and m["status"] == "closed"]
-    by_day = {m["day"]: m for m in closed_progress}
+    def meetings_planned(self) -> None:
+        """The annual meeting, the progress meetings, maybe the next one planned for today; each planned by the
+        secretary."""
+        rng, spec, sec_id, n = self.rng, self.spec, self.spec.secretary[0], len(self.unit_ids)
+        meetings = self.meetings
+        for index, day in enumerate([self.annual, *self.progress_days]):
+            kind = "annual" if index == 0 else "progress"
+            mid = self.ids.take("committee_meeting")
+            opened = at(day, 9) if kind == "annual" else at(day, 14, 30)
+            meetings.append({"id": mid, "community_id": self.cid, "kind": kind, "day": day, "place": spec.place,
+                             "chair_unit_id": self.unit_ids[index % n], "status": "closed", "opened_at": opened,
+                             "closed_at": opened + timedelta(minutes=rng.randint(80, 150)), "summary": None,
+                             "created_by": sec_id, "updated_at": None, "_chair": index % n})
+        if spec.plan_next:
+            index = len(meetings)
+            meetings.append({"id": self.ids.take("committee_meeting"), "community_id": self.cid, "kind": "progress",
+                             "day": self.today, "place": spec.place, "chair_unit_id": self.unit_ids[index % n],
+                             "status": "planned", "opened_at": None, "closed_at": None, "summary": None,
+                             "created_by": sec_id, "updated_at": None, "_chair": index % n})
+        for index, meeting in enumerate(meetings):
+            planned_at = meetings[index - 1]["closed_at"] if index else at(meeting["day"] - timedelta(days=14), 10)
+            meeting["updated_at"] = meeting["closed_at"] or planned_at
+            self.audit(planned_at, self.secretary, "meeting.plan", "committee_meeting", meeting["id"],
+                       {"kind": meeting["kind"], "day": meeting["day"].isoformat(),
+                        "chair_unit_id": meeting["chair_unit_id"]})
+        self.closed_progress = [m for m in meetings if m["kind"] == "progress" and m["status"] == "closed"]
 
-    # claims: at the annual meeting; the withdrawn one is taken over at the second progress meeting
-    paces = list(PACES) * (len(items) // len(PACES) + 1)
-    rng.shuffle(paces)
-    claims: list[_Claim] = []
-    withdraw_item = spec.withdraw[0] if spec.withdraw and len(closed_progress) >= 2 else None
-    for index, (item, claimer) in enumerate(zip(items, claimers, strict=True)):
-        if claimer is None:
-            continue
-        claimed = min(annual, today)
-        row = {"id": ids.take("claim"), "item_id": item["id"], "unit_id": unit_ids[claimer], "community_id": cid,
-               "status": rules.CLAIM_ACTIVE, "pledge": item["target"], "done": 0.0, "claimed_on": claimed,
-               "last_update_on": None, "withdrawn_on": None, "withdraw_reason": None, "created_by": reps[claimer][0]}
-        claims.append(_Claim(row, item, paces[index], False))
-        if index == withdraw_item:
-            claims[-1].pace = 0.9  # it did its part until it withdrew
-            row.update(status=rules.CLAIM_WITHDRAWN, withdrawn_on=closed_progress[1]["day"],
-                       withdraw_reason=spec.withdraw[2])
-    stale_pool = [c for c in claims if c.row["status"] == rules.CLAIM_ACTIVE and c.pace < 1.2]
-    for c in rng.sample(stale_pool, min(len(stale_pool), max(1, len(claims) // 8))):
-        c.stale = True
+    def claims_made(self) -> None:
+        """Claims at the annual meeting, each with its pace; one is withdrawn at the second progress meeting and a
+        few are not updated after the last one (stale)."""
+        rng, spec = self.rng, self.spec
+        paces = list(PACES) * (len(self.items) // len(PACES) + 1)
+        rng.shuffle(paces)
+        withdraw_item = spec.withdraw[0] if spec.withdraw and len(self.closed_progress) >= 2 else None
+        for index, (item, claimer) in enumerate(zip(self.items, self.claimers, strict=True)):
+            if claimer is None:
+                continue
+            row = {"id": self.ids.take("claim"), "item_id": item["id"], "unit_id": self.unit_ids[claimer],
+                   "community_id": self.cid, "status": rules.CLAIM_ACTIVE, "pledge": item["target"], "done": 0.0,
+                   "claimed_on": min(self.annual, self.today), "last_update_on": None, "withdrawn_on": None,
+                   "withdraw_reason": None, "created_by": self.reps[claimer][0]}
+            self.claims.append(_Claim(row, item, paces[index], False))
+            if index == withdraw_item:
+                self.claims[-1].pace = 0.9  # it did its part until it withdrew
+                row.update(status=rules.CLAIM_WITHDRAWN, withdrawn_on=self.closed_progress[1]["day"],
+                           withdraw_reason=spec.withdraw[2])
+        stale_pool = [c for c in self.claims if c.row["status"] == rules.CLAIM_ACTIVE and c.pace < 1.2]
+        for c in rng.sample(stale_pool, min(len(stale_pool), max(1, len(self.claims) // 8))):
+            c.stale = True
 
-    def progress(c: _Claim, unit_index: int) -> None:
+    def progress_reported(self) -> None:
+        """Progress updates of every claim (a withdrawn claim's item is taken over by another unit at the meeting),
+        then the claims' and items' done as the writes keep them, and the claims' audit entries."""
+        for c in list(self.claims):
+            self.updates_of(c, self.unit_of[c.row["unit_id"]])
+            if c.row["status"] == rules.CLAIM_WITHDRAWN:
+                done = c.updates[-1]["done"] if c.updates else 0.0
+                new_unit = self.spec.withdraw[1]
+                row = {**c.row, "id": self.ids.take("claim"), "unit_id": self.unit_ids[new_unit],
+                       "status": rules.CLAIM_ACTIVE, "pledge": c.item["target"] - done,
+                       "claimed_on": c.row["withdrawn_on"], "withdrawn_on": None, "withdraw_reason": None,
+                       "created_by": self.reps[new_unit][0]}
+                self.claims.append(_Claim(row, c.item, 1.1, False))
+                self.updates_of(self.claims[-1], new_unit)
+        for c in self.claims:
+            if c.updates:
+                c.row["done"], c.row["last_update_on"] = c.updates[-1]["done"], c.updates[-1]["on"]
+            self.rows["claim"].append(c.row)
+            self.rows["progress_update"].extend(c.updates)
+            rep = self.reps[self.unit_of[c.row["unit_id"]]]
+            self.audit(at(c.row["claimed_on"], 11, self.rng.randint(0, 59)), rep, "committee.claim", "claim",
+                       c.row["id"], {"item_id": c.row["item_id"], "unit_id": c.row["unit_id"],
+                                     "pledge": c.row["pledge"]})
+            if c.row["withdrawn_on"]:
+                self.audit(at(c.row["withdrawn_on"], 15), rep, "committee.claim_withdraw", "claim", c.row["id"],
+                           {"status": rules.CLAIM_WITHDRAWN, "reason": c.row["withdraw_reason"]},
+                           {"status": rules.CLAIM_ACTIVE})
+        done_by_item: dict[int, float] = {}
+        for c in self.claims:
+            done_by_item[c.item["id"]] = done_by_item.get(c.item["id"], 0.0) + c.row["done"]
+        for item in self.items:
+            item["done"] = min(item["target"], done_by_item.get(item["id"], 0.0))
+        self.rows["service_item"] = self.items
+
+    def updates_of(self, c: _Claim, unit_index: int) -> None:
+        """The claim's progress updates: at progress meetings and in the weeks before them, at its pace."""
+        rng, spec, today, last_day = self.rng, self.spec, self.today, self.last_day
         item, pledge = c.item, c.row["pledge"]
         start = max(item["period_start"], c.row["claimed_on"])
         end = item["period_end"]
@@ -506,7 +582,8 @@ def committee_rows(rng: random.Random, settings: Settings, spec: CommitteeSpec, 
         hi = min(today, end + timedelta(days=14))
         if c.row["withdrawn_on"]:
             hi = min(hi, c.row["withdrawn_on"] - timedelta(days=1))
-        points = [d for d in (m["day"] for m in closed_progress) if lo < d <= hi]
+        by_day = {m["day"]: m for m in self.closed_progress}
+        points = [d for d in (m["day"] for m in self.closed_progress) if lo < d <= hi]
         dates = {d: by_day[d] for d in points if rng.random() < spec.meeting_update}
         edges = [lo, *points, hi]
         for a, b in zip(edges, edges[1:], strict=False):
@@ -536,169 +613,156 @@ def committee_rows(rng: random.Random, settings: Settings, spec: CommitteeSpec, 
             if done <= prev and day != must and rng.random() >= (0.4 if meeting else spec.unchanged):
                 continue
             if meeting:
-                by, when = reps[meeting["_chair"]], meeting["opened_at"] + timedelta(minutes=rng.randint(5, 75))
+                by, when = self.reps[meeting["_chair"]], meeting["opened_at"] + timedelta(minutes=rng.randint(5, 75))
             else:
-                by, when = reps[unit_index], min(now, at(day, rng.randint(9, 19), rng.randint(0, 59)))
+                by, when = self.reps[unit_index], min(self.now, at(day, rng.randint(9, 19), rng.randint(0, 59)))
             note = (f"累计完成{_fmt(done)}{item['unit']}" if done > prev else "本期无新进展") + \
                    (f"，{rng.choice(NOTES)}" if rng.random() < 0.5 else "")
             photo = None if meeting or rng.random() >= spec.files else rng.choice(list(PHOTOS.items()))
-            update = {"id": ids.take("progress_update"), "claim_id": c.row["id"], "community_id": cid, "on": day,
-                      "done": done, "note": note, "file_name": f"{item['name'][:20]}现场照片.png" if photo else None,
+            update = {"id": self.ids.take("progress_update"), "claim_id": c.row["id"], "community_id": self.cid,
+                      "on": day, "done": done, "note": note,
+                      "file_name": f"{item['name'][:20]}现场照片.png" if photo else None,
                       "file_type": "image/png" if photo else None, "file_data": _png(photo[1]) if photo else None,
                       "meeting_id": meeting["id"] if meeting else None, "created_by": by[0], "created_at": when}
             c.updates.append(update)
-            audit(when, by, "committee.progress", "claim", c.row["id"],
-                  {"done": done, "on": day.isoformat(), "meeting_id": update["meeting_id"]},
-                  {"done": prev})
+            self.audit(when, by, "committee.progress", "claim", c.row["id"],
+                       {"done": done, "on": day.isoformat(), "meeting_id": update["meeting_id"]}, {"done": prev})
             prev = done
             if done >= pledge:
                 break
 
-    unit_of = {uid: index for index, uid in enumerate(unit_ids)}
-    for c in list(claims):
-        progress(c, unit_of[c.row["unit_id"]])
-        if c.row["status"] == rules.CLAIM_WITHDRAWN:  # taken over by another unit at the meeting
-            done = c.updates[-1]["done"] if c.updates else 0.0
-            new_unit = spec.withdraw[1]
-            row = {**c.row, "id": ids.take("claim"), "unit_id": unit_ids[new_unit], "status": rules.CLAIM_ACTIVE,
-                   "pledge": c.item["target"] - done, "claimed_on": c.row["withdrawn_on"], "withdrawn_on": None,
-                   "withdraw_reason": None, "created_by": reps[new_unit][0]}
-            claims.append(_Claim(row, c.item, 1.1, False))
-            progress(claims[-1], new_unit)
-    for c in claims:
-        if c.updates:
-            c.row["done"], c.row["last_update_on"] = c.updates[-1]["done"], c.updates[-1]["on"]
-        rows["claim"].append(c.row)
-        rows["progress_update"].extend(c.updates)
-        claim_at = at(c.row["claimed_on"], 11, rng.randint(0, 59))
-        audit(claim_at, reps[unit_of[c.row["unit_id"]]], "committee.claim", "claim", c.row["id"],
-              {"item_id": c.row["item_id"], "unit_id": c.row["unit_id"], "pledge": c.row["pledge"]})
-        if c.row["withdrawn_on"]:
-            audit(at(c.row["withdrawn_on"], 15), reps[unit_of[c.row["unit_id"]]], "committee.claim_withdraw",
-                  "claim", c.row["id"], {"status": rules.CLAIM_WITHDRAWN, "reason": c.row["withdraw_reason"]},
-                  {"status": rules.CLAIM_ACTIVE})
-    done_by_item: dict[int, float] = {}
-    for c in claims:
-        done_by_item[c.item["id"]] = done_by_item.get(c.item["id"], 0.0) + c.row["done"]
-    for item in items:
-        item["done"] = min(item["target"], done_by_item.get(item["id"], 0.0))
-    rows["service_item"] = items
-
-    # what happened at each closed meeting: attendance, agenda, outcomes, summary
-    actions: list[dict] = []
-    names = [u.name for u in spec.units]
-    previous_progress: date | None = None
-    for index, meeting in enumerate(meetings):
-        if meeting["status"] != "closed":
-            continue
-        day, chair = meeting["day"], meeting["_chair"]
+    def meeting_held(self, index: int, meeting: dict) -> None:
+        """What happened at a closed meeting: attendance, the agenda (progress meetings), the outcomes, the
+        summary, and the action items done since."""
+        rng, day, chair = self.rng, meeting["day"], meeting["_chair"]
         present = 0
-        for u, uid in enumerate(unit_ids):
+        for u, uid in enumerate(self.unit_ids):
             here = u == chair or rng.random() < 0.9
             present += here
-            rows["meeting_attendance"].append({"meeting_id": meeting["id"], "unit_id": uid, "present": here,
-                                               "attendee": liaisons[u] if here else None})
-        chair_rep = reps[chair]
-        opened, closed = meeting["opened_at"], meeting["closed_at"]
-        audit(opened, chair_rep, "meeting.open", "committee_meeting", meeting["id"], {"status": "open"},
-              {"status": "planned"})
-        outcomes: list[tuple[str, str, int | None, date | None]] = []  # kind, text, owner unit, due
-        following = meetings[index + 1]["day"] if index + 1 < len(meetings) else rules.add_months(day, every)
-        behind_claims: list[_Claim] = []
+            self.rows["meeting_attendance"].append({"meeting_id": meeting["id"], "unit_id": uid, "present": here,
+                                                    "attendee": self.liaisons[u] if here else None})
+        chair_rep = self.reps[chair]
+        self.audit(meeting["opened_at"], chair_rep, "meeting.open", "committee_meeting", meeting["id"],
+                   {"status": "open"}, {"status": "planned"})
+        following = (self.meetings[index + 1]["day"] if index + 1 < len(self.meetings)
+                     else rules.add_months(day, self.every))
         if meeting["kind"] == "progress":
-            carried = [a for a in actions if not a["done"] or a["done_on"] >= day]
-            carried.sort(key=lambda a: (a["due"] or date.max, a["id"]))
-            active = [c for c in claims if c.row["claimed_on"] < day
-                      and (c.row["withdrawn_on"] is None or c.row["withdrawn_on"] >= day)]
-            entries, state = [], {}
-            for c in active:
-                done, last = c.done_before(day)
-                behind = rules.behind_schedule(rules.share(done, c.row["pledge"]), c.item["period_start"],
-                                               c.item["period_end"], day, tolerance) and done < c.row["pledge"]
-                entries.append(rules.AgendaEntry(c.row["id"], behind, last))
-                state[c.row["id"]] = c
-            position = 0
-            for a in carried:
-                position += 1
-                rows["agenda_item"].append({"id": ids.take("agenda_item"), "meeting_id": meeting["id"],
-                                            "position": position, "section": "carried", "claim_id": None,
-                                            "action_item_id": a["id"], "discussed": True,
-                                            "seconds": rng.randint(30, 180), "note": None})
-            for entry in rules.agenda(entries, previous_progress):
-                position += 1
-                section = ("behind" if entry.behind else "stale" if entry.last_update is None or (
-                    previous_progress is not None and entry.last_update <= previous_progress) else "rest")
-                if entry.behind:
-                    behind_claims.append(state[entry.claim_id])
-                rows["agenda_item"].append({
-                    "id": ids.take("agenda_item"), "meeting_id": meeting["id"], "position": position,
-                    "section": section, "claim_id": entry.claim_id, "action_item_id": None, "discussed": True,
-                    "seconds": rng.randint(40, 300) if section != "rest" else rng.randint(20, 120),
-                    "note": rng.choice(MEETING_NOTES) if section == "behind" or rng.random() < 0.2 else None})
-            for a in carried:
-                if not a["done"] and "共建协议" not in a["text"] and rng.random() < 0.5:
-                    a.update(done=True, done_on=day, done_meeting_id=meeting["id"])
-            previous_progress = day
-            outcomes.append(("decision", rng.choice(DECISIONS), None, None))
-            for c in behind_claims[:2]:
-                u = unit_of[c.row["unit_id"]]
-                outcomes.append(("action", f"加快推进「{c.item['name']}」，下次推进会前报送整改进度", u,
-                                 following - timedelta(days=5)))
-            outcomes.append(("action", rng.choice(ACTIONS), 0, day + timedelta(days=rng.randint(10, 30))))
-            for c in claims:
-                if c.row["withdrawn_on"] == day and c.row["status"] == rules.CLAIM_WITHDRAWN:
-                    new = next(x for x in claims if x.row["item_id"] == c.row["item_id"] and x is not c)
-                    outcomes.append(("decision", f"同意{names[unit_of[c.row['unit_id']]]}退出「{c.item['name']}」，"
-                                                 f"由{names[unit_of[new.row['unit_id']]]}接续认领", None, None))
-            outcomes.append(("decision", f"下次推进会由{names[(chair + 1) % len(names)]}轮值主持，"
-                                         f"定于{following.month}月{following.day}日召开", None, None))
-            meeting["summary"] = (f"应到成员单位{len(unit_ids)}家，实到{present}家。会议逐项听取了"
-                                  f"{len(active)}项认领服务内容的进展，其中{len(behind_claims)}项进度滞后；督办上次会议待办事项{len(carried)}项。")
+            outcomes = self.progress_meeting(meeting, present, following)
         else:
-            signed = sum(1 for s in spec.agreements if s == "signed")
-            outcomes += [("decision", f"审议通过{year}年度联合党委工作计划", None, None),
-                         ("decision", f"通过{year}年度项目清单：{len(spec.projects)}个服务项目、{len(items)}项服务内容",
-                          None, None),
-                         ("decision", "确定轮值书记顺序：" + "、".join(names), None, None)]
-            if signed < len(spec.agreements):
-                outcomes.append(("action", "督促尚未签订共建协议书的成员单位完成签订", 0, day + timedelta(days=60)))
-            meeting["summary"] = (f"召开{year}年度联合党委年会，应到成员单位{len(unit_ids)}家，实到{present}家。"
-                                  f"{signed}家成员单位签订共建协议书，认领服务内容"
-                                  f"{sum(1 for c in claims if c.row['claimed_on'] == annual)}项。")
-        is_last = meeting is closed_progress[-1] if closed_progress else True
+            outcomes = self.annual_meeting(meeting, present)
+        self.outcomes_recorded(index, meeting, outcomes)
+        self.audit(meeting["closed_at"], chair_rep, "meeting.close", "committee_meeting", meeting["id"],
+                   {"status": "closed"}, {"status": "open"})
+
+    def progress_meeting(self, meeting: dict, present: int, following: date) -> list[tuple]:
+        """A progress meeting's agenda as open_meeting generates it (carried action items, then the claims in
+        agenda order as of its opening), its summary, and its outcomes: (kind, text, owner unit, due)."""
+        rng, day, chair = self.rng, meeting["day"], meeting["_chair"]
+        names = [u.name for u in self.spec.units]
+        previous = max((m["day"] for m in self.closed_progress if m["day"] < day), default=None)
+        carried = [a for a in self.actions if not a["done"] or a["done_on"] >= day]
+        carried.sort(key=lambda a: (a["due"] or date.max, a["id"]))
+        active = [c for c in self.claims if c.row["claimed_on"] < day
+                  and (c.row["withdrawn_on"] is None or c.row["withdrawn_on"] >= day)]
+        entries, state = [], {}
+        for c in active:
+            done, last = c.done_before(day)
+            behind = rules.behind_schedule(rules.share(done, c.row["pledge"]), c.item["period_start"],
+                                           c.item["period_end"], day, self.tolerance) and done < c.row["pledge"]
+            entries.append(rules.AgendaEntry(c.row["id"], behind, last))
+            state[c.row["id"]] = c
+        position = 0
+        for a in carried:
+            position += 1
+            self.rows["agenda_item"].append({"id": self.ids.take("agenda_item"), "meeting_id": meeting["id"],
+                                             "position": position, "section": "carried", "claim_id": None,
+                                             "action_item_id": a["id"], "discussed": True,
+                                             "seconds": rng.randint(30, 180), "note": None})
+        behind_claims: list[_Claim] = []
+        for entry in rules.agenda(entries, previous):
+            position += 1
+            section = ("behind" if entry.behind else "stale" if entry.last_update is None or (
+                previous is not None and entry.last_update <= previous) else "rest")
+            if entry.behind:
+                behind_claims.append(state[entry.claim_id])
+            self.rows["agenda_item"].append({
+                "id": self.ids.take("agenda_item"), "meeting_id": meeting["id"], "position": position,
+                "section": section, "claim_id": entry.claim_id, "action_item_id": None, "discussed": True,
+                "seconds": rng.randint(40, 300) if section != "rest" else rng.randint(20, 120),
+                "note": rng.choice(MEETING_NOTES) if section == "behind" or rng.random() < 0.2 else None})
+        for a in carried:
+            if not a["done"] and "共建协议" not in a["text"] and rng.random() < 0.5:
+                a.update(done=True, done_on=day, done_meeting_id=meeting["id"])
+        outcomes = [("decision", rng.choice(DECISIONS), None, None)]
+        for c in behind_claims[:2]:
+            outcomes.append(("action", f"加快推进「{c.item['name']}」，下次推进会前报送整改进度",
+                             self.unit_of[c.row["unit_id"]], following - timedelta(days=5)))
+        outcomes.append(("action", rng.choice(ACTIONS), 0, day + timedelta(days=rng.randint(10, 30))))
+        for c in self.claims:
+            if c.row["withdrawn_on"] == day and c.row["status"] == rules.CLAIM_WITHDRAWN:
+                new = next(x for x in self.claims if x.row["item_id"] == c.row["item_id"] and x is not c)
+                outcomes.append(("decision", f"同意{names[self.unit_of[c.row['unit_id']]]}退出「{c.item['name']}」，"
+                                             f"由{names[self.unit_of[new.row['unit_id']]]}接续认领", None, None))
+        outcomes.append(("decision", f"下次推进会由{names[(chair + 1) % len(names)]}轮值主持，"
+                                     f"定于{following.month}月{following.day}日召开", None, None))
+        meeting["summary"] = (f"应到成员单位{len(self.unit_ids)}家，实到{present}家。会议逐项听取了"
+                              f"{len(active)}项认领服务内容的进展，其中{len(behind_claims)}项进度滞后；"
+                              f"督办上次会议待办事项{len(carried)}项。")
+        return outcomes
+
+    def annual_meeting(self, meeting: dict, present: int) -> list[tuple]:
+        """The annual meeting's summary and outcomes: the plan, the projects, the rotation, the agreements due."""
+        spec, year = self.spec, self.year
+        signed = sum(1 for s in spec.agreements if s == "signed")
+        outcomes = [("decision", f"审议通过{year}年度联合党委工作计划", None, None),
+                    ("decision", f"通过{year}年度项目清单：{len(spec.projects)}个服务项目、{len(self.items)}项服务内容",
+                     None, None),
+                    ("decision", "确定轮值书记顺序：" + "、".join(u.name for u in spec.units), None, None)]
+        if signed < len(spec.agreements):
+            outcomes.append(("action", "督促尚未签订共建协议书的成员单位完成签订", 0,
+                             meeting["day"] + timedelta(days=60)))
+        meeting["summary"] = (f"召开{year}年度联合党委年会，应到成员单位{len(self.unit_ids)}家，实到{present}家。"
+                              f"{signed}家成员单位签订共建协议书，认领服务内容"
+                              f"{sum(1 for c in self.claims if c.row['claimed_on'] == self.annual)}项。")
+        return outcomes
+
+    def outcomes_recorded(self, index: int, meeting: dict, outcomes: list[tuple]) -> None:
+        """A meeting's decisions and action items, and when each action item was done."""
+        rng, day = self.rng, meeting["day"]
+        sec_name = self.spec.secretary[2]
+        is_last = meeting is self.closed_progress[-1] if self.closed_progress else True
         for kind, text, owner_unit, due in outcomes:
-            aid = ids.take("action_item")
-            owner = None if owner_unit is None else (sec_name if owner_unit == 0 and sec_name else liaisons[owner_unit])
-            action = {"id": aid, "community_id": cid, "meeting_id": meeting["id"], "kind": kind, "text": text,
-                      "owner": owner, "owner_unit_id": None if owner_unit is None else unit_ids[owner_unit],
+            aid = self.ids.take("action_item")
+            owner = (None if owner_unit is None
+                     else sec_name if owner_unit == 0 and sec_name else self.liaisons[owner_unit])
+            action = {"id": aid, "community_id": self.cid, "meeting_id": meeting["id"], "kind": kind, "text": text,
+                      "owner": owner, "owner_unit_id": None if owner_unit is None else self.unit_ids[owner_unit],
                       "due": due, "done": False, "done_on": None, "done_meeting_id": None}
-            rows["action_item"].append(action)
-            audit(closed - timedelta(minutes=10), chair_rep, "meeting.outcome", "action_item", aid,
-                  {"kind": kind, "text": text, "owner": owner, "due": due.isoformat() if due else None})
+            self.rows["action_item"].append(action)
+            self.audit(meeting["closed_at"] - timedelta(minutes=10), self.reps[meeting["_chair"]], "meeting.outcome",
+                       "action_item", aid,
+                       {"kind": kind, "text": text, "owner": owner, "due": due.isoformat() if due else None})
             if kind != "action":
                 continue
-            actions.append(action)
+            self.actions.append(action)
             if "共建协议" in text:
                 continue  # one unit has still not signed: this one stays open all year
             if not is_last and rng.random() < 0.8:  # done by the next meeting
-                nxt = meetings[index + 1]
+                nxt = self.meetings[index + 1]
                 action.update(done=True, done_on=nxt["day"], done_meeting_id=nxt["id"])
             elif is_last and text in ACTIONS and rng.random() < 0.5:  # the rest is still open at the next one
-                action.update(done=True, done_on=min(today, day + timedelta(days=rng.randint(5, 30))))
-        audit(closed, chair_rep, "meeting.close", "committee_meeting", meeting["id"], {"status": "closed"},
-              {"status": "open"})
-    for action in actions:
-        if action["done"] and action["done_meeting_id"] is not None:
-            meeting = next(m for m in meetings if m["id"] == action["done_meeting_id"])
-            audit(meeting["opened_at"] + timedelta(minutes=3), reps[meeting["_chair"]], "meeting.action_done",
-                  "action_item", action["id"], {"done": True}, {"done": False})
-        elif action["done"]:
-            audit(min(now, at(action["done_on"], 16)), secretary, "meeting.action_done", "action_item", action["id"],
-                  {"done": True}, {"done": False})
-    for meeting in meetings:
-        meeting.pop("_chair")
-    rows["committee_meeting"] = meetings
-    return rows
+                action.update(done=True, done_on=min(self.today, day + timedelta(days=rng.randint(5, 30))))
+
+    def actions_done(self) -> None:
+        """The audit entries of action items ticked off, at a meeting or by the secretary."""
+        for action in self.actions:
+            if action["done"] and action["done_meeting_id"] is not None:
+                meeting = next(m for m in self.meetings if m["id"] == action["done_meeting_id"])
+                self.audit(meeting["opened_at"] + timedelta(minutes=3), self.reps[meeting["_chair"]],
+                           "meeting.action_done", "action_item", action["id"], {"done": True}, {"done": False})
+            elif action["done"]:
+                self.audit(min(self.now, at(action["done_on"], 16)), self.secretary, "meeting.action_done",
+                           "action_item", action["id"], {"done": True}, {"done": False})
 
 
 def insert_rows(session: Session, rows: dict[str, list[dict]]) -> None:

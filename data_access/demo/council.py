@@ -234,251 +234,209 @@ def counts(rng: random.Random, rule, *, present: int, members: int, passed: bool
 
 
 def council_rows(rng: random.Random, settings: Settings, spec: CouncilSpec, ids: Ids, now: datetime) -> dict:
-    """The rows of one council: {table name: [row dicts]}, in ORDER."""
-    today = clock.local(now).date()
-    rule = settings.council.rule(spec.kind)
-    refuse = settings.council.no_quorum == "refuse"
-    rows: dict[str, list[dict]] = {name: [] for name in ORDER}
-    cid = spec.community_id
-    manager, recorder = spec.manager, spec.recorder[:2]
-    latest = now - timedelta(minutes=30)  # nothing is recorded after this
+    """The rows of one council: {table name: [row dicts]}, in ORDER. Each step makes one part of the year, in the
+    order the rng is drawn."""
+    year = _CouncilYear(rng, settings, spec, ids, now)
+    year.council_and_members()
+    for day, kind, index in year.meeting_plans():
+        year.meeting(day, kind, index)
+    return year.rows
 
-    def audit(when: datetime, actor: tuple[int | None, str], action: str, entity: str, entity_id: int,
+
+class _CouncilYear:
+    """One council's year as it is built: the rows so far, and the topics, votes and reviews still to come."""
+
+    def __init__(self, rng: random.Random, settings: Settings, spec: CouncilSpec, ids: Ids, now: datetime):
+        self.rng, self.settings, self.spec, self.ids = rng, settings, spec, ids
+        self.today = clock.local(now).date()
+        self.rule = settings.council.rule(spec.kind)
+        self.refuse = settings.council.no_quorum == "refuse"
+        self.rows: dict[str, list[dict]] = {name: [] for name in ORDER}
+        self.cid = spec.community_id
+        self.manager, self.recorder = spec.manager, spec.recorder[:2]
+        self.latest = now - timedelta(minutes=30)  # nothing is recorded after this
+        self.council_id = 0
+        self.members: list[tuple[int, date, date | None]] = []  # id, term start, term end
+        self.convener = 0
+        self.topics: dict[tuple[int, int], dict] = {}  # (round, index) -> topic row
+        self.pending: dict[tuple[int, int], list[str]] = {}  # votes still to come
+        self.carried: list[tuple[int, int]] = []  # to be voted again at the next decision meeting
+        self.reviews_due: list[list] = []  # [decision row, reviews still to come, topic key]
+        self.clock_at = self.latest  # the time within the meeting being held
+        self.position = 0  # the last agenda position of the meeting being held
+
+    def audit(self, when: datetime, actor: tuple[int | None, str], action: str, entity: str, entity_id: int,
               after: dict | None = None, before: dict | None = None) -> None:
-        if spec.audit:
-            rows["audit_log"].append({"at": min(when, latest), "actor_id": actor[0], "actor_name": actor[1],
-                                      "action": action, "entity": entity, "entity_id": entity_id,
-                                      "community_id": cid, "before": before, "after": after})
+        if self.spec.audit:
+            self.rows["audit_log"].append({
+                "at": min(when, self.latest), "actor_id": actor[0], "actor_name": actor[1], "action": action,
+                "entity": entity, "entity_id": entity_id, "community_id": self.cid, "before": before, "after": after})
 
-    council_id = ids.take("council")
-    created = at(spec.established, 10)
-    rows["council"].append({"id": council_id, "community_id": cid, "name": spec.name, "kind": spec.kind,
-                            "estate": spec.estate, "established_on": spec.established, "active": True,
-                            "updated_at": created})
-    audit(created, manager, "council.create", "council", council_id,
-          {"name": spec.name, "kind": spec.kind, "estate": spec.estate})
-    members: list[tuple[int, date, date | None]] = []  # id, term start, term end
-    for m in spec.members:
-        mid = ids.take("council_member")
-        start, end = m.start or spec.established, m.end or spec.term_end
-        rows["council_member"].append({
-            "id": mid, "community_id": cid, "council_id": council_id, "name": m.name, "seat": m.seat,
-            "title": m.title, "term_start": start, "term_end": end, "active": m.active, "convener": m.convener,
-            "updated_at": at(start, 10) if m.active else min(latest, at(end + timedelta(days=1), 9))})
-        members.append((mid, start, end))
-        audit(at(start, 10, 5), manager, "council.member_create", "council_member", mid,
-              {"name": m.name, "seat": m.seat, "title": m.title, "term_start": start.isoformat(),
-               "convener": m.convener})
-        if not m.active:
-            audit(at(end + timedelta(days=1), 9), manager, "council.member_update", "council_member", mid,
-                  {"active": False}, {"active": True})
-    convener = next((mid for (mid, _, _), m in zip(members, spec.members, strict=True) if m.convener), members[0][0])
+    def council_and_members(self) -> None:
+        """The council and its members with their terms (one may have left); the convener chairs."""
+        spec, manager = self.spec, self.manager
+        self.council_id = council_id = self.ids.take("council")
+        created = at(spec.established, 10)
+        self.rows["council"].append({"id": council_id, "community_id": self.cid, "name": spec.name,
+                                     "kind": spec.kind, "estate": spec.estate, "established_on": spec.established,
+                                     "active": True, "updated_at": created})
+        self.audit(created, manager, "council.create", "council", council_id,
+                   {"name": spec.name, "kind": spec.kind, "estate": spec.estate})
+        for m in spec.members:
+            mid = self.ids.take("council_member")
+            start, end = m.start or spec.established, m.end or spec.term_end
+            self.rows["council_member"].append({
+                "id": mid, "community_id": self.cid, "council_id": council_id, "name": m.name, "seat": m.seat,
+                "title": m.title, "term_start": start, "term_end": end, "active": m.active, "convener": m.convener,
+                "updated_at": at(start, 10) if m.active else min(self.latest, at(end + timedelta(days=1), 9))})
+            self.members.append((mid, start, end))
+            self.audit(at(start, 10, 5), manager, "council.member_create", "council_member", mid,
+                       {"name": m.name, "seat": m.seat, "title": m.title, "term_start": start.isoformat(),
+                        "convener": m.convener})
+            if not m.active:
+                self.audit(at(end + timedelta(days=1), 9), manager, "council.member_update", "council_member", mid,
+                           {"active": False}, {"active": True})
+        self.convener = next((mid for (mid, _, _), m in zip(self.members, spec.members, strict=True) if m.convener),
+                             self.members[0][0])
 
-    # the meetings, in order
-    plans = []
-    for index, rnd in enumerate(spec.rounds):
-        day = today + timedelta(days=rnd.day)
-        if rnd.ad_hoc:
-            plans.append((day, "ad_hoc", index))
-            continue
-        if any(source_of(t) == "opinion" for t in rnd.topics):
-            plans.append((day - timedelta(days=rnd.opinion_before), "opinion", index))
-        plans.append((day - timedelta(days=rnd.discussion_before), "discussion", index))
-        plans.append((day, "decision", index))
-        if rnd.review_after is not None:
-            plans.append((day + timedelta(days=rnd.review_after), "review", index))
-    plans = sorted((p for p in plans if p[0] <= today + timedelta(days=spec.horizon)),
-                   key=lambda p: (p[0], KIND_ORDER[p[1]]))
+    def meeting_plans(self) -> list[tuple[date, str, int]]:
+        """(day, kind, round) of every meeting of the rounds up to the horizon, in order."""
+        plans = []
+        for index, rnd in enumerate(self.spec.rounds):
+            day = self.today + timedelta(days=rnd.day)
+            if rnd.ad_hoc:
+                plans.append((day, "ad_hoc", index))
+                continue
+            if any(source_of(t) == "opinion" for t in rnd.topics):
+                plans.append((day - timedelta(days=rnd.opinion_before), "opinion", index))
+            plans.append((day - timedelta(days=rnd.discussion_before), "discussion", index))
+            plans.append((day, "decision", index))
+            if rnd.review_after is not None:
+                plans.append((day + timedelta(days=rnd.review_after), "review", index))
+        return sorted((p for p in plans if p[0] <= self.today + timedelta(days=self.spec.horizon)),
+                      key=lambda p: (p[0], KIND_ORDER[p[1]]))
 
-    topics: dict[tuple[int, int], dict] = {}  # (round, index) -> topic row
-    pending: dict[tuple[int, int], list[str]] = {}  # votes still to come
-    carried: list[tuple[int, int]] = []  # to be voted again at the next decision meeting
-    reviews_due: list[list] = []  # [decision row, reviews still to come, topic key]
-
-    def raise_topic(key: tuple[int, int], day: date, when: datetime, opinion_meeting: int | None) -> dict:
-        t = spec.rounds[key[0]].topics[key[1]]
-        tid = ids.take("council_topic")
+    def raise_topic(self, key: tuple[int, int], day: date, when: datetime, opinion_meeting: int | None) -> dict:
+        """A topic raised (at an opinion meeting, or by a member or from a matter), maybe withdrawn days later."""
+        t = self.spec.rounds[key[0]].topics[key[1]]
+        tid = self.ids.take("council_topic")
         source = source_of(t)
-        by = recorder if source == "opinion" else manager
-        row = {"id": tid, "community_id": cid, "council_id": council_id, "title": t.title[:100],
+        by = self.recorder if source == "opinion" else self.manager
+        row = {"id": tid, "community_id": self.cid, "council_id": self.council_id, "title": t.title[:100],
                "detail": t.detail or t.opinions, "source": source, "matter_id": t.matter["id"] if t.matter else None,
-               "member_id": members[t.member][0] if t.member is not None else None,
+               "member_id": self.members[t.member][0] if t.member is not None else None,
                "opinion_meeting_id": opinion_meeting, "raised_on": day, "stage": "raised", "withdrawn_on": None,
                "withdraw_reason": None, "created_by": by[0], "updated_at": when}
-        topics[key] = row
-        rows["council_topic"].append(row)
-        pending[key] = list(t.votes)
-        audit(when, by, "council.topic_create", "council_topic", tid,
-              {"council_id": council_id, "title": row["title"], "source": source, "matter_id": row["matter_id"],
-               "member_id": row["member_id"], "opinion_meeting_id": opinion_meeting, "raised_on": day.isoformat()})
+        self.topics[key] = row
+        self.rows["council_topic"].append(row)
+        self.pending[key] = list(t.votes)
+        self.audit(when, by, "council.topic_create", "council_topic", tid,
+                   {"council_id": self.council_id, "title": row["title"], "source": source,
+                    "matter_id": row["matter_id"], "member_id": row["member_id"],
+                    "opinion_meeting_id": opinion_meeting, "raised_on": day.isoformat()})
         if t.withdrawn:
-            gone = min(latest, when + timedelta(days=rng.randint(3, 6)))
+            gone = min(self.latest, when + timedelta(days=self.rng.randint(3, 6)))
             row.update(stage="withdrawn", withdrawn_on=clock.local(gone).date(), withdraw_reason=t.withdrawn,
                        updated_at=gone)
-            audit(gone, manager, "council.topic_update", "council_topic", tid,
-                  {"stage": "withdrawn", "withdrawn_on": row["withdrawn_on"].isoformat(),
-                   "withdraw_reason": t.withdrawn}, {"stage": "raised"})
+            self.audit(gone, self.manager, "council.topic_update", "council_topic", tid,
+                       {"stage": "withdrawn", "withdrawn_on": row["withdrawn_on"].isoformat(),
+                        "withdraw_reason": t.withdrawn}, {"stage": "raised"})
         return row
 
-    def stage(row: dict, value: str, when: datetime) -> None:
-        row["stage"], row["updated_at"] = value, when
-
-    for day, kind, index in plans:
-        rnd = spec.rounds[index]
+    def meeting(self, day: date, kind: str, index: int) -> None:
+        """One meeting of a round: planned with its agenda, and held when its day is past."""
+        rnd, today, rng = self.spec.rounds[index], self.today, self.rng
         closed = day < today
-        start = spec.start.get(kind, time(19))
-        opened = at(day, start.hour, start.minute)
-        # topics raised by a member or from a matter, before the meeting that first discusses them
-        if kind in ("discussion", "ad_hoc"):
+        if kind in ("discussion", "ad_hoc"):  # topics raised by a member or from a matter, before it
             for ti, t in enumerate(rnd.topics):
-                if source_of(t) != "opinion" and (index, ti) not in topics:
+                if source_of(t) != "opinion" and (index, ti) not in self.topics:
                     raised = day - timedelta(days=rng.randint(3, 10))
                     if raised <= today:
-                        raise_topic((index, ti), raised, min(latest, at(raised, 10, rng.randint(0, 59))), None)
-        # the agenda
-        if kind == "opinion":
-            keys = [(index, ti) for ti, t in enumerate(rnd.topics) if source_of(t) == "opinion"] if closed else []
-        elif kind == "discussion":
-            keys = [(index, ti) for ti in range(len(rnd.topics))]
-        elif kind in ("decision", "ad_hoc"):
-            keys = carried + [(index, ti) for ti in range(len(rnd.topics)) if (index, ti) not in carried]
-        else:
-            keys = []
-        if kind != "opinion":
-            keys = [k for k in keys if k in topics and topics[k]["stage"] not in ("withdrawn", "reviewed")]
+                        self.raise_topic((index, ti), raised, min(self.latest, at(raised, 10, rng.randint(0, 59))),
+                                         None)
+        keys = self.agenda_keys(kind, index, closed)
         under_review = []
         if kind == "review":
-            under_review = [entry for entry in reviews_due if entry[0]["decided_on"] <= day - timedelta(REVIEW_GAP)]
+            under_review = [entry for entry in self.reviews_due
+                            if entry[0]["decided_on"] <= day - timedelta(REVIEW_GAP)]
             if not under_review:
-                continue
+                return
         if kind in ("discussion", "decision", "ad_hoc") and not keys:
-            continue
-        mid = ids.take("council_meeting")
-        planned_on = min(day - timedelta(days=7), today - timedelta(days=1))
-        meeting = {"id": mid, "community_id": cid, "council_id": council_id, "kind": kind, "day": day,
-                   "start_time": start, "place": spec.place, "chair_id": convener, "recorder": spec.recorder[2],
+            return
+        meeting = self.meeting_planned(day, kind, keys, under_review, closed)
+        if closed:
+            self.meeting_held(meeting, keys, under_review)
+
+    def agenda_keys(self, kind: str, index: int, closed: bool) -> list[tuple[int, int]]:
+        """The topics on a meeting's agenda: an opinion meeting's raise there; a vote takes the carried ones first."""
+        rnd = self.spec.rounds[index]
+        if kind == "opinion":
+            return [(index, ti) for ti, t in enumerate(rnd.topics) if source_of(t) == "opinion"] if closed else []
+        if kind == "discussion":
+            keys = [(index, ti) for ti in range(len(rnd.topics))]
+        elif kind in ("decision", "ad_hoc"):
+            keys = self.carried + [(index, ti) for ti in range(len(rnd.topics)) if (index, ti) not in self.carried]
+        else:
+            keys = []
+        return [k for k in keys if k in self.topics and self.topics[k]["stage"] not in ("withdrawn", "reviewed")]
+
+    def meeting_planned(self, day: date, kind: str, keys: list, under_review: list, closed: bool) -> dict:
+        """The meeting row as planned a week ahead; a meeting still to come gets its agenda now."""
+        spec, mid = self.spec, self.ids.take("council_meeting")
+        start = spec.start.get(kind, time(19))
+        planned_on = min(day - timedelta(days=7), self.today - timedelta(days=1))
+        meeting = {"id": mid, "community_id": self.cid, "council_id": self.council_id, "kind": kind, "day": day,
+                   "start_time": start, "place": spec.place, "chair_id": self.convener, "recorder": spec.recorder[2],
                    "observers": spec.observers.get(kind), "status": "closed" if closed else "planned",
                    "opened_at": None, "closed_at": None, "summary": None, "expected": None, "present": None,
-                   "excused": None, "created_by": manager[0],
-                   "updated_at": min(latest, at(planned_on, 10))}
-        rows["council_meeting"].append(meeting)
-        audit(at(planned_on, 10), manager, "council.meeting_plan", "council_meeting", mid,
-              {"council_id": council_id, "kind": kind, "day": day.isoformat(), "place": spec.place,
-               "chair_id": convener, "topic_ids": [topics[k]["id"] for k in keys if k in topics],
-               "decision_ids": [entry[0]["id"] for entry in under_review]})
-        if not closed:  # planned: its agenda only
-            position = 0
-            for k in keys:
-                position += 1
-                rows["council_agenda_item"].append({"id": ids.take("council_agenda_item"), "meeting_id": mid,
-                                                    "position": position, "topic_id": topics[k]["id"],
-                                                    "decision_id": None, "minutes": None, "discussed": False,
-                                                    "seconds": 0})
-            for entry in under_review:
-                position += 1
-                rows["council_agenda_item"].append({"id": ids.take("council_agenda_item"), "meeting_id": mid,
-                                                    "position": position, "topic_id": None,
-                                                    "decision_id": entry[0]["id"], "minutes": None,
-                                                    "discussed": False, "seconds": 0})
-            continue
+                   "excused": None, "created_by": self.manager[0],
+                   "updated_at": min(self.latest, at(planned_on, 10))}
+        self.rows["council_meeting"].append(meeting)
+        self.audit(at(planned_on, 10), self.manager, "council.meeting_plan", "council_meeting", mid,
+                   {"council_id": self.council_id, "kind": kind, "day": day.isoformat(), "place": spec.place,
+                    "chair_id": self.convener, "topic_ids": [self.topics[k]["id"] for k in keys if k in self.topics],
+                    "decision_ids": [entry[0]["id"] for entry in under_review]})
+        if not closed:
+            agenda = ([(self.topics[k]["id"], None) for k in keys]
+                      + [(None, entry[0]["id"]) for entry in under_review])
+            for position, (topic_id, decision_id) in enumerate(agenda, start=1):
+                self.rows["council_agenda_item"].append({
+                    "id": self.ids.take("council_agenda_item"), "meeting_id": mid, "position": position,
+                    "topic_id": topic_id, "decision_id": decision_id, "minutes": None, "discussed": False,
+                    "seconds": 0})
+        return meeting
 
-        # held: opened, attendance, agenda, votes or reviews, closed
-        expected = [mid_ for mid_, s, e in members if s <= day and (e is None or e >= day)]
-        chair = convener if convener in expected else expected[0]
+    def meeting_held(self, meeting: dict, keys: list, under_review: list) -> None:
+        """A past meeting: opened, attendance taken, its topics discussed and voted or its decisions reviewed,
+        closed with its summary."""
+        rng, rule, mid, day, kind = self.rng, self.rule, meeting["id"], meeting["day"], meeting["kind"]
+        opened = at(day, meeting["start_time"].hour, meeting["start_time"].minute)
+        expected = [mid_ for mid_, s, e in self.members if s <= day and (e is None or e >= day)]
+        chair = self.convener if self.convener in expected else expected[0]
         meeting["chair_id"] = chair
-        invalid = kind in ("decision", "ad_hoc") and any(pending.get(k) and pending[k][0] == "invalid" for k in keys)
-        statuses = attendance(rng, rule, expected, chair, present=spec.present, excused=spec.excused,
+        invalid = kind in ("decision", "ad_hoc") and any(
+            self.pending.get(k) and self.pending[k][0] == "invalid" for k in keys)
+        statuses = attendance(rng, rule, expected, chair, present=self.spec.present, excused=self.spec.excused,
                               want_quorum=not invalid)
         q = _quorum(rule, statuses)
         here = [m for m in expected if statuses[m] == "present"]
-        audit(opened, recorder, "council.meeting_open", "council_meeting", mid, {"status": "open"},
-              {"status": "planned"})
+        self.audit(opened, self.recorder, "council.meeting_open", "council_meeting", mid, {"status": "open"},
+                   {"status": "planned"})
         for m in expected:
-            rows["council_attendance"].append({
+            self.rows["council_attendance"].append({
                 "meeting_id": mid, "member_id": m, "status": statuses[m],
                 "checked_in_at": opened + timedelta(minutes=rng.randint(1, 9)) if statuses[m] == "present" else None})
-        audit(opened + timedelta(minutes=10), recorder, "council.attendance", "council_meeting", mid,
-              {"present": len(here), "excused": list(statuses.values()).count("excused"),
-               "absent": list(statuses.values()).count("absent")})
-        clock_at = opened + timedelta(minutes=12)
-        position, voted, passed, reviewed = 0, 0, 0, {"carried_out": 0, "partly": 0, "not": 0}
-        for k in keys:
-            t = spec.rounds[k[0]].topics[k[1]]
-            if kind == "opinion":
-                row = raise_topic(k, day, clock_at, mid)
-                minutes = t.opinions
-            elif kind == "discussion":
-                row = topics[k]
-                minutes = t.discussion or rng.choice(MINUTES["discussion"])
-            else:
-                row = topics[k]
-                minutes = (MINUTES["revote"] if k in carried else MINUTES["ad_hoc"] if kind == "ad_hoc"
-                           else rng.choice(MINUTES["decision"]))
-            seconds = rng.randint(240, max(300, min(1500, 7200 // len(keys))))  # a meeting takes about 2 hours
-            position += 1
-            item = {"id": ids.take("council_agenda_item"), "meeting_id": mid, "position": position,
-                    "topic_id": row["id"], "decision_id": None, "minutes": minutes, "discussed": True,
-                    "seconds": seconds}
-            rows["council_agenda_item"].append(item)
-            clock_at += timedelta(seconds=seconds)
-            if kind != "opinion":
-                audit(clock_at, recorder, "council.minutes", "council_meeting", mid,
-                      {"agenda_item_id": item["id"], "minutes": minutes[:200], "discussed": True,
-                       "seconds": seconds})
-            if kind in ("decision", "ad_hoc") and pending.get(k):
-                status = pending[k].pop(0)
-                if k in carried:
-                    carried.remove(k)
-                if status == "invalid" and refuse:
-                    if pending[k]:
-                        carried.append(k)
-                    continue
-                status = status if q.met else "invalid"
-                decision = _decide(rng, rule, spec, settings, t, row, mid, day, statuses, q, status, ids, recorder,
-                                   clock_at, rows, audit)
-                voted += 1
-                passed += status == "passed"
-                if status == "passed":
-                    stage(row, "decided", clock_at)
-                    if t.follow_up:
-                        _follow_up(spec, t, row, decision, day, today, latest, rows, ids, manager, audit, rng)
-                    if t.reviews:
-                        reviews_due.append([decision, list(t.reviews), k])
-                else:
-                    stage(row, "rejected", clock_at)
-                    if pending[k]:
-                        carried.append(k)
-        for entry in under_review:
-            decision, remaining, k = entry
-            review = remaining.pop(0)
-            if not remaining:
-                reviews_due.remove(entry)
-            seconds = rng.randint(240, max(300, min(1200, 7200 // len(under_review))))
-            position += 1
-            item_id = ids.take("council_agenda_item")
-            rows["council_agenda_item"].append({"id": item_id, "meeting_id": mid, "position": position,
-                                                "topic_id": None, "decision_id": decision["id"],
-                                                "minutes": review.report, "discussed": True, "seconds": seconds})
-            clock_at += timedelta(seconds=seconds)
-            rid = ids.take("council_review")
-            reason = None if review.outcome == "carried_out" else review.reason
-            rows["council_review"].append({
-                "id": rid, "community_id": cid, "decision_id": decision["id"], "meeting_id": mid,
-                "reporter": decision["owner"] or spec.members[0].name, "report": review.report,
-                "outcome": review.outcome, "reason": reason, "reviewed_on": day, "created_by": recorder[0]})
-            for m in here:
-                rows["council_rating"].append({"review_id": rid, "member_id": m,
-                                               "rating": rng.choices(RATINGS, RATING_WEIGHTS[review.outcome])[0]})
-            decision.update(outcome=review.outcome, reviewed_on=day, updated_at=clock_at)
-            stage(topics[k], "reviewed", clock_at)
-            reviewed[review.outcome] += 1
-            audit(clock_at, recorder, "council.review", "council_review", rid,
-                  {"decision_id": decision["id"], "outcome": review.outcome, "reason": reason,
-                   "ratings": len(here)})
+        self.audit(opened + timedelta(minutes=10), self.recorder, "council.attendance", "council_meeting", mid,
+                   {"present": len(here), "excused": list(statuses.values()).count("excused"),
+                    "absent": list(statuses.values()).count("absent")})
+        self.clock_at = opened + timedelta(minutes=12)
+        self.position = 0
+        voted, passed = self.topics_handled(meeting, keys, statuses, q)
+        reviewed = self.reviews_held(meeting, under_review, here)
         for k in keys if kind != "opinion" else ():  # closing: what was discussed moves on from "raised"
-            if topics[k]["stage"] == "raised":
-                stage(topics[k], "discussed", clock_at)
-        closed_at = clock_at + timedelta(minutes=rng.randint(5, 15))
+            if self.topics[k]["stage"] == "raised":
+                _stage(self.topics[k], "discussed", self.clock_at)
+        closed_at = self.clock_at + timedelta(minutes=rng.randint(5, 15))
         words = f"应到{q.expected}人，实到{q.present}人"  # as the recorder types it (the minutes state the rule)
         if kind == "opinion":
             summary = f"{words}。会议收集居民意见，梳理形成议题{len(keys)}项。"
@@ -494,65 +452,155 @@ def council_rows(rng: random.Random, settings: Settings, spec: CouncilSpec, ids:
         counted = {"expected": len(expected), "present": len(here),
                    "excused": list(statuses.values()).count("excused")}
         meeting.update(opened_at=opened, closed_at=closed_at, summary=summary, updated_at=closed_at, **counted)
-        audit(closed_at, recorder, "council.meeting_close", "council_meeting", mid, {"status": "closed"} | counted,
-              {"status": "open"})
-    return rows
+        self.audit(closed_at, self.recorder, "council.meeting_close", "council_meeting", mid,
+                   {"status": "closed"} | counted, {"status": "open"})
 
+    def topics_handled(self, meeting: dict, keys: list, statuses: dict[int, str], q) -> tuple[int, int]:
+        """Each topic on the agenda: raised (opinion meeting), discussed, or voted with its decision and follow-up.
+        Returns the votes taken and passed."""
+        rng, mid, day, kind = self.rng, meeting["id"], meeting["day"], meeting["kind"]
+        voted = passed = 0
+        for k in keys:
+            t = self.spec.rounds[k[0]].topics[k[1]]
+            if kind == "opinion":
+                row = self.raise_topic(k, day, self.clock_at, mid)
+                minutes = t.opinions
+            elif kind == "discussion":
+                row = self.topics[k]
+                minutes = t.discussion or rng.choice(MINUTES["discussion"])
+            else:
+                row = self.topics[k]
+                minutes = (MINUTES["revote"] if k in self.carried else MINUTES["ad_hoc"] if kind == "ad_hoc"
+                           else rng.choice(MINUTES["decision"]))
+            seconds = rng.randint(240, max(300, min(1500, 7200 // len(keys))))  # a meeting takes about 2 hours
+            self.position += 1
+            item = {"id": self.ids.take("council_agenda_item"), "meeting_id": mid, "position": self.position,
+                    "topic_id": row["id"], "decision_id": None, "minutes": minutes, "discussed": True,
+                    "seconds": seconds}
+            self.rows["council_agenda_item"].append(item)
+            self.clock_at += timedelta(seconds=seconds)
+            if kind != "opinion":
+                self.audit(self.clock_at, self.recorder, "council.minutes", "council_meeting", mid,
+                           {"agenda_item_id": item["id"], "minutes": minutes[:200], "discussed": True,
+                            "seconds": seconds})
+            if kind in ("decision", "ad_hoc") and self.pending.get(k):
+                status = self.pending[k].pop(0)
+                if k in self.carried:
+                    self.carried.remove(k)
+                if status == "invalid" and self.refuse:
+                    if self.pending[k]:
+                        self.carried.append(k)
+                    continue
+                status = status if q.met else "invalid"
+                decision = self.decided(t, row, mid, day, statuses, q, status)
+                voted += 1
+                passed += status == "passed"
+                if status == "passed":
+                    _stage(row, "decided", self.clock_at)
+                    if t.follow_up:
+                        self.followed_up(t, row, decision, day)
+                    if t.reviews:
+                        self.reviews_due.append([decision, list(t.reviews), k])
+                else:
+                    _stage(row, "rejected", self.clock_at)
+                    if self.pending[k]:
+                        self.carried.append(k)
+        return voted, passed
 
-def _decide(rng, rule, spec, settings, t, topic, meeting_id, day, statuses, q, status, ids, recorder, when, rows,
-            audit) -> dict:
-    """The decision row of a vote (with its ballots for a named vote)."""
-    present = [m for m, s in statuses.items() if s == "present"]
-    votes_for, against, abstain = counts(rng, rule, present=len(present), members=len(statuses),
-                                         passed=status != "rejected")
-    did = ids.take("council_decision")
-    if t.method == "named":
-        choices = ["for"] * votes_for + ["against"] * against + ["abstain"] * abstain
-        rng.shuffle(choices)
-        rows["council_ballot"].extend({"decision_id": did, "member_id": m, "choice": c}
-                                      for m, c in zip(present, choices, strict=True))
-    passed = status == "passed"
-    notice_end = day + timedelta(days=settings.council.notice_days)
-    decision = {
-        "id": did, "community_id": spec.community_id, "council_id": topic["council_id"], "meeting_id": meeting_id,
-        "topic_id": topic["id"], "text": t.decision or f"同意{t.title}", "method": t.method, "votes_for": votes_for,
-        "against": against, "abstain": abstain, "expected": q.expected, "present": q.present,
-        "quorum_met": q.met, "status": status, "owner": t.owner if passed else None,
-        "due": day + timedelta(days=t.due_days) if passed else None, "notice_start": day if passed else None,
-        "notice_end": notice_end if passed else None, "matter_id": None, "outcome": None, "reviewed_on": None,
-        "decided_on": day, "created_by": recorder[0], "updated_at": when}
-    rows["council_decision"].append(decision)
-    audit(when, recorder, "council.decision", "council_decision", did,
-          {"topic_id": topic["id"], "text": decision["text"][:200], "method": t.method, "votes_for": votes_for,
-           "against": against, "abstain": abstain, "expected": q.expected, "present": q.present,
-           "quorum_met": q.met, "status": status, "owner": decision["owner"],
-           "due": decision["due"].isoformat() if passed else None,
-           "notice_start": day.isoformat() if passed else None,
-           "notice_end": notice_end.isoformat() if passed else None})
-    return decision
+    def reviews_held(self, meeting: dict, under_review: list, here: list[int]) -> dict[str, int]:
+        """A review meeting's reports, ratings by those present and outcomes; returns the count per outcome."""
+        rng, mid, day = self.rng, meeting["id"], meeting["day"]
+        reviewed = {"carried_out": 0, "partly": 0, "not": 0}
+        for entry in under_review:
+            decision, remaining, k = entry
+            review = remaining.pop(0)
+            if not remaining:
+                self.reviews_due.remove(entry)
+            seconds = rng.randint(240, max(300, min(1200, 7200 // len(under_review))))
+            self.position += 1
+            item_id = self.ids.take("council_agenda_item")
+            self.rows["council_agenda_item"].append({
+                "id": item_id, "meeting_id": mid, "position": self.position, "topic_id": None,
+                "decision_id": decision["id"], "minutes": review.report, "discussed": True, "seconds": seconds})
+            self.clock_at += timedelta(seconds=seconds)
+            rid = self.ids.take("council_review")
+            reason = None if review.outcome == "carried_out" else review.reason
+            self.rows["council_review"].append({
+                "id": rid, "community_id": self.cid, "decision_id": decision["id"], "meeting_id": mid,
+                "reporter": decision["owner"] or self.spec.members[0].name, "report": review.report,
+                "outcome": review.outcome, "reason": reason, "reviewed_on": day, "created_by": self.recorder[0]})
+            for m in here:
+                rating = rng.choices(RATINGS, RATING_WEIGHTS[review.outcome])[0]
+                self.rows["council_rating"].append({"review_id": rid, "member_id": m, "rating": rating})
+            decision.update(outcome=review.outcome, reviewed_on=day, updated_at=self.clock_at)
+            _stage(self.topics[k], "reviewed", self.clock_at)
+            reviewed[review.outcome] += 1
+            self.audit(self.clock_at, self.recorder, "council.review", "council_review", rid,
+                       {"decision_id": decision["id"], "outcome": review.outcome, "reason": reason,
+                        "ratings": len(here)})
+        return reviewed
 
+    def decided(self, t: TopicSpec, topic: dict, meeting_id: int, day: date, statuses: dict[int, str], q,
+                status: str) -> dict:
+        """The decision row of a vote (with its ballots for a named vote)."""
+        rng, spec, when = self.rng, self.spec, self.clock_at
+        present = [m for m, s in statuses.items() if s == "present"]
+        votes_for, against, abstain = counts(rng, self.rule, present=len(present), members=len(statuses),
+                                             passed=status != "rejected")
+        did = self.ids.take("council_decision")
+        if t.method == "named":
+            choices = ["for"] * votes_for + ["against"] * against + ["abstain"] * abstain
+            rng.shuffle(choices)
+            self.rows["council_ballot"].extend({"decision_id": did, "member_id": m, "choice": c}
+                                               for m, c in zip(present, choices, strict=True))
+        passed = status == "passed"
+        notice_end = day + timedelta(days=self.settings.council.notice_days)
+        decision = {
+            "id": did, "community_id": spec.community_id, "council_id": topic["council_id"],
+            "meeting_id": meeting_id, "topic_id": topic["id"], "text": t.decision or f"同意{t.title}",
+            "method": t.method, "votes_for": votes_for, "against": against, "abstain": abstain,
+            "expected": q.expected, "present": q.present, "quorum_met": q.met, "status": status,
+            "owner": t.owner if passed else None, "due": day + timedelta(days=t.due_days) if passed else None,
+            "notice_start": day if passed else None, "notice_end": notice_end if passed else None,
+            "matter_id": None, "outcome": None, "reviewed_on": None, "decided_on": day,
+            "created_by": self.recorder[0], "updated_at": when}
+        self.rows["council_decision"].append(decision)
+        self.audit(when, self.recorder, "council.decision", "council_decision", did,
+                   {"topic_id": topic["id"], "text": decision["text"][:200], "method": t.method,
+                    "votes_for": votes_for, "against": against, "abstain": abstain, "expected": q.expected,
+                    "present": q.present, "quorum_met": q.met, "status": status, "owner": decision["owner"],
+                    "due": decision["due"].isoformat() if passed else None,
+                    "notice_start": day.isoformat() if passed else None,
+                    "notice_end": notice_end.isoformat() if passed else None})
+        return decision
 
-def _follow_up(spec, t, topic, decision, day, today, latest, rows, ids, manager, audit, rng) -> None:
-    """A 365 matter (through spec.matter_for) or a need for the joint committee, a few days after the vote."""
-    when = min(latest, at(min(day + timedelta(days=rng.randint(1, 3)), today), 10, rng.randint(0, 59)))
-    if t.follow_up == "matter" and spec.matter_for:
-        matter_id = spec.matter_for(decision, topic, when)
-        if matter_id is None:
+    def followed_up(self, t: TopicSpec, topic: dict, decision: dict, day: date) -> None:
+        """A 365 matter (through spec.matter_for) or a need for the joint committee, a few days after the vote."""
+        spec, rng = self.spec, self.rng
+        when = min(self.latest, at(min(day + timedelta(days=rng.randint(1, 3)), self.today), 10, rng.randint(0, 59)))
+        if t.follow_up == "matter" and spec.matter_for:
+            matter_id = spec.matter_for(decision, topic, when)
+            if matter_id is None:
+                return
+            decision["matter_id"] = matter_id
+            after = {"matter_id": matter_id}
+        elif t.follow_up == "need":
+            nid = self.ids.take("need")
+            self.rows["need"].append({
+                "id": nid, "community_id": spec.community_id, "title": (t.need or t.title)[:100],
+                "detail": f"{spec.name}决议：{decision['text']}", "source": "council", "matter_id": None,
+                "council_decision_id": decision["id"], "project_id": None, "raised_on": when.date(),
+                "created_by": self.manager[0]})
+            after = {"need_id": nid}
+        else:
             return
-        decision["matter_id"] = matter_id
-        after = {"matter_id": matter_id}
-    elif t.follow_up == "need":
-        nid = ids.take("need")
-        rows["need"].append({"id": nid, "community_id": spec.community_id, "title": (t.need or t.title)[:100],
-                             "detail": f"{spec.name}决议：{decision['text']}", "source": "council", "matter_id": None,
-                             "council_decision_id": decision["id"], "project_id": None, "raised_on": when.date(),
-                             "created_by": manager[0]})
-        after = {"need_id": nid}
-    else:
-        return
-    decision["updated_at"] = when
-    topic["stage"], topic["updated_at"] = "implementing", when
-    audit(when, manager, "council.follow_up", "council_decision", decision["id"], after)
+        decision["updated_at"] = when
+        topic["stage"], topic["updated_at"] = "implementing", when
+        self.audit(when, self.manager, "council.follow_up", "council_decision", decision["id"], after)
+
+
+def _stage(row: dict, value: str, when: datetime) -> None:
+    row["stage"], row["updated_at"] = value, when
 
 
 def insert_rows(session: Session, rows: dict[str, list[dict]]) -> None:
