@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -13,6 +14,8 @@ from data_access.config import load_settings
 from data_access.db import make_engine, migrate
 from data_access.demo import street
 from data_access.models import metadata
+from domain.access import Actor
+from tests.templates import copy_template
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
@@ -40,24 +43,60 @@ def _truncate(engine) -> None:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
+def _migrated(path: Path) -> None:
+    eng = make_engine(f"sqlite:///{path}")
+    migrate(eng)
+    eng.dispose()
+
+
+def _demo(path: Path) -> None:
+    copy_template("migrated", _migrated, path)
+    eng = make_engine(f"sqlite:///{path}")
+    street.seed(eng, load_settings(), now=NOW)
+    eng.dispose()
+
+
+def _logins(engine, settings) -> dict[str, Actor]:
+    return {username: login(engine, settings, username, "gongzhi-demo", now=NOW).actor
+            for username, _, _ in street.ACCOUNTS}
+
+
+_logged_in: dict[str, Actor] = {}  # the actors of the logins made in the "demo_logged_in" template
+
+
+def _demo_logged_in(path: Path) -> None:
+    copy_template("demo", _demo, path)
+    eng = make_engine(f"sqlite:///{path}")
+    _logged_in.update(_logins(eng, load_settings()))
+    eng.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
-def engine(request, tmp_path):
-    """An empty, migrated database of each configured backend."""
+def engine(request, tmp_path, settings):
+    """An empty, migrated database of each configured backend; for a test that asks for demo_engine, the demo
+    street (and for one that asks for actors, their logins). On SQLite each is a copy of a database built once
+    per test process."""
+    demo = "demo_engine" in request.fixturenames
     if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path}/test.db")
-        migrate(eng)
+        path = tmp_path / "test.db"
+        if "actors" in request.fixturenames:
+            copy_template("demo_logged_in", _demo_logged_in, path)
+        else:
+            copy_template("demo" if demo else "migrated", _demo if demo else _migrated, path)
+        eng = make_engine(f"sqlite:///{path}")
         yield eng
         eng.dispose()
     else:
         eng = request.getfixturevalue("_pg_engine")
         _truncate(eng)
+        if demo:
+            street.seed(eng, settings, now=NOW)
         yield eng
 
 
 @pytest.fixture
-def demo_engine(engine, settings):
+def demo_engine(engine):
     """A database holding the demo street, its accounts and 300 matters (as of NOW)."""
-    street.seed(engine, settings, now=NOW)
     return engine
 
 
@@ -66,13 +105,14 @@ def demo_db(tmp_path, monkeypatch):
     """For page tests: the app's database seeded with the demo street, its accounts and matters (GONGZHI_DEMO=1)."""
     from tests.pages_support import page_db
 
-    with page_db(tmp_path, "demo", street=True, monkeypatch=monkeypatch) as db:
+    with page_db(tmp_path, "demo", demo=True, monkeypatch=monkeypatch) as db:
         assert {"secretary", "worker", "leader"} <= set(db.users)
         yield db
 
 
 @pytest.fixture
 def actors(demo_engine, settings):
-    """The demo accounts, logged in: {"secretary": Actor, ...}."""
-    return {username: login(demo_engine, settings, username, "gongzhi-demo", now=NOW).actor
-            for username, _, _ in street.ACCOUNTS}
+    """The demo accounts, logged in: {"secretary": Actor, ...}. On SQLite the logins are in the database copied."""
+    if demo_engine.dialect.name == "sqlite":
+        return dict(_logged_in)
+    return _logins(demo_engine, settings)

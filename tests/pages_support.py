@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+import pytest
 import streamlit as st
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
@@ -19,6 +21,7 @@ from data_access.db import transaction
 from data_access.models import Grid, Matter, User, UserRole
 from domain.access import Actor
 from domain.settings import Settings
+from tests.templates import copy_template
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -97,10 +100,20 @@ def open_page_db(database_url: str, *, demo: bool, monkeypatch) -> PageDb:
     return db
 
 
+def _opened(path: Path, *, demo: bool) -> None:
+    """A database as the app leaves it at its first start (migrated; seeded in demo mode)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        open_page_db(f"sqlite:///{path}", demo=demo, monkeypatch=monkeypatch).engine.dispose()
+    clear_caches()
+
+
 @contextmanager
 def page_db(tmp_path: Path, name: str, *, demo: bool, monkeypatch) -> Iterator[PageDb]:
-    """open_page_db on a fresh SQLite file in `tmp_path`; afterwards its engine and the app's caches go."""
-    db = open_page_db(f"sqlite:///{tmp_path}/{name}.db", demo=demo, monkeypatch=monkeypatch)
+    """open_page_db on a fresh SQLite file in `tmp_path`, a copy of the one the app makes at its first start (built
+    once per test process); afterwards its engine and the app's caches go."""
+    path = tmp_path / f"{name}.db"
+    copy_template("app_demo" if demo else "app_empty", partial(_opened, demo=demo), path)
+    db = open_page_db(f"sqlite:///{path}", demo=demo, monkeypatch=monkeypatch)
     try:
         yield db
     finally:

@@ -137,7 +137,7 @@ def test_recorder_runs_a_decision_meeting_and_the_secretary_follows_it_up(tmp_pa
             _follow_up(page, expect, decision)
             number = _matter_number(engine, decision.id)
             assert number, "the decision now names its follow-up matter"
-            expect(page.get_by_text(number).first).to_be_visible()
+            expect(page.get_by_text(number).filter(visible=True).first).to_be_visible()
 
             # ...and the matter's page links back to the decision it carries out
             page.locator(".st-key-cdec_open_matter button").click()
