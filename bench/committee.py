@@ -2,7 +2,7 @@
 
 The city has UNITS_CITY member units across its 217 communities (the seed article's 2,142 social organisations),
 about ten per community (7 to 13); the district and demo scales get the same density. Every community gets the
-demo's committee year from data_access.committee_demo.committee_rows: the first unit is the community's residents'
+demo's committee year from data_access.demo.committee.committee_rows: the first unit is the community's residents'
 committee, the others come from UNIT_TEMPLATES; each unit has a representative account (the community's
 `{code}.unitrep` of bench.trail, or `unitrep` in community #1, represents the unit that chairs the next meeting;
 the others get `{code}.rep{nn}`), a yearly agreement (a few drafts and missing ones), 15 projects with 45 service

@@ -1,7 +1,7 @@
 """The joint committee's reads, timed as bench.measure times the pages: cold, warm, and their SQL floor.
 
-The reads are the functions the committee pages call (data_access.committee_queries, committee_meetings and
-committee_minutes), for the views that weigh most:
+The reads are the functions the committee pages call (data_access.committee: queries, meetings and
+minutes), for the views that weigh most:
 
 - dashboard_leader: `dashboard` for `leader`, every community (the city: 217 communities, 2,142 units, 9,765
   items), as the overview page asks it with "all communities";

@@ -5,7 +5,7 @@ The city has about COUNCILS_CITY councils across its 217 communities: every comm
 (16 to 29 members across the configured seats, a 三会一评 round about every quarter) and 2 to 6 estate joint
 meetings (9 to 15 members: the estate party group leader as convener, the grid leader, owners' committee members and
 3 resident representatives; a round every four to six months). Two years of rounds are generated back from today by
-the demo's generator (data_access.council_demo.council_rows): opinion-collection, discussion and decision meetings
+the demo's generator (data_access.demo.council.council_rows): opinion-collection, discussion and decision meetings
 with attendance, agendas and minutes, votes (hands, ballot, named with ballots) under the configured rules, a few
 rejected and a few invalid for want of a quorum (voted again at the next decision meeting), decisions with owner,
 due date and notice, follow-ups (an existing 365 matter of the community, or a need), review meetings about three

@@ -11,7 +11,7 @@ bench.measure defines them; a page that fails is reported in `pages_failed`, not
 - council_meetings, council_decisions, council_topics, council_councils: the other record pages as `secretary`;
 - council_decisions_overdue_leader: the decisions page as `leader`, all communities, showing the overdue ones.
 
-Reads (VIEWS), the functions the pages call (data_access.council_queries, council_minutes), called directly:
+Reads (VIEWS), the functions the pages call (data_access.council: queries, minutes), called directly:
 - overview_leader / overview_secretary: `overview` of this year, all communities / community #1;
 - participation_leader: `participation` of this year, all communities (per member and per seat);
 - quarterly_leader: `quarterly` of this year, all communities;
