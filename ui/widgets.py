@@ -1,5 +1,5 @@
-"""Widgets every area's pages share: a filter led by "all", a pager for tables paged in SQL, a share column, the
-missing-value helpers for DataFrame cells, and the check that a form's choices were made."""
+"""Widgets every area's pages share: a filter led by "all", a community picker, a pager for tables paged in SQL, a
+share column, the missing-value helpers for DataFrame cells, and the check that a form's choices were made."""
 
 from __future__ import annotations
 
@@ -22,6 +22,20 @@ def filter_box(label: str, options: dict[int, str], key: str, all_label: str) ->
     value = st.selectbox(label, [ALL, *options], key=key,
                          format_func=lambda v: all_label if v == ALL else options[v])
     return None if value == ALL else value
+
+
+def community_picker(known: dict[int, str], key: str, *, label: str, all_label: str, empty: str,
+                     allow_all: bool = False) -> int | None:
+    """The community to work on among `known` (id -> name; None: all of them, only with `allow_all`). Stops the
+    page with the hint `empty` when there is none."""
+    if not known:
+        st.info(empty, icon=":material/info:")
+        st.stop()
+    if allow_all and len(known) > 1:
+        return filter_box(label, known, key, all_label)
+    if st.session_state.get(key) not in known:
+        st.session_state.pop(key, None)
+    return st.selectbox(label, list(known), key=key, format_func=known.get)
 
 
 def page_offset(key: str, size: int) -> int:

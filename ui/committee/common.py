@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from data_access import clock
-from ui import cached
+from ui import cached, widgets
 from ui.context import PageContext
 from ui.format import num
 from ui.i18n import labels, t
-from ui.widgets import day_or_none, filter_box, known, share_column
+from ui.widgets import day_or_none, known, share_column
 
 # --- pickers -----------------------------------------------------------------------------------------------------
 
@@ -23,15 +23,9 @@ def communities(ctx: PageContext) -> dict[int, str]:
 
 def community_picker(ctx: PageContext, key: str, *, allow_all: bool = False) -> int | None:
     """The community to work on (None: all of them, only with `allow_all`). Stops the page when there is none."""
-    known = communities(ctx)
-    if not known:
-        st.info(t("cdash.no_communities"), icon=":material/info:")
-        st.stop()
-    if allow_all and len(known) > 1:
-        return filter_box(t("cfield.community"), known, key, t("cdash.all_communities"))
-    if st.session_state.get(key) not in known:
-        st.session_state.pop(key, None)
-    return st.selectbox(t("cfield.community"), list(known), key=key, format_func=known.get)
+    return widgets.community_picker(communities(ctx), key, label=t("cfield.community"),
+                                    all_label=t("cdash.all_communities"), empty=t("cdash.no_communities"),
+                                    allow_all=allow_all)
 
 
 def year_picker(key: str) -> int:

@@ -7,10 +7,9 @@ import streamlit as st
 
 from domain.council.rules import Quorum, Vote, VotingRule
 from i18n import council_words
-from ui import cached
+from ui import cached, widgets
 from ui.context import PageContext
 from ui.i18n import lang, t
-from ui.widgets import filter_box
 
 
 def communities(ctx: PageContext) -> dict[int, str]:
@@ -20,15 +19,9 @@ def communities(ctx: PageContext) -> dict[int, str]:
 
 def community_picker(ctx: PageContext, key: str, *, allow_all: bool = False) -> int | None:
     """The community to work on (None: all of them, only with `allow_all`). Stops the page when there is none."""
-    known = communities(ctx)
-    if not known:
-        st.info(t("council_ui.no_communities"), icon=":material/info:")
-        st.stop()
-    if allow_all and len(known) > 1:
-        return filter_box(t("council_ui.community"), known, key, t("council_ui.all_communities"))
-    if st.session_state.get(key) not in known:
-        st.session_state.pop(key, None)
-    return st.selectbox(t("council_ui.community"), list(known), key=key, format_func=known.get)
+    return widgets.community_picker(communities(ctx), key, label=t("council_ui.community"),
+                                    all_label=t("council_ui.all_communities"), empty=t("council_ui.no_communities"),
+                                    allow_all=allow_all)
 
 
 def council_picker(ctx: PageContext, community_id: int, key: str) -> int | None:
