@@ -1,0 +1,1 @@
+"""Rules of the leadership briefing: its periods and how its figures changed."""
