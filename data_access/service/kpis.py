@@ -44,11 +44,23 @@ def month_end(day: date) -> date:
     return following - timedelta(days=1)
 
 
-def _scope(community_ids: tuple[int, ...] | None, start: date, end: date) -> list:
+def tally_where(community_ids: tuple[int, ...] | None, start: date, end: date) -> list:
+    """The tally rows of the months from `start` to `end` in the communities (None: every one)."""
     conds = [MatterTally.month >= f"{start:%Y-%m}", MatterTally.month <= f"{end:%Y-%m}"]
     if community_ids is not None:
         conds.append(MatterTally.community_id.in_(community_ids) if community_ids else MatterTally.n < 0)
     return conds
+
+
+def due_where(community_ids: tuple[int, ...] | None, start: date, end: date, today: date) -> list:
+    """Matters whose deadline fell in the months from `start` to `end` and has passed or was met (the on-time
+    rate's denominator)."""
+    return [Matter.deadline >= start.replace(day=1), Matter.deadline <= min(month_end(end), today),
+            Matter.handled_on_time.is_not(None) | (Matter.deadline < today),
+            *where(MatterFilter(community_ids=community_ids), today)]
+
+
+ON_TIME = func.coalesce(func.sum(case((Matter.handled_on_time.is_(True), 1), else_=0)), 0)  # of those, handled in time
 
 
 def overview(engine: Engine, community_ids: tuple[int, ...] | None, start: date, end: date, *, actor: Actor,
@@ -59,18 +71,14 @@ def overview(engine: Engine, community_ids: tuple[int, ...] | None, start: date,
     community_ids = scope(actor, "overview.read").community_ids(community_ids)
     tally_query = (select(MatterTally.month, MatterTally.dim, MatterTally.code, func.sum(MatterTally.n),
                           func.sum(MatterTally.days))
-                   .where(*_scope(community_ids, start, end))
+                   .where(*tally_where(community_ids, start, end))
                    .group_by(MatterTally.month, MatterTally.dim, MatterTally.code))
     community_query = (select(Community.id, Community.name, MatterTally.code, func.sum(MatterTally.n))
                        .join(Community, Community.id == MatterTally.community_id)
-                       .where(*_scope(community_ids, start, end), MatterTally.dim == "kpi",
+                       .where(*tally_where(community_ids, start, end), MatterTally.dim == "kpi",
                               MatterTally.code.in_(["evaluations", "satisfied", "basic"]))
                        .group_by(Community.id, Community.name, MatterTally.code))
-    due_conds = [Matter.deadline >= start.replace(day=1), Matter.deadline <= min(month_end(end), today),
-                 Matter.handled_on_time.is_not(None) | (Matter.deadline < today),
-                 *where(MatterFilter(community_ids=community_ids), today)]
-    due_query = select(func.count(), func.coalesce(func.sum(case((Matter.handled_on_time.is_(True), 1), else_=0)), 0)
-                       ).where(*due_conds)
+    due_query = select(func.count(), ON_TIME).where(*due_where(community_ids, start, end, today))
     with reading(engine) as session:
         tally = pd.DataFrame(session.execute(tally_query).all(), columns=["month", "dim", "code", "n", "days"])
         per_community = pd.DataFrame(session.execute(community_query).all(), columns=["id", "community", "code", "n"])

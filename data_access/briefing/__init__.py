@@ -1,0 +1,1 @@
+"""The leadership briefing: its figures across the areas, read for a period and a scope."""
