@@ -36,6 +36,9 @@ else:
             ("matter.create", "pages/service/intake.py", "page.intake", "edit_note", "intake"),
             ("matter.read", "pages/service/matter.py", "page.matter", "assignment", "matter"),
         ],
+        "app.section_briefing": [
+            ("briefing.read", "pages/briefing/cockpit.py", "page.briefing_cockpit", "speed", "cockpit"),
+        ],
         "app.section_committee": [
             ("committee.read", "pages/committee/dashboard.py", "page.committee_dashboard", "hub", "committee"),
             ("committee.read", "pages/committee/units.py", "page.committee_units", "apartment", "units"),

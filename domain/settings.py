@@ -15,6 +15,7 @@ PERMISSIONS = frozenset({
     "personal.view", "audit.read", "account.manage",
     "committee.read", "committee.manage", "committee.claim", "committee.meeting",
     "council.read", "council.manage", "council.record",
+    "briefing.read",
 })
 
 

@@ -1,6 +1,7 @@
 """Take the README screenshots: start the app on a fresh demo database and photograph each screen.
 
-    .venv/bin/python scripts/screenshots.py   (needs Debian's chromium at /usr/bin/chromium)
+    .venv/bin/python scripts/screenshots.py   (needs Debian's chromium at /usr/bin/chromium and fonts-noto-cjk)
+    SHOTS_ONLY=cockpit .venv/bin/python scripts/screenshots.py   (the cockpit alone)
 """
 
 from __future__ import annotations
@@ -104,6 +105,20 @@ def live_meeting(page) -> None:
     page.set_viewport_size({"width": 1440, "height": 1000})
 
 
+def cockpit(page) -> None:
+    """The leader's cockpit, at 1440 wide and on a phone."""
+    login(page, "leader")
+    page.get_by_role("link", name="领导驾驶舱").click()
+    page.get_by_role("heading", name="社区排名").wait_for()
+    page.set_viewport_size({"width": 1440, "height": 1100})
+    page.wait_for_timeout(3000)
+    page.screenshot(path=OUT / "cockpit.png")
+    page.set_viewport_size({"width": 390, "height": 2400})
+    page.wait_for_timeout(2500)
+    page.screenshot(path=OUT / "cockpit_phone.png")
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -118,6 +133,9 @@ def main() -> None:
         page.locator('[data-testid="stDataFrame"]').wait_for()  # the demo accounts' table draws last
         page.wait_for_timeout(2000)
         page.screenshot(path=OUT / "login.png")
+        if os.environ.get("SHOTS_ONLY") == "cockpit":
+            cockpit(page)
+            return
         login(page, "secretary")
         for link, marker, name in [("书记总览", "各步骤事项数", "overview"), ("民情台账", "筛选条件", "ledger"),
                                    ("登记民情", "事项描述", "intake"), ("事项办理", "办理过程", "matter")]:
@@ -145,6 +163,8 @@ def main() -> None:
         chair_mode(page)
         logout(page)
         live_meeting(page)
+        logout(page)
+        cockpit(page)
         logout(page)
         login(page, "admin")
         for link, marker, name in [("账号管理", "新建账号", "users"), ("审计日志", "筛选条件", "audit")]:

@@ -31,6 +31,7 @@ PAGES |= {f"committee_{name}": ROOT / "pages" / "committee" / f"{name}.py"
           for name in ("dashboard", "units", "lists", "claims", "meetings", "chair")}
 PAGES |= {f"council_{name}": ROOT / "pages" / "council" / f"{name}.py"
           for name in ("overview", "councils", "topics", "meetings", "live", "decisions")}
+PAGES["briefing_cockpit"] = ROOT / "pages" / "briefing" / "cockpit.py"
 TIMEOUT = 60
 PASSWORD = "test-password-1"
 

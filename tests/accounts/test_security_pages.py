@@ -25,12 +25,14 @@ FILES = {"overview": "pages/service/overview.py", "ledger": "pages/service/ledge
          "meetings": "pages/committee/meetings.py", "chair": "pages/committee/chair.py",
          "council": "pages/council/overview.py", "councils": "pages/council/councils.py",
          "topics": "pages/council/topics.py", "council-meetings": "pages/council/meetings.py",
-         "council-live": "pages/council/live.py", "decisions": "pages/council/decisions.py"}
+         "council-live": "pages/council/live.py", "decisions": "pages/council/decisions.py",
+         "cockpit": "pages/briefing/cockpit.py"}
 PAGES = list(FILES)
 OFFERED = {
     "admin": {"overview", "users", "audit"},
-    "leader": {"overview", "ledger", "matter", *COMMITTEE, *COUNCIL},
-    "secretary": {"overview", "ledger", "intake", "matter", "audit", *COMMITTEE, "chair", *COUNCIL, "council-live"},
+    "leader": {"overview", "ledger", "matter", *COMMITTEE, *COUNCIL, "cockpit"},
+    "secretary": {"overview", "ledger", "intake", "matter", "audit", *COMMITTEE, "chair", *COUNCIL, "council-live",
+                  "cockpit"},
     "worker": {"overview", "ledger", "intake", "matter", *COMMITTEE, *COUNCIL},
     "unitrep": {"overview", *COMMITTEE, "chair"},
     "recorder": {"overview", *COUNCIL, "council-live"},
@@ -74,7 +76,8 @@ def test_navigation_shows_only_what_the_role_can_use(demo_db, monkeypatch, usern
 @pytest.mark.parametrize(("username", "page"), [("leader", "intake"), ("admin", "ledger"), ("worker", "audit"),
                                                 ("secretary", "users"), ("unitrep", "matter"),
                                                 ("admin", "committee_dashboard"), ("recorder", "committee_meetings"),
-                                                ("worker", "committee_chair")])
+                                                ("worker", "committee_chair"), ("worker", "briefing_cockpit"),
+                                                ("unitrep", "briefing_cockpit")])
 def test_a_page_opened_directly_refuses_a_role_without_the_right(demo_db, username, page):
     at = run_page(page, demo_db.users[username])
     assert not at.exception

@@ -1,0 +1,91 @@
+"""领导驾驶舱 (the leadership cockpit): the figures that matter for a period and a scope, each with 环比 and 同比, the
+communities ranked by every figure, and the alerts."""
+
+import streamlit as st
+
+from data_access import clock
+from domain.briefing.changes import Month, Period
+from ui import cached
+from ui.briefing.cards import figure_card
+from ui.context import page_context
+from ui.format import pct
+from ui.i18n import t
+
+ctx = page_context()
+ctx.require("briefing.read")
+cfg = ctx.settings
+today = clock.today()
+st.title(t("briefing.title"))
+
+this_month = Month(today.year, today.month)
+PRESETS = {"month": 0, "quarter": 2, "year": today.month - 1, "12m": 11}
+communities = dict(cached.read(ctx.engine, "communities", actor=ctx.actor))
+c1, c2, c3 = st.columns([3, 2, 2])
+with c1:
+    preset = st.segmented_control(t("overview.period"), [*PRESETS, "custom"], default="year", key="cockpit_period",
+                                  format_func=lambda p: t(f"overview.period_{p}"), required=True)
+with c2:
+    if preset == "custom":
+        months = [this_month.plus(-n) for n in range(36)]
+        m1, m2 = st.columns(2)
+        first = m1.selectbox(t("overview.month_from"), months, index=11, key="cockpit_from", format_func=str)
+        last = m2.selectbox(t("overview.month_to"), months, index=0, key="cockpit_to", format_func=str)
+        period = Period(min(first, last), max(first, last))
+    else:
+        period = Period(this_month.plus(-PRESETS[preset]), this_month)
+with c3:
+    community = st.selectbox(t("overview.community"), [None, *communities], key="cockpit_community",
+                             format_func=lambda c: t("briefing.street") if c is None else communities[c])
+chosen = None if community is None else (community,)
+st.caption(t("briefing.caption", start=str(period.first), end=str(period.last),
+             scope=t("briefing.street") if community is None else communities[community]))
+
+basic = cfg.satisfaction_counts_basic
+figures = cached.read(ctx.engine, "briefing_service", period, chosen, actor=ctx.actor, today=today,
+                      count_basic=basic)
+satisfaction_def = "def_satisfaction_rate_basic" if basic else "def_satisfaction_rate_strict"
+CARDS = {  # figure -> (title, definition, why empty)
+    "accepted": ("overview.accepted", "overview.def_accepted", "overview.why_no_matters"),
+    "closure_rate": ("overview.closure_rate", "overview.def_closure_rate", "overview.why_no_matters"),
+    "on_time_rate": ("overview.on_time_rate", "overview.def_on_time_rate", "overview.why_no_due"),
+    "satisfaction_rate": ("overview.satisfaction_rate", f"overview.{satisfaction_def}", "overview.why_no_rated"),
+    "reopen_rate": ("overview.reopen_rate", "overview.def_reopen_rate", "overview.why_no_rated"),
+    "overdue": ("briefing.overdue", "briefing.def_overdue", "briefing.why_no_overdue"),
+}
+
+st.subheader(t("briefing.service"))
+for column, figure in zip(st.columns(len(figures)), figures, strict=True):
+    title, definition, why_empty = CARDS[figure.key]
+    with column:
+        figure_card(figure, title=t(title), definition=t(definition), why_empty=t(why_empty),
+                    snapshot=figure.key == "overdue", whole_year=period.previous() == period.last_year())
+if figures[0].value == 0:
+    st.info(t("briefing.empty"), icon=":material/info:")
+
+ranking = cached.read(ctx.engine, "briefing_ranking", period, chosen, actor=ctx.actor, today=today,
+                      count_basic=basic)
+st.subheader(t("briefing.alerts"))
+alerts = [t("briefing.alert_overdue", community=row["community"], count=f"{row['overdue']:,}")
+          for row in ranking.sort_values("overdue", ascending=False).to_dict("records") if row["overdue"]]
+alerts += [t("briefing.alert_floor", community=row["community"], rate=pct(row["satisfaction_rate"]),
+             floor=pct(cfg.satisfaction_floor))
+           for row in ranking.sort_values("satisfaction_rate").to_dict("records")
+           if row["satisfaction_rate"] is not None and row["satisfaction_rate"] < cfg.satisfaction_floor]
+if alerts:
+    with st.container(border=True, key="cockpit_alerts"):
+        for alert in alerts:
+            st.text(f"⚠ {alert}")  # community names are typed by users: shown as text, never Markdown
+else:
+    st.success(t("briefing.no_alerts", floor=pct(cfg.satisfaction_floor)), icon=":material/check_circle:")
+
+st.subheader(t("briefing.ranking"))
+st.caption(t("briefing.ranking_hint"))
+rates = ("closure_rate", "on_time_rate", "satisfaction_rate", "reopen_rate")
+config = {"community": st.column_config.TextColumn(t("briefing.community")),
+          "accepted": st.column_config.NumberColumn(t("overview.accepted"), format="%d"),
+          "overdue": st.column_config.NumberColumn(t("briefing.overdue"), format="%d")}
+config |= {r: st.column_config.ProgressColumn(t(f"overview.{r}"), min_value=0.0, max_value=1.0, format="percent")
+           for r in rates}
+st.dataframe(ranking.drop(columns="community_id").sort_values("accepted", ascending=False), hide_index=True,
+             column_config=config, width="stretch", key="cockpit_ranking")
+st.caption(t("briefing.to_come"))

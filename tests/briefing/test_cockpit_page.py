@@ -1,0 +1,101 @@
+"""The cockpit page (AppTest): the leader reads the street's figures with 环比 and 同比, the ranking and the alerts,
+in Chinese and in English; a secretary sees their own community; an empty database explains instead of 0%."""
+
+from __future__ import annotations
+
+import pytest
+
+from data_access import clock
+from data_access.briefing.service import figures, ranking
+from domain.briefing.changes import Month, Period
+from tests.pages_support import page_db, run_page, texts
+from ui.briefing.cards import change_text
+
+
+@pytest.fixture
+def empty_db(tmp_path, monkeypatch):
+    with page_db(tmp_path, "empty", demo=False, monkeypatch=monkeypatch) as db:
+        db.add_user("leader", "leader")
+        yield db
+
+
+def year_to_date() -> Period:
+    today = clock.today()
+    return Period(Month(today.year, 1), Month(today.year, today.month))
+
+
+def last_three_months() -> Period:
+    today = clock.today()
+    return Period(Month(today.year, today.month).plus(-2), Month(today.year, today.month))
+
+
+def shown_cards(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_the_leader_reads_the_street_with_its_changes_ranking_and_alerts(demo_db):
+    at = run_page("briefing_cockpit", demo_db.users["leader"], cockpit_period="quarter")
+    assert not at.exception
+    assert texts(at.title) == ["领导驾驶舱"]
+    cards = shown_cards(at)
+    assert list(cards) == ["受理事项", "办结率", "按期办结率", "满意率", "发回重办率", "当前超期"]
+    leader = demo_db.actor("leader")
+    expected = {f.key: f for f in figures(demo_db.engine, last_three_months(), None, actor=leader,
+                                          today=clock.today(), count_basic=demo_db.settings.satisfaction_counts_basic)}
+    assert cards["受理事项"] == f"{int(expected['accepted'].value):,}"
+    assert cards["当前超期"] == f"{int(expected['overdue'].value):,}"
+    closure = expected["closure_rate"]
+    assert cards["办结率"] == f"{closure.value:.1%}"
+    changes = " ".join(m.value for m in at.markdown)
+    assert f"环比 {change_text(closure.vs_previous, rate=True)}" in changes
+    assert f"同比 {change_text(closure.vs_last_year, rate=True)}" in changes
+    table = at.dataframe[0].value
+    assert sorted(table["community"]) == ["康和社区", "康泰社区", "康盛社区"]
+    street = ranking(demo_db.engine, last_three_months(), None, actor=leader, today=clock.today(), count_basic=True)
+    overdue = {row["community"]: row["overdue"] for row in street.to_dict("records")}
+    alerts = texts(at.text)
+    for community, count in overdue.items():
+        assert (f"⚠ {community}：{count:,} 件事项超期未办结" in alerts) == bool(count)
+
+
+def test_over_twelve_months_the_months_before_are_last_year_and_only_yoy_is_shown(demo_db):
+    at = run_page("briefing_cockpit", demo_db.users["leader"], cockpit_period="12m")
+    assert not at.exception
+    changes = [m.value for m in at.markdown if "同比" in m.value or "环比" in m.value]
+    assert len(changes) == 5, "one line per figure compared (overdue is as of today)"
+    assert all("同比" in c and "环比" not in c for c in changes)
+
+
+def test_the_cockpit_in_english(demo_db):
+    at = run_page("briefing_cockpit", demo_db.users["leader"], lang="en")
+    assert not at.exception
+    assert texts(at.title) == ["Leadership cockpit"]
+    assert "Closure rate" in shown_cards(at)
+    assert any("vs last year" in m.value for m in at.markdown)
+
+
+def test_a_secretary_sees_their_own_community_only(demo_db):
+    at = run_page("briefing_cockpit", demo_db.users["secretary"])
+    assert not at.exception
+    assert at.dataframe[0].value["community"].tolist() == ["康盛社区"]
+
+
+def test_a_month_chosen_changes_the_figures(demo_db):
+    at = run_page("briefing_cockpit", demo_db.users["leader"])
+    year = shown_cards(at)["受理事项"]
+    at.segmented_control(key="cockpit_period").set_value("month").run()
+    assert not at.exception
+    today = clock.today()
+    month = Period(Month(today.year, today.month), Month(today.year, today.month))
+    one = figures(demo_db.engine, month, None, actor=demo_db.actor("leader"), today=today, count_basic=True)[0]
+    assert shown_cards(at)["受理事项"] == f"{int(one.value):,}"
+    assert int(year.replace(",", "")) >= int(one.value)
+
+
+def test_an_empty_database_explains_instead_of_zero_percent(empty_db):
+    at = run_page("briefing_cockpit", empty_db.users["leader"])
+    assert not at.exception
+    cards = shown_cards(at)
+    assert cards["受理事项"] == "0" and cards["办结率"] == "—" and cards["满意率"] == "—"
+    assert any("没有登记任何事项" in i.value for i in at.info)
+    assert at.dataframe[0].value.empty

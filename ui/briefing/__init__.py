@@ -1,0 +1,1 @@
+"""Building blocks of the leadership briefing's pages."""
