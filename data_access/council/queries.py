@@ -165,12 +165,14 @@ def _status(value: str):
     return _count_if(CouncilAttendance.status == value)
 
 
-def _overdue(today: date):
+def overdue_on(today: date):
+    """Passed decisions past their due date and not carried out."""
     return and_(CouncilDecision.status == "passed", CouncilDecision.due.is_not(None), CouncilDecision.due < today,
                 or_(CouncilDecision.outcome.is_(None), CouncilDecision.outcome != "carried_out"))
 
 
-def _in_notice(today: date):
+def in_notice_on(today: date):
+    """Passed decisions whose public notice runs on `today`."""
     return and_(CouncilDecision.status == "passed", CouncilDecision.notice_start <= today,
                 CouncilDecision.notice_end >= today)
 
@@ -181,8 +183,8 @@ def _due_for_review(today: date):
 
 
 def _show(show: str, today: date) -> list:
-    return {"all": [], "passed": [CouncilDecision.status == "passed"], "in_notice": [_in_notice(today)],
-            "overdue": [_overdue(today)], "due_for_review": [_due_for_review(today)],
+    return {"all": [], "passed": [CouncilDecision.status == "passed"], "in_notice": [in_notice_on(today)],
+            "overdue": [overdue_on(today)], "due_for_review": [_due_for_review(today)],
             "reviewed": [CouncilDecision.outcome.is_not(None)],
             "not_carried": [CouncilDecision.outcome.in_(("partly", "not"))]}[show]
 
@@ -612,7 +614,7 @@ def decisions(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | 
                 select(dc.id, dc.council_id, Council.name, Community.name, dc.meeting_id, CouncilMeeting.day,
                        dc.topic_id, CouncilTopic.title, dc.text, dc.status, dc.method, dc.votes_for, dc.against,
                        dc.abstain, dc.owner, dc.due, dc.notice_start, dc.notice_end, dc.matter_id, Matter.number,
-                       _first_need(), dc.outcome, dc.reviewed_on, case((_overdue(today), 1), else_=0))
+                       _first_need(), dc.outcome, dc.reviewed_on, case((overdue_on(today), 1), else_=0))
                 .join(Council, Council.id == dc.council_id)
                 .join(Community, Community.id == dc.community_id)
                 .join(CouncilMeeting, CouncilMeeting.id == dc.meeting_id)
@@ -735,8 +737,8 @@ def overview(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | N
     figures = select(  # one pass over the decisions, with the three counts above alongside
         *others, _count_if(in_year), _count_if(and_(in_year, dc.status == "passed")),
         _count_if(and_(in_year, dc.status == "invalid")), _count_if(and_(in_year, dc.outcome.is_not(None))),
-        _count_if(and_(in_year, dc.outcome == "carried_out")), _count_if(_in_notice(today)),
-        _count_if(_overdue(today)), _count_if(_due_for_review(today))
+        _count_if(and_(in_year, dc.outcome == "carried_out")), _count_if(in_notice_on(today)),
+        _count_if(overdue_on(today)), _count_if(_due_for_review(today))
     ).select_from(dc).where(*_within(dc.community_id, ids))
     by_kind = (select(cm.kind, func.count(), func.coalesce(func.sum(cm.expected), 0),
                       func.coalesce(func.sum(cm.present), 0))

@@ -9,7 +9,7 @@ from ui import cached
 from ui.briefing.cards import figure_card
 from ui.context import page_context
 from ui.format import pct
-from ui.i18n import t
+from ui.i18n import labels, t
 
 ctx = page_context()
 ctx.require("briefing.read")
@@ -53,14 +53,33 @@ CARDS = {  # figure -> (title, definition, why empty)
     "overdue": ("briefing.overdue", "briefing.def_overdue", "briefing.why_no_overdue"),
 }
 
+whole_year = period.previous() == period.last_year()  # 环比 would repeat 同比
 st.subheader(t("briefing.service"))
 for column, figure in zip(st.columns(len(figures)), figures, strict=True):
     title, definition, why_empty = CARDS[figure.key]
     with column:
         figure_card(figure, title=t(title), definition=t(definition), why_empty=t(why_empty),
-                    snapshot=figure.key == "overdue", whole_year=period.previous() == period.last_year())
+                    snapshot=figure.key == "overdue", whole_year=whole_year)
 if figures[0].value == 0:
     st.info(t("briefing.empty"), icon=":material/info:")
+
+council_overdue = 0
+if ctx.can("council.read"):
+    st.subheader(t("briefing.council"))
+    council, kinds = cached.read(ctx.engine, "briefing_council", period, chosen, actor=ctx.actor, today=today)
+    council_overdue = next(int(f.value) for f in council if f.key == "overdue")
+    COUNCIL_CARDS = {"meetings": ("briefing.meetings", "briefing.def_meetings"),
+                     "passed": ("briefing.passed", "briefing.def_passed"),
+                     "carried_out": ("briefing.carried_out", "briefing.def_carried_out"),
+                     "in_notice": ("briefing.in_notice", "briefing.def_in_notice"),
+                     "overdue": ("briefing.council_overdue", "briefing.def_council_overdue")}
+    for column, figure in zip(st.columns(len(council)), council, strict=True):
+        title, definition = COUNCIL_CARDS[figure.key]
+        with column:
+            figure_card(figure, title=t(title), definition=t(definition), why_empty="", key=f"council_{figure.key}",
+                        snapshot=figure.key in ("in_notice", "overdue"), whole_year=whole_year)
+    st.caption(" · ".join(f"{label} {kinds[code]}" for code, label in labels(cfg.council.meeting_kinds).items()
+                          if kinds.get(code)) or t("briefing.none_held"))
 
 ranking = cached.read(ctx.engine, "briefing_ranking", period, chosen, actor=ctx.actor, today=today,
                       count_basic=basic)
@@ -71,6 +90,8 @@ alerts += [t("briefing.alert_floor", community=row["community"], rate=pct(row["s
              floor=pct(cfg.satisfaction_floor))
            for row in ranking.sort_values("satisfaction_rate").to_dict("records")
            if row["satisfaction_rate"] is not None and row["satisfaction_rate"] < cfg.satisfaction_floor]
+if council_overdue:
+    alerts.append(t("briefing.alert_council_overdue", count=f"{council_overdue:,}"))
 if alerts:
     with st.container(border=True, key="cockpit_alerts"):
         for alert in alerts:

@@ -50,3 +50,14 @@ def test_nothing_to_compare_with_is_said_so_never_a_false_change():
     assert from_zero.delta is None and from_zero.direction == "up" and from_zero.good is True
     same = change(3, 3, rate=False, better="down")
     assert same.direction == "flat" and same.good is None and same.delta == 0.0
+
+
+def test_a_change_reads_the_chinese_way():
+    from ui.briefing.cards import change_text
+
+    assert change_text(change(0.956, 0.935, rate=True, better="up"), rate=True) == "+2.1个百分点"
+    assert change_text(change(0.90, 0.935, rate=True, better="up"), rate=True) == "-3.5个百分点"
+    assert change_text(change(1500, 1200, rate=False, better="up"), rate=False) == "+25.0%"
+    assert change_text(change(5, 0, rate=False, better="up"), rate=False) == "此前为0"
+    assert change_text(change(3, 3, rate=False, better="up"), rate=False) == "持平"
+    assert change_text(change(None, 3, rate=False, better="up"), rate=False) == "无可比数据"

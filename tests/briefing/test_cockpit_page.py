@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from data_access import clock
+from data_access.briefing.council import figures as council_figures
 from data_access.briefing.service import figures, ranking
 from domain.briefing.changes import Month, Period
 from tests.pages_support import page_db, run_page, texts
@@ -38,7 +39,8 @@ def test_the_leader_reads_the_street_with_its_changes_ranking_and_alerts(demo_db
     assert not at.exception
     assert texts(at.title) == ["领导驾驶舱"]
     cards = shown_cards(at)
-    assert list(cards) == ["受理事项", "办结率", "按期办结率", "满意率", "发回重办率", "当前超期"]
+    assert list(cards) == ["受理事项", "办结率", "按期办结率", "满意率", "发回重办率", "当前超期",
+                           "召开议事会议", "通过决议", "决议已落实", "正在公示", "逾期未落实"]
     leader = demo_db.actor("leader")
     expected = {f.key: f for f in figures(demo_db.engine, last_three_months(), None, actor=leader,
                                           today=clock.today(), count_basic=demo_db.settings.satisfaction_counts_basic)}
@@ -46,6 +48,10 @@ def test_the_leader_reads_the_street_with_its_changes_ranking_and_alerts(demo_db
     assert cards["当前超期"] == f"{int(expected['overdue'].value):,}"
     closure = expected["closure_rate"]
     assert cards["办结率"] == f"{closure.value:.1%}"
+    council, _ = council_figures(demo_db.engine, last_three_months(), None, actor=leader, today=clock.today())
+    titles = ["召开议事会议", "通过决议", "决议已落实", "正在公示", "逾期未落实"]
+    for figure, title in zip(council, titles, strict=True):
+        assert cards[title] == f"{int(figure.value):,}"
     changes = " ".join(m.value for m in at.markdown)
     assert f"环比 {change_text(closure.vs_previous, rate=True)}" in changes
     assert f"同比 {change_text(closure.vs_last_year, rate=True)}" in changes
@@ -56,13 +62,15 @@ def test_the_leader_reads_the_street_with_its_changes_ranking_and_alerts(demo_db
     alerts = texts(at.text)
     for community, count in overdue.items():
         assert (f"⚠ {community}：{count:,} 件事项超期未办结" in alerts) == bool(count)
+    decisions_overdue = next(f.value for f in council if f.key == "overdue")
+    assert (f"⚠ 居民议事会：{decisions_overdue:,} 项决议逾期未落实" in alerts) == bool(decisions_overdue)
 
 
 def test_over_twelve_months_the_months_before_are_last_year_and_only_yoy_is_shown(demo_db):
     at = run_page("briefing_cockpit", demo_db.users["leader"], cockpit_period="12m")
     assert not at.exception
     changes = [m.value for m in at.markdown if "同比" in m.value or "环比" in m.value]
-    assert len(changes) == 5, "one line per figure compared (overdue is as of today)"
+    assert len(changes) == 8, "one line per figure compared (overdue, in notice are as of today)"
     assert all("同比" in c and "环比" not in c for c in changes)
 
 

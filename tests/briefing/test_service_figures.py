@@ -13,7 +13,6 @@ from data_access import clock
 from data_access.briefing.service import RANKING_COLUMNS, figures, ranking
 from data_access.db import reading
 from data_access.models import Matter
-from domain.access import Actor, grants_for
 from domain.briefing.changes import Month, Period
 from domain.service.kpi import HAPPY
 from domain.service.workflow import Step
@@ -115,8 +114,8 @@ def test_a_secretary_sees_only_their_community(demo_engine, actors):
     assert other.empty
 
 
-def test_an_empty_database_has_no_false_rates(engine, settings):
-    leader = Actor(id=1, username="leader", display_name="领导", grants=grants_for(settings, [("leader", None, None)]))
+def test_an_empty_database_has_no_false_rates(engine, street_leader):
+    leader = street_leader
     result = figures(engine, YEAR_TO_DATE, None, actor=leader, today=TODAY, count_basic=True)
     assert shown(result) == {"accepted": 0, "closure_rate": None, "on_time_rate": None, "satisfaction_rate": None,
                              "reopen_rate": None, "overdue": 0}

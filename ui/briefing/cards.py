@@ -25,7 +25,7 @@ def change_text(moved: Change, *, rate: bool) -> str:
     if moved.direction == "flat":
         return t("briefing.flat")
     if moved.delta is None:  # a count that grew from nothing
-        return ARROWS[moved.direction]
+        return t("briefing.from_zero")
     if rate:
         return t("briefing.points", value=num(moved.delta * 100, "+#,##0.0;-#,##0.0"))
     return num(moved.delta * 100, "+#,##0.0;-#,##0.0") + "%"
@@ -38,9 +38,9 @@ def change_line(label: str, moved: Change, *, rate: bool) -> str:
 
 
 def figure_card(figure: Figure, *, title: str, definition: str, why_empty: str, snapshot: bool = False,
-                whole_year: bool = False) -> None:
+                whole_year: bool = False, key: str | None = None) -> None:
     """One figure; for a period of twelve months the months before are last year's, so only 同比 is shown."""
-    with st.container(border=True, key=f"briefing_figure_{figure.key}"):
+    with st.container(border=True, key=f"briefing_figure_{key or figure.key}"):
         st.metric(title, value_text(figure), help=definition)
         if figure.value is None:
             st.caption(why_empty)
