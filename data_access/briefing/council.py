@@ -9,22 +9,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, func, select
 
 from data_access.briefing.service import Figure, first_day
 from data_access.council.queries import in_notice_on, overdue_on
 from data_access.db import reading
 from data_access.models import CouncilDecision, CouncilMeeting
 from data_access.service.kpis import month_end
+from data_access.sql import count_if, within
 from domain.access import Actor, scope
 from domain.briefing.changes import Change, Period, change
 
 # key, which way is better; the last two are as of today and are not compared
 FIGURES = (("meetings", "up"), ("passed", "up"), ("carried_out", "up"), ("in_notice", "up"), ("overdue", "down"))
-
-
-def _within(column, ids: tuple[int, ...] | None) -> list:
-    return [] if ids is None else [column.in_(ids)]
 
 
 def _between(column, period: Period) -> list:
@@ -35,11 +32,11 @@ def _counts(engine: Engine, period: Period, ids: tuple[int, ...] | None) -> tupl
     """Meetings held in the period by kind, and decisions passed and found carried out in it."""
     cm, dc = CouncilMeeting, CouncilDecision
     by_kind = (select(cm.kind, func.count()).where(cm.status == "closed", *_between(cm.day, period),
-                                                   *_within(cm.community_id, ids)).group_by(cm.kind))
+                                                   *within(cm.community_id, ids)).group_by(cm.kind))
     passed = select(func.count()).where(dc.status == "passed", *_between(dc.decided_on, period),
-                                        *_within(dc.community_id, ids))
+                                        *within(dc.community_id, ids))
     carried = select(func.count()).where(dc.outcome == "carried_out", *_between(dc.reviewed_on, period),
-                                         *_within(dc.community_id, ids))
+                                         *within(dc.community_id, ids))
     with reading(engine) as session:
         kinds = {kind: int(n) for kind, n in session.execute(by_kind)}
         return kinds, {"meetings": sum(kinds.values()), "passed": int(session.execute(passed).scalar_one()),
@@ -53,9 +50,8 @@ def figures(engine: Engine, period: Period, community_ids: tuple[int, ...] | Non
     kinds, now = _counts(engine, period, ids)
     before, year_ago = (_counts(engine, p, ids)[1] for p in (period.previous(), period.last_year()))
     dc = CouncilDecision
-    as_of_today = (select(*(func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-                            for condition in (in_notice_on(today), overdue_on(today))))
-                   .select_from(dc).where(*_within(dc.community_id, ids)))
+    as_of_today = (select(count_if(in_notice_on(today)), count_if(overdue_on(today)))
+                   .select_from(dc).where(*within(dc.community_id, ids)))
     with reading(engine) as session:
         now["in_notice"], now["overdue"] = (int(n) for n in session.execute(as_of_today).one())
     none = Change(None, None, None)

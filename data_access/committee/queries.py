@@ -38,6 +38,7 @@ from data_access.models import (
     User,
 )
 from data_access.org import communities
+from data_access.sql import as_date, count_if, float_or_none, frame, page_of, ratio, within
 from domain.access import Actor, scope
 from domain.committee.rules import CLAIM_ACTIVE, CLAIM_WITHDRAWN, claim_rate
 from domain.personal import mask_phone
@@ -93,10 +94,6 @@ def _readable(actor: Actor, chosen=None) -> tuple[int, ...] | None:
     return scope(actor, "committee.read").community_ids(None if chosen is None else tuple(chosen))
 
 
-def _within(column, ids: tuple[int, ...] | None) -> list:
-    return [] if ids is None else [column.in_(ids)]
-
-
 def _capped(done, limit):
     """min(done, limit) for a positive limit, 0 otherwise (what counts towards a target or a pledge)."""
     return case((limit <= 0, 0.0), (done < limit, done), else_=limit)
@@ -106,19 +103,10 @@ def _positive(value):
     return case((value > 0, value), else_=0.0)
 
 
-def _ratio(part, whole):
-    """part / whole as a float, NULL when whole is 0 or NULL."""
-    return case((whole > 0, cast(part, Float) / cast(whole, Float)), else_=None)
-
-
 def _rank_key(ratio):
     """A ratio rounded to 9 places for ordering, so that equal shares summed in another order still tie
     (32.3/38 and 13.6/16 are both .85, but not in floating point)."""
     return func.round(cast(ratio, Numeric(20, 12)), 9)
-
-
-def _count_if(condition):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 def _active_unit(today: date):
@@ -126,34 +114,9 @@ def _active_unit(today: date):
     return or_(MemberUnit.left_on.is_(None), MemberUnit.left_on > today)
 
 
-def _frame(rows, columns: list[str]) -> pd.DataFrame:
-    """Rows as a frame; a column with an empty value keeps Python values and None (not NaN, nor ids as floats)."""
-    df = pd.DataFrame([tuple(r) for r in rows], columns=columns, dtype=object)
-    if df.empty:
-        return df
-    full = [c for c, missing in zip(columns, df.isna().any().tolist(), strict=True) if not missing]
-    return pd.concat([df[full].infer_objects(), df.drop(columns=full)], axis=1)[columns]
-
-
-def _page(session, query, offset: int, limit: int) -> tuple[list[tuple], int]:
-    """The rows of one page of an ordered query and how many rows it has in all, in one pass (a window count);
-    only a page past the end needs a count of its own."""
-    offset = max(offset, 0)
-    rows = session.execute(query.add_columns(func.count().over()).offset(offset).limit(limit)).all()
-    if rows:
-        return [tuple(r)[:-1] for r in rows], int(rows[0][-1])
-    if offset == 0:
-        return [], 0
-    return [], int(session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one())
-
-
-def _float_or_none(value) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
-
-
 def _optional_floats(values) -> pd.Series:
     """Floats with None where there is nothing to weigh (object dtype, so None stays None rather than NaN)."""
-    return pd.Series([_float_or_none(v) for v in values], dtype=object)
+    return pd.Series([float_or_none(v) for v in values], dtype=object)
 
 
 @dataclass(frozen=True)
@@ -179,7 +142,7 @@ def _active_claims(ids: tuple[int, ...] | None):
     """Per claimed item: how many active claims it has and the latest update of any of them."""
     return (select(Claim.item_id.label("item_id"), func.count().label("n"),
                    func.max(Claim.last_update_on).label("last_update_on"))
-            .where(Claim.status == CLAIM_ACTIVE, *_within(Claim.community_id, ids))
+            .where(Claim.status == CLAIM_ACTIVE, *within(Claim.community_id, ids))
             .group_by(Claim.item_id).subquery("active_claims"))
 
 
@@ -187,7 +150,7 @@ def _item_sql(ids: tuple[int, ...] | None, today: date, tolerance: float) -> _It
     active = _active_claims(ids)
     last = (select(CommitteeMeeting.community_id.label("community_id"), func.max(CommitteeMeeting.day).label("day"))
             .where(CommitteeMeeting.kind == "progress", CommitteeMeeting.status == "closed",
-                   CommitteeMeeting.day <= today, *_within(CommitteeMeeting.community_id, ids))
+                   CommitteeMeeting.day <= today, *within(CommitteeMeeting.community_id, ids))
             .group_by(CommitteeMeeting.community_id).subquery("last_meeting"))
     item = ServiceItem
     share = case((item.target <= 0, 0.0), (item.done >= item.target, 1.0), (item.done <= 0, 0.0),
@@ -213,7 +176,7 @@ def _unit_claims(ids: tuple[int, ...] | None, year: int):
                    func.sum(_positive(Claim.pledge)).label("pledged"))
             .join(ServiceItem, ServiceItem.id == Claim.item_id)
             .join(Project, Project.id == ServiceItem.project_id)
-            .where(Claim.status == CLAIM_ACTIVE, Project.year == year, *_within(Claim.community_id, ids))
+            .where(Claim.status == CLAIM_ACTIVE, Project.year == year, *within(Claim.community_id, ids))
             .group_by(Claim.unit_id).subquery("unit_claims"))
 
 
@@ -230,7 +193,7 @@ def units(engine: Engine, *, actor: Actor, community_id: int, year: int, today: 
     without a pledge). Liaison phones are masked unless the actor holds personal.view in the community."""
     ids = _readable(actor, (community_id,))
     if not ids:
-        return _frame([], UNIT_COLUMNS)
+        return frame([], UNIT_COLUMNS)
     today = today or clock.today()
     uc = _unit_claims(ids, year)
     active = _active_unit(today)
@@ -238,7 +201,7 @@ def units(engine: Engine, *, actor: Actor, community_id: int, year: int, today: 
                     MemberUnit.liaison_phone, MemberUnit.party_members, MemberUnit.volunteer_team,
                     MemberUnit.speciality, MemberUnit.representative_id, User.display_name, MemberUnit.joined_on,
                     MemberUnit.left_on, case((active, 1), else_=0), MemberUnit.rota_position, Agreement.status,
-                    func.coalesce(uc.c.claims, 0), _ratio(uc.c.did, uc.c.pledged))
+                    func.coalesce(uc.c.claims, 0), ratio(uc.c.did, uc.c.pledged))
              .outerjoin(User, User.id == MemberUnit.representative_id)
              .outerjoin(Agreement, and_(Agreement.unit_id == MemberUnit.id, Agreement.year == year))
              .outerjoin(uc, uc.c.unit_id == MemberUnit.id)
@@ -246,7 +209,7 @@ def units(engine: Engine, *, actor: Actor, community_id: int, year: int, today: 
              .order_by(case((active, 0), else_=1), case((MemberUnit.rota_position.is_(None), 1), else_=0),
                        MemberUnit.rota_position, MemberUnit.name, MemberUnit.id))
     with reading(engine) as session:
-        df = _frame(session.execute(query).all(), UNIT_COLUMNS)
+        df = frame(session.execute(query).all(), UNIT_COLUMNS)
     df["active"] = df["active"].astype(bool)
     df["claims"] = df["claims"].astype(int)
     df["fulfilment"] = _optional_floats(df["fulfilment"]).to_numpy()
@@ -261,7 +224,7 @@ def agreements(engine: Engine, *, actor: Actor, community_id: int, year: int,
     agreement for the year, status None when there is none."""
     ids = _readable(actor, (community_id,))
     if not ids:
-        return _frame([], AGREEMENT_COLUMNS)
+        return frame([], AGREEMENT_COLUMNS)
     today = today or clock.today()
     active = _active_unit(today)
     query = (select(MemberUnit.id, MemberUnit.name, Agreement.id, Agreement.status, Agreement.signed_on,
@@ -271,7 +234,7 @@ def agreements(engine: Engine, *, actor: Actor, community_id: int, year: int,
              .order_by(case((active, 0), else_=1), case((MemberUnit.rota_position.is_(None), 1), else_=0),
                        MemberUnit.rota_position, MemberUnit.name, MemberUnit.id))
     with reading(engine) as session:
-        df = _frame(session.execute(query).all(), AGREEMENT_COLUMNS)
+        df = frame(session.execute(query).all(), AGREEMENT_COLUMNS)
     df["active"] = df["active"].astype(bool)
     return df
 
@@ -281,7 +244,7 @@ def needs(engine: Engine, *, actor: Actor, community_id: int, year: int | None =
     answering project's name."""
     ids = _readable(actor, (community_id,))
     if not ids:
-        return _frame([], NEED_COLUMNS)
+        return frame([], NEED_COLUMNS)
     conds = [Need.community_id.in_(ids)]
     if year is not None:
         conds += [Need.raised_on >= date(year, 1, 1), Need.raised_on <= date(year, 12, 31)]
@@ -291,14 +254,14 @@ def needs(engine: Engine, *, actor: Actor, community_id: int, year: int | None =
              .outerjoin(Project, Project.id == Need.project_id)
              .where(*conds).order_by(Need.raised_on.desc(), Need.id.desc()))
     with reading(engine) as session:
-        return _frame(session.execute(query).all(), NEED_COLUMNS)
+        return frame(session.execute(query).all(), NEED_COLUMNS)
 
 
 def resources(engine: Engine, *, actor: Actor, community_id: int, unit_id: int | None = None) -> pd.DataFrame:
     """A community's resources list (what each member unit offers), by unit name."""
     ids = _readable(actor, (community_id,))
     if not ids:
-        return _frame([], RESOURCE_COLUMNS)
+        return frame([], RESOURCE_COLUMNS)
     conds = [Resource.community_id.in_(ids)]
     if unit_id is not None:
         conds.append(Resource.unit_id == unit_id)
@@ -306,24 +269,24 @@ def resources(engine: Engine, *, actor: Actor, community_id: int, unit_id: int |
              .join(MemberUnit, MemberUnit.id == Resource.unit_id)
              .where(*conds).order_by(MemberUnit.name, Resource.unit_id, Resource.id))
     with reading(engine) as session:
-        return _frame(session.execute(query).all(), RESOURCE_COLUMNS)
+        return frame(session.execute(query).all(), RESOURCE_COLUMNS)
 
 
 def _project_select(ids: tuple[int, ...] | None, year: int, *columns):
     """Projects of the year with their items' counts and rolled-up progress (weighted by target)."""
     active = _active_claims(ids)
-    progress = _ratio(func.sum(_capped(ServiceItem.done, ServiceItem.target)), func.sum(_positive(ServiceItem.target)))
-    query = (select(*columns, func.count(ServiceItem.id), _count_if(active.c.n.is_not(None)),
-                    _count_if(ServiceItem.done >= ServiceItem.target), progress)
+    progress = ratio(func.sum(_capped(ServiceItem.done, ServiceItem.target)), func.sum(_positive(ServiceItem.target)))
+    query = (select(*columns, func.count(ServiceItem.id), count_if(active.c.n.is_not(None)),
+                    count_if(ServiceItem.done >= ServiceItem.target), progress)
              .select_from(Project)
              .outerjoin(ServiceItem, ServiceItem.project_id == Project.id)
              .outerjoin(active, active.c.item_id == ServiceItem.id)
-             .where(Project.year == year, *_within(Project.community_id, ids)))
+             .where(Project.year == year, *within(Project.community_id, ids)))
     return query, progress
 
 
 def _project_frame(rows, columns: list[str]) -> pd.DataFrame:
-    df = _frame(rows, columns)
+    df = frame(rows, columns)
     for column in ("items", "claimed_items", "complete_items"):
         df[column] = df[column].astype(int)
     df["progress"] = _optional_floats(df["progress"]).to_numpy()
@@ -335,7 +298,7 @@ def projects(engine: Engine, *, actor: Actor, community_id: int, year: int) -> p
     their progress rolled up over the items weighted by target (None without items)."""
     ids = _readable(actor, (community_id,))
     if not ids:
-        return _frame([], PROJECT_COLUMNS)
+        return frame([], PROJECT_COLUMNS)
     query, _ = _project_select(ids, year, Project.id, Project.name, Project.detail)
     query = query.group_by(Project.id, Project.name, Project.detail).order_by(Project.id)
     with reading(engine) as session:
@@ -361,10 +324,10 @@ def items(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | None
         raise ValueError(f"show must be one of {SHOW}: {show!r}")
     ids = _readable(actor, community_ids)
     if ids == ():
-        return _frame([], ITEM_COLUMNS), 0
+        return frame([], ITEM_COLUMNS), 0
     today = today or clock.today()
     parts = _item_sql(ids, today, tolerance)
-    conds = [Project.year == year, *_within(Project.community_id, ids)]
+    conds = [Project.year == year, *within(Project.community_id, ids)]
     if project_id is not None:
         conds.append(ServiceItem.project_id == project_id)
     if unit_id is not None:
@@ -386,8 +349,8 @@ def items(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | None
             .order_by(Community.name, ServiceItem.community_id, Project.id, ServiceItem.id))
     columns = [c for c in ITEM_COLUMNS if c not in ("claimed_by", "state")]
     with reading(engine) as session:
-        rows, count = _page(session, page, offset, limit)
-        df = _frame(rows, columns)
+        rows, count = page_of(session, page, offset, limit)
+        df = frame(rows, columns)
         names: dict[int, list[str]] = {}
         if not df.empty:
             claimed_by = (select(Claim.item_id, MemberUnit.name).join(MemberUnit, MemberUnit.id == Claim.unit_id)
@@ -414,7 +377,7 @@ def claims(engine: Engine, *, actor: Actor, community_id: int, unit_id: int | No
         raise ValueError(f"status must be one of {CLAIM_STATUSES}: {status!r}")
     ids = _readable(actor, (community_id,))
     if not ids:
-        return _frame([], CLAIM_COLUMNS)
+        return frame([], CLAIM_COLUMNS)
     today = today or clock.today()
     conds = [Claim.community_id.in_(ids)]
     if status != "all":
@@ -443,7 +406,7 @@ def claims(engine: Engine, *, actor: Actor, community_id: int, unit_id: int | No
              .join(MemberUnit, MemberUnit.id == Claim.unit_id)
              .where(*conds).order_by(MemberUnit.name, Claim.unit_id, Project.id, item.id, Claim.id))
     with reading(engine) as session:
-        df = _frame(session.execute(query).all(), CLAIM_COLUMNS)
+        df = frame(session.execute(query).all(), CLAIM_COLUMNS)
     df["behind"] = df["behind"].astype(bool)
     df["share"] = df["share"].astype(float)
     return df
@@ -453,12 +416,12 @@ def claims(engine: Engine, *, actor: Actor, community_id: int, unit_id: int | No
 
 def _ranking_select(ids: tuple[int, ...] | None, year: int, today: date):
     uc = _unit_claims(ids, year)
-    fulfilment = _ratio(uc.c.did, uc.c.pledged)
+    fulfilment = ratio(uc.c.did, uc.c.pledged)
     claims_n = func.coalesce(uc.c.claims, 0)
     base = (select(MemberUnit.id, MemberUnit.name, MemberUnit.community_id, Community.name, claims_n, fulfilment)
             .join(Community, Community.id == MemberUnit.community_id)
             .outerjoin(uc, uc.c.unit_id == MemberUnit.id)
-            .where(or_(_active_unit(today), uc.c.claims > 0), *_within(MemberUnit.community_id, ids)))
+            .where(or_(_active_unit(today), uc.c.claims > 0), *within(MemberUnit.community_id, ids)))
     order = [case((fulfilment.is_(None), 1), else_=0), _rank_key(fulfilment).desc(), claims_n.desc(), MemberUnit.name,
              MemberUnit.id]
     return base, order
@@ -466,8 +429,8 @@ def _ranking_select(ids: tuple[int, ...] | None, year: int, today: date):
 
 def _ranking(session, ids, year: int, today: date, offset: int, limit: int) -> tuple[pd.DataFrame, int]:
     base, order = _ranking_select(ids, year, today)
-    rows, total = _page(session, base.order_by(*order), offset, limit)
-    df = _frame([(*r, max(offset, 0) + i + 1) for i, r in enumerate(rows)], RANKING_COLUMNS)
+    rows, total = page_of(session, base.order_by(*order), offset, limit)
+    df = frame([(*r, max(offset, 0) + i + 1) for i, r in enumerate(rows)], RANKING_COLUMNS)
     df["claims"] = df["claims"].astype(int)
     df["fulfilment"] = _optional_floats(df["fulfilment"]).to_numpy()
     df["rank"] = df["rank"].astype(int)
@@ -480,7 +443,7 @@ def unit_ranking(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...]
     fulfilment (units without a pledge last), then active claims, then name; and how many units it ranks."""
     ids = _readable(actor, community_ids)
     if ids == ():
-        return _frame([], RANKING_COLUMNS), 0
+        return frame([], RANKING_COLUMNS), 0
     with reading(engine) as session:
         return _ranking(session, ids, year, today or clock.today(), offset, limit)
 
@@ -493,7 +456,7 @@ def _projects_ranked(session, ids, year: int, offset: int, limit: int) -> tuple[
                              func.count(ServiceItem.id).desc(), Project.name, Project.id)
     rows = session.execute(ordered.offset(max(offset, 0)).limit(limit)).all()
     total = int(session.execute(select(func.count()).where(Project.year == year,
-                                                           *_within(Project.community_id, ids))).scalar_one())
+                                                           *within(Project.community_id, ids))).scalar_one())
     return _project_frame(rows, PROJECT_RANKING_COLUMNS), total
 
 
@@ -503,7 +466,7 @@ def project_ranking(engine: Engine, *, actor: Actor, community_ids: tuple[int, .
     items, then name; and how many projects there are."""
     ids = _readable(actor, community_ids)
     if ids == ():
-        return _frame([], PROJECT_RANKING_COLUMNS), 0
+        return frame([], PROJECT_RANKING_COLUMNS), 0
     with reading(engine) as session:
         return _projects_ranked(session, ids, year, offset, limit)
 
@@ -540,24 +503,24 @@ def dashboard(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | 
     today = today or clock.today()
     ids = _readable(actor, community_ids)
     if ids == ():
-        return Dashboard(0, 0, None, 0, None, 0, 0, 0, 0, 0, 0, _frame([], RANKING_COLUMNS),
-                         _frame([], PROJECT_RANKING_COLUMNS), 0, None)
+        return Dashboard(0, 0, None, 0, None, 0, 0, 0, 0, 0, 0, frame([], RANKING_COLUMNS),
+                         frame([], PROJECT_RANKING_COLUMNS), 0, None)
     parts = _item_sql(ids, today, tolerance)
     figures = parts.joined(
-        select(func.count(ServiceItem.id), _count_if(parts.claimed), _count_if(parts.complete),
+        select(func.count(ServiceItem.id), count_if(parts.claimed), count_if(parts.complete),
                func.sum(_capped(ServiceItem.done, ServiceItem.target)), func.sum(_positive(ServiceItem.target)),
-               func.avg(parts.share), _count_if(parts.overdue), _count_if(parts.stale), _count_if(parts.behind))
-        .select_from(ServiceItem)).where(Project.year == year, *_within(Project.community_id, ids))
+               func.avg(parts.share), count_if(parts.overdue), count_if(parts.stale), count_if(parts.behind))
+        .select_from(ServiceItem)).where(Project.year == year, *within(Project.community_id, ids))
     signed = Agreement.status.in_(SIGNED)
     has_signed = (select(Agreement.id).where(Agreement.unit_id == MemberUnit.id, Agreement.year == year, signed)
                   .exists())
-    active_units = [_active_unit(today), *_within(MemberUnit.community_id, ids)]
-    progress = [CommitteeMeeting.kind == "progress", *_within(CommitteeMeeting.community_id, ids)]
+    active_units = [_active_unit(today), *within(MemberUnit.community_id, ids)]
+    progress = [CommitteeMeeting.kind == "progress", *within(CommitteeMeeting.community_id, ids)]
     closed = [*progress, CommitteeMeeting.status == "closed"]
     others = select(*(query.scalar_subquery() for query in (
         select(func.count()).where(*active_units),
         select(func.count()).where(*active_units, ~has_signed),
-        select(func.count()).where(Agreement.year == year, signed, *_within(Agreement.community_id, ids)),
+        select(func.count()).where(Agreement.year == year, signed, *within(Agreement.community_id, ids)),
         select(func.count()).where(*closed, CommitteeMeeting.day >= date(year, 1, 1),
                                    CommitteeMeeting.day <= date(year, 12, 31)),
         select(func.max(CommitteeMeeting.day)).where(*closed, CommitteeMeeting.day <= today),
@@ -574,12 +537,6 @@ def dashboard(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | 
         completion=float(did) / float(target) if target else None, overdue=int(overdue), stale=int(stale),
         behind=int(behind), units=int(unit_count), agreements_signed=int(agreements_signed),
         agreements_due=int(due), by_unit=by_unit, by_project=by_project, meetings_held=int(held),
-        last_meeting_day=_as_date(last_day), completion_unweighted=_float_or_none(mean_share), ranked_units=ranked,
-        projects=project_total, next_meeting_day=_as_date(next_day))
+        last_meeting_day=as_date(last_day), completion_unweighted=float_or_none(mean_share), ranked_units=ranked,
+        projects=project_total, next_meeting_day=as_date(next_day))
 
-
-def _as_date(value) -> date | None:
-    """A date from an aggregate (SQLite may hand a CASE over dates back as text)."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))

@@ -28,7 +28,6 @@ from sqlalchemy.orm import aliased
 
 from data_access import clock
 from data_access import config as app_config
-from data_access.committee.queries import _as_date, _count_if, _float_or_none, _frame, _page, _ratio, _within
 from data_access.db import reading
 from data_access.models import (
     Community,
@@ -46,6 +45,7 @@ from data_access.models import (
     Need,
 )
 from data_access.org import communities
+from data_access.sql import as_date, count_if, float_or_none, frame, page_of, ratio, within
 from domain.access import Actor, scope
 from domain.council.rules import TOPIC_STAGES
 from domain.settings import Settings
@@ -162,7 +162,7 @@ def _like(column, text: str):
 
 
 def _status(value: str):
-    return _count_if(CouncilAttendance.status == value)
+    return count_if(CouncilAttendance.status == value)
 
 
 def overdue_on(today: date):
@@ -202,12 +202,12 @@ def _bools(df: pd.DataFrame, *columns: str) -> None:
 def _dates(df: pd.DataFrame, *columns: str) -> None:
     """Dates from aggregates as date objects (SQLite may hand them back as text), None where empty."""
     for column in columns:
-        df[column] = pd.Series([_as_date(v) if v is not None and not pd.isna(v) else None for v in df[column]],
+        df[column] = pd.Series([as_date(v) if v is not None and not pd.isna(v) else None for v in df[column]],
                                index=df.index, dtype=object)
 
 
 def _rates(df: pd.DataFrame, column: str = "rate") -> None:
-    df[column] = pd.Series([_float_or_none(v) for v in df[column]], index=df.index, dtype=object)
+    df[column] = pd.Series([float_or_none(v) for v in df[column]], index=df.index, dtype=object)
 
 
 def _first_need():
@@ -228,7 +228,7 @@ def councils(engine: Engine, *, actor: Actor, community_id: int) -> pd.DataFrame
     convener's name (None without one), meetings = closed meetings, last_meeting_day = the latest of them."""
     ids = _readable(actor, (community_id,))
     if not ids:
-        return _frame([], COUNCIL_COLUMNS)
+        return frame([], COUNCIL_COLUMNS)
     cm, mm = CouncilMeeting, CouncilMember
     members = (select(func.count()).select_from(mm).where(mm.council_id == Council.id, mm.active == true())
                .correlate(Council).scalar_subquery())
@@ -242,7 +242,7 @@ def councils(engine: Engine, *, actor: Actor, community_id: int) -> pd.DataFrame
              .where(Council.community_id.in_(ids))
              .order_by(case((Council.active == true(), 0), else_=1), Council.name, Council.id))
     with reading(engine) as session:
-        df = _frame(session.execute(query).all(), COUNCIL_COLUMNS)
+        df = frame(session.execute(query).all(), COUNCIL_COLUMNS)
     _bools(df, "active")
     _ints(df, "members", "meetings")
     _dates(df, "last_meeting_day")
@@ -257,26 +257,26 @@ def members(engine: Engine, *, actor: Actor, council_id: int, active_only: bool 
     marked active."""
     ids = _readable(actor)
     if ids == ():
-        return _frame([], MEMBER_COLUMNS)
+        return frame([], MEMBER_COLUMNS)
     att = (select(CouncilAttendance.member_id.label("member_id"), func.count().label("expected"),
                   _status("present").label("present"), _status("excused").label("excused"))
            .join(CouncilMeeting, CouncilMeeting.id == CouncilAttendance.meeting_id)
            .where(CouncilMeeting.council_id == council_id, CouncilMeeting.status == "closed")
            .group_by(CouncilAttendance.member_id).subquery("att"))
     mm = CouncilMember
-    conds = [mm.council_id == council_id, *_within(mm.community_id, ids)]
+    conds = [mm.council_id == council_id, *within(mm.community_id, ids)]
     if active_only:
         conds.append(mm.active == true())
     expected = func.coalesce(att.c.expected, 0)
     query = (select(mm.id, mm.name, mm.seat, mm.title, mm.term_start, mm.term_end,
                     case((mm.active == true(), 1), else_=0), case((mm.convener == true(), 1), else_=0), expected,
-                    func.coalesce(att.c.present, 0), func.coalesce(att.c.excused, 0), _ratio(att.c.present, expected))
+                    func.coalesce(att.c.present, 0), func.coalesce(att.c.excused, 0), ratio(att.c.present, expected))
              .outerjoin(att, att.c.member_id == mm.id)
              .where(*conds)
              .order_by(case((mm.active == true(), 0), else_=1), case((mm.convener == true(), 0), else_=1),
                        _seat_order(settings, mm.seat), mm.name, mm.id))
     with reading(engine) as session:
-        df = _frame(session.execute(query).all(), MEMBER_COLUMNS)
+        df = frame(session.execute(query).all(), MEMBER_COLUMNS)
     _bools(df, "active", "convener")
     _ints(df, "expected", "present", "excused")
     _rates(df)
@@ -297,7 +297,7 @@ def topics(engine: Engine, *, actor: Actor, community_id: int, council_id: int |
         raise ValueError(f"stage must be one of {TOPIC_STAGES}: {stage!r}")
     ids = _readable(actor, (community_id,))
     if not ids:
-        return _frame([], TOPIC_COLUMNS), 0
+        return frame([], TOPIC_COLUMNS), 0
     tp = CouncilTopic
     conds = [tp.community_id.in_(ids)]
     if council_id is not None:
@@ -314,7 +314,7 @@ def topics(engine: Engine, *, actor: Actor, community_id: int, council_id: int |
             .outerjoin(CouncilMember, CouncilMember.id == tp.member_id)
             .where(*conds).order_by(tp.raised_on.desc(), tp.id.desc()))
     with reading(engine) as session:
-        rows, total = _page(session, page, offset, limit)
+        rows, total = page_of(session, page, offset, limit)
         found = [int(r[0]) for r in rows]
         agenda: dict[int, tuple] = {}
         latest: dict[int, tuple] = {}
@@ -333,7 +333,7 @@ def topics(engine: Engine, *, actor: Actor, community_id: int, council_id: int |
         n, day = agenda.get(int(row[0]), (0, None))
         decision = latest.get(int(row[0]), (None, None, None))
         full.append((*row, n, day, *decision))
-    df = _frame(full, TOPIC_COLUMNS)
+    df = frame(full, TOPIC_COLUMNS)
     _ints(df, "meetings")
     _dates(df, "last_meeting_day")
     return df, total
@@ -405,7 +405,7 @@ def topic_timeline(engine: Engine, *, actor: Actor, topic_id: int) -> TopicTimel
                 steps.append(("review", day, meeting_id, kind, reason or report, outcome, review_id))
     steps.sort(key=lambda s: (s[1] is None, s[1] or date.min, STEPS.index(s[0]), s[6]))
     return TopicTimeline(topic=topic, council=council, matter_number=matter_number, member=member,
-                         steps=_frame([s[:6] for s in steps], STEP_COLUMNS))
+                         steps=frame([s[:6] for s in steps], STEP_COLUMNS))
 
 
 # --- meetings ------------------------------------------------------------------------------------------------
@@ -421,9 +421,9 @@ def meetings(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | N
     of an agenda item, the title of a topic on the agenda and the text of a decision taken there."""
     ids = _readable(actor, community_ids)
     if ids == ():
-        return _frame([], MEETING_COLUMNS), 0
+        return frame([], MEETING_COLUMNS), 0
     cm = CouncilMeeting
-    conds = _within(cm.community_id, ids)
+    conds = within(cm.community_id, ids)
     if council_id is not None:
         conds.append(cm.council_id == council_id)
     if kind:
@@ -439,9 +439,9 @@ def meetings(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | N
         conds.append(_meeting_search(text, ids))
     page = select(cm.id).where(*conds).order_by(cm.day.desc(), cm.id.desc())
     with reading(engine) as session:
-        rows, total = _page(session, page, offset, limit)
+        rows, total = page_of(session, page, offset, limit)
         found = _meeting_rows(session, [int(r[0]) for r in rows])
-    df = _frame([found[int(r[0])] for r in rows], MEETING_COLUMNS)
+    df = frame([found[int(r[0])] for r in rows], MEETING_COLUMNS)
     _ints(df, "expected", "present", "excused", "absent", "topics", "decisions")
     return df, total
 
@@ -454,7 +454,7 @@ def _meeting_search(text: str, ids: tuple[int, ...] | None):
     on_agenda = (select(item.meeting_id).outerjoin(CouncilTopic, CouncilTopic.id == item.topic_id)
                  .where(or_(_like(item.minutes, text), _like(CouncilTopic.title, text))))
     decided = select(CouncilDecision.meeting_id).where(_like(CouncilDecision.text, text),
-                                                       *_within(CouncilDecision.community_id, ids))
+                                                       *within(CouncilDecision.community_id, ids))
     if ids is not None:
         on_agenda = on_agenda.join(cm, cm.id == item.meeting_id).where(cm.community_id.in_(ids))
     return or_(_like(cm.place, text), _like(cm.summary, text), cm.id.in_(on_agenda), cm.id.in_(decided))
@@ -514,7 +514,7 @@ def meeting_detail(engine: Engine, *, actor: Actor, meeting_id: int,
         meeting, council, community, chair_name = found
         mm = CouncilMember
         seat = _seat_order(settings, mm.seat)
-        attendance = _frame(session.execute(
+        attendance = frame(session.execute(
             select(CouncilAttendance.member_id, mm.name, mm.seat, mm.title, CouncilAttendance.status,
                    CouncilAttendance.checked_in_at)
             .join(mm, mm.id == CouncilAttendance.member_id)
@@ -541,18 +541,18 @@ def meeting_detail(engine: Engine, *, actor: Actor, meeting_id: int,
             .outerjoin(CouncilTopic, CouncilTopic.id == CouncilDecision.topic_id)
             .outerjoin(Matter, Matter.id == CouncilDecision.matter_id)
             .where(CouncilDecision.meeting_id == meeting.id).order_by(CouncilDecision.id)).all()
-        ballots = _frame(session.execute(
+        ballots = frame(session.execute(
             select(CouncilBallot.decision_id, CouncilBallot.member_id, mm.name, CouncilBallot.choice)
             .join(CouncilDecision, CouncilDecision.id == CouncilBallot.decision_id)
             .join(mm, mm.id == CouncilBallot.member_id)
             .where(CouncilDecision.meeting_id == meeting.id)
             .order_by(CouncilBallot.decision_id, seat, mm.name, mm.id)).all(), BALLOT_COLUMNS)
-        reviews = _frame(session.execute(
+        reviews = frame(session.execute(
             select(CouncilReview.id, CouncilReview.decision_id, CouncilDecision.text, CouncilReview.reporter,
                    CouncilReview.report, CouncilReview.outcome, CouncilReview.reason, CouncilReview.reviewed_on)
             .join(CouncilDecision, CouncilDecision.id == CouncilReview.decision_id)
             .where(CouncilReview.meeting_id == meeting.id).order_by(CouncilReview.id)).all(), REVIEW_COLUMNS)
-        ratings = _frame(session.execute(
+        ratings = frame(session.execute(
             select(CouncilRating.review_id, CouncilRating.member_id, mm.name, CouncilRating.rating)
             .join(CouncilReview, CouncilReview.id == CouncilRating.review_id)
             .join(mm, mm.id == CouncilRating.member_id)
@@ -569,10 +569,10 @@ def meeting_detail(engine: Engine, *, actor: Actor, meeting_id: int,
             decision_id, decision_text = taken[int(topic)]
         agenda.append((item_id, position, topic, title, stage, decision_id, decision_text, minutes, discussed,
                        seconds))
-    agenda_df = _frame(agenda, AGENDA_COLUMNS)
+    agenda_df = frame(agenda, AGENDA_COLUMNS)
     _bools(agenda_df, "discussed")
     _ints(agenda_df, "seconds")
-    decisions_df = _frame(decision_rows, DETAIL_DECISION_COLUMNS)
+    decisions_df = frame(decision_rows, DETAIL_DECISION_COLUMNS)
     _bools(decisions_df, "quorum_met")
     return CouncilMeetingDetail(meeting=meeting, council=council, community=community, chair=chair_name,
                                 attendance=attendance, agenda=agenda_df, decisions=decisions_df, ballots=ballots,
@@ -592,10 +592,10 @@ def decisions(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | 
         raise ValueError(f"show must be one of {SHOW}: {show!r}")
     ids = _readable(actor, community_ids)
     if ids == ():
-        return _frame([], DECISION_COLUMNS), 0
+        return frame([], DECISION_COLUMNS), 0
     today = today or clock.today()
     dc = CouncilDecision
-    conds = [*_within(dc.community_id, ids), *_show(show, today)]
+    conds = [*within(dc.community_id, ids), *_show(show, today)]
     if council_id is not None:
         conds.append(dc.council_id == council_id)
     if year is not None:
@@ -607,7 +607,7 @@ def decisions(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | 
         conds.append(or_(_like(dc.text, text), _like(CouncilTopic.title, text), _like(dc.owner, text)))
     page = page.where(*conds).order_by(dc.decided_on.desc(), dc.id.desc())
     with reading(engine) as session:
-        rows, total = _page(session, page, offset, limit)
+        rows, total = page_of(session, page, offset, limit)
         found: dict[int, tuple] = {}
         if rows:
             found = {int(r[0]): tuple(r) for r in session.execute(
@@ -621,7 +621,7 @@ def decisions(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | 
                 .outerjoin(CouncilTopic, CouncilTopic.id == dc.topic_id)
                 .outerjoin(Matter, Matter.id == dc.matter_id)
                 .where(dc.id.in_([int(r[0]) for r in rows])))}
-    df = _frame([found[int(r[0])] for r in rows], DECISION_COLUMNS)
+    df = frame([found[int(r[0])] for r in rows], DECISION_COLUMNS)
     _bools(df, "overdue")
     return df, total
 
@@ -631,15 +631,15 @@ def decisions_of_matter(engine: Engine, *, actor: Actor, matter_id: int) -> pd.D
     council, meeting_day, text, status, meeting_id. Empty outside the actor's council.read scope."""
     ids = _readable(actor)
     if ids == ():
-        return _frame([], MATTER_DECISION_COLUMNS)
+        return frame([], MATTER_DECISION_COLUMNS)
     dc = CouncilDecision
     query = (select(dc.id, Council.name, CouncilMeeting.day, dc.text, dc.status, dc.meeting_id)
              .join(Council, Council.id == dc.council_id)
              .join(CouncilMeeting, CouncilMeeting.id == dc.meeting_id)
-             .where(dc.matter_id == matter_id, *_within(dc.community_id, ids))
+             .where(dc.matter_id == matter_id, *within(dc.community_id, ids))
              .order_by(dc.decided_on.desc(), dc.id.desc()))
     with reading(engine) as session:
-        return _frame(session.execute(query).all(), MATTER_DECISION_COLUMNS)
+        return frame(session.execute(query).all(), MATTER_DECISION_COLUMNS)
 
 
 # --- figures -------------------------------------------------------------------------------------------------
@@ -653,9 +653,9 @@ def participation(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...
     holding the seat; rate = present / expected (None when expected is 0)."""
     ids = _readable(actor, community_ids)
     if ids == ():
-        return _frame([], BY_MEMBER_COLUMNS), _frame([], BY_SEAT_COLUMNS)
+        return frame([], BY_MEMBER_COLUMNS), frame([], BY_SEAT_COLUMNS)
     cm = CouncilMeeting
-    conds = [cm.status == "closed", *_within(cm.community_id, ids)]
+    conds = [cm.status == "closed", *within(cm.community_id, ids)]
     if council_id is not None:
         conds.append(cm.council_id == council_id)
     if year is not None:
@@ -667,12 +667,12 @@ def participation(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...
                   .group_by(CouncilAttendance.member_id).subquery("per_member"))
     mm = CouncilMember
     by_member_query = (select(mm.id, mm.name, Council.name, mm.seat, per_member.c.expected, per_member.c.present,
-                              per_member.c.excused, _ratio(per_member.c.present, per_member.c.expected))
+                              per_member.c.excused, ratio(per_member.c.present, per_member.c.expected))
                        .join(per_member, per_member.c.member_id == mm.id)
                        .join(Council, Council.id == mm.council_id)
                        .order_by(Council.name, Council.id, _seat_order(settings, mm.seat), mm.name, mm.id))
     with reading(engine) as session:
-        by_member = _frame(session.execute(by_member_query).all(), BY_MEMBER_COLUMNS)
+        by_member = frame(session.execute(by_member_query).all(), BY_MEMBER_COLUMNS)
     _ints(by_member, "expected", "present", "excused")
     _rates(by_member)
     return by_member, _by_seat(by_member, settings)
@@ -681,12 +681,12 @@ def participation(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...
 def _by_seat(by_member: pd.DataFrame, settings: Settings | None) -> pd.DataFrame:
     """The per-member counts (already aggregated in SQL) rolled up per seat, in the configured seat order."""
     if by_member.empty:
-        return _frame([], BY_SEAT_COLUMNS)
+        return frame([], BY_SEAT_COLUMNS)
     order = {seat.code: n for n, seat in enumerate(_settings(settings).council.seats)}
     grouped = by_member.groupby("seat", sort=False).agg(members=("member_id", "count"),
                                                         expected=("expected", "sum"), present=("present", "sum"))
     seats = sorted(grouped.index, key=lambda seat: (order.get(seat, len(order)), seat))
-    df = _frame([(seat, *(int(v) for v in grouped.loc[seat])) for seat in seats],
+    df = frame([(seat, *(int(v) for v in grouped.loc[seat])) for seat in seats],
                 [c for c in BY_SEAT_COLUMNS if c != "rate"])
     df["rate"] = pd.Series([p / e if e else None for p, e in zip(df["present"], df["expected"], strict=True)],
                            index=df.index, dtype=object)
@@ -703,10 +703,10 @@ def quarterly(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | 
         quarter = case((dc.decided_on < date(year, 4, 1), 1), (dc.decided_on < date(year, 7, 1), 2),
                        (dc.decided_on < date(year, 10, 1), 3), else_=4)
         inner = (select(quarter.label("quarter"), dc.status.label("status"), dc.outcome.label("outcome"))
-                 .where(*_year(dc.decided_on, year), *_within(dc.community_id, ids)).subquery("decided"))
-        query = (select(inner.c.quarter, func.count(), _count_if(inner.c.status == "passed"),
-                        _count_if(inner.c.outcome == "carried_out"), _count_if(inner.c.outcome == "partly"),
-                        _count_if(inner.c.outcome == "not"))
+                 .where(*_year(dc.decided_on, year), *within(dc.community_id, ids)).subquery("decided"))
+        query = (select(inner.c.quarter, func.count(), count_if(inner.c.status == "passed"),
+                        count_if(inner.c.outcome == "carried_out"), count_if(inner.c.outcome == "partly"),
+                        count_if(inner.c.outcome == "not"))
                  .group_by(inner.c.quarter))
         with reading(engine) as session:
             counts = {int(r[0]): tuple(int(v) for v in r[1:]) for r in session.execute(query)}
@@ -729,20 +729,20 @@ def overview(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | N
     cm, dc = CouncilMeeting, CouncilDecision
     in_year = and_(*_year(dc.decided_on, year))
     others = (query.scalar_subquery() for query in (
-        select(func.count()).select_from(Council).where(Council.active == true(), *_within(Council.community_id, ids)),
+        select(func.count()).select_from(Council).where(Council.active == true(), *within(Council.community_id, ids)),
         select(func.count()).select_from(CouncilMember).where(CouncilMember.active == true(),
-                                                              *_within(CouncilMember.community_id, ids)),
+                                                              *within(CouncilMember.community_id, ids)),
         select(func.count()).select_from(CouncilTopic).where(CouncilTopic.stage.in_(OPEN_STAGES),
-                                                             *_within(CouncilTopic.community_id, ids))))
+                                                             *within(CouncilTopic.community_id, ids))))
     figures = select(  # one pass over the decisions, with the three counts above alongside
-        *others, _count_if(in_year), _count_if(and_(in_year, dc.status == "passed")),
-        _count_if(and_(in_year, dc.status == "invalid")), _count_if(and_(in_year, dc.outcome.is_not(None))),
-        _count_if(and_(in_year, dc.outcome == "carried_out")), _count_if(in_notice_on(today)),
-        _count_if(overdue_on(today)), _count_if(_due_for_review(today))
-    ).select_from(dc).where(*_within(dc.community_id, ids))
+        *others, count_if(in_year), count_if(and_(in_year, dc.status == "passed")),
+        count_if(and_(in_year, dc.status == "invalid")), count_if(and_(in_year, dc.outcome.is_not(None))),
+        count_if(and_(in_year, dc.outcome == "carried_out")), count_if(in_notice_on(today)),
+        count_if(overdue_on(today)), count_if(_due_for_review(today))
+    ).select_from(dc).where(*within(dc.community_id, ids))
     by_kind = (select(cm.kind, func.count(), func.coalesce(func.sum(cm.expected), 0),
                       func.coalesce(func.sum(cm.present), 0))
-               .where(cm.status == "closed", *_year(cm.day, year), *_within(cm.community_id, ids))
+               .where(cm.status == "closed", *_year(cm.day, year), *within(cm.community_id, ids))
                .group_by(cm.kind))
     expected = present = 0
     with reading(engine) as session:

@@ -1,0 +1,57 @@
+"""SQL building blocks every area's reads share: a scope condition, a conditional count, a ratio, a page with its
+total in one pass, and turning rows and aggregates into frames, floats and dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Float, case, cast, func, select
+
+
+def as_date(value) -> date | None:
+    """A date from an aggregate (SQLite may hand a CASE over dates back as text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def count_if(condition):
+    """How many rows meet `condition` (0, not NULL, when none do)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def float_or_none(value) -> float | None:
+    """A float, or None for a missing value (None, NaN)."""
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def frame(rows, columns: list[str]) -> pd.DataFrame:
+    """Rows as a frame; a column with an empty value keeps Python values and None (not NaN, nor ids as floats)."""
+    df = pd.DataFrame([tuple(r) for r in rows], columns=columns, dtype=object)
+    if df.empty:
+        return df
+    full = [c for c, missing in zip(columns, df.isna().any().tolist(), strict=True) if not missing]
+    return pd.concat([df[full].infer_objects(), df.drop(columns=full)], axis=1)[columns]
+
+
+def page_of(session, query, offset: int, limit: int) -> tuple[list[tuple], int]:
+    """The rows of one page of an ordered query and how many rows it has in all, in one pass (a window count);
+    only a page past the end needs a count of its own."""
+    offset = max(offset, 0)
+    rows = session.execute(query.add_columns(func.count().over()).offset(offset).limit(limit)).all()
+    if rows:
+        return [tuple(r)[:-1] for r in rows], int(rows[0][-1])
+    if offset == 0:
+        return [], 0
+    return [], int(session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one())
+
+
+def ratio(part, whole):
+    """part / whole as a float, NULL when whole is 0 or NULL."""
+    return case((whole > 0, cast(part, Float) / cast(whole, Float)), else_=None)
+
+
+def within(column, ids: tuple[int, ...] | None) -> list:
+    """`column` among the ids of a read scope (None: every one)."""
+    return [] if ids is None else [column.in_(ids)]
