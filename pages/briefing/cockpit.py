@@ -4,7 +4,8 @@ communities ranked by every figure, and the alerts."""
 import streamlit as st
 
 from data_access import clock
-from domain.briefing.changes import Month, Period
+from data_access.briefing.service import Figure
+from domain.briefing.changes import Change, Month, Period
 from ui import cached
 from ui.briefing.cards import figure_card
 from ui.context import page_context
@@ -59,9 +60,33 @@ for column, figure in zip(st.columns(len(figures)), figures, strict=True):
     title, definition, why_empty = CARDS[figure.key]
     with column:
         figure_card(figure, title=t(title), definition=t(definition), why_empty=t(why_empty),
-                    snapshot=figure.key == "overdue", whole_year=whole_year)
+                    note=t("briefing.snapshot") if figure.key == "overdue" else None, whole_year=whole_year)
 if figures[0].value == 0:
     st.info(t("briefing.empty"), icon=":material/info:")
+
+units_behind = 0
+if ctx.can("committee.read"):
+    st.subheader(t("briefing.committee"))
+    year = period.last.year
+    committee = cached.read(ctx.engine, "committee_dashboard", actor=ctx.actor, community_ids=chosen, year=year,
+                            today=today, tolerance=cfg.committee.behind_tolerance)
+    units_behind = committee.behind
+    none = Change(None, None, None)
+    COMMITTEE_CARDS = [  # figure, title, definition, why empty, note
+        (Figure("claim_rate", committee.claim_rate, True, "up", none, none), "briefing.claim_rate",
+         "briefing.def_claim_rate", "briefing.why_no_items", t("briefing.year_figure", year=year)),
+        (Figure("completion", committee.completion, True, "up", none, none), "briefing.completion",
+         "briefing.def_completion", "briefing.why_no_items", t("briefing.year_figure", year=year)),
+        (Figure("behind", committee.behind, False, "down", none, none), "briefing.behind",
+         "briefing.def_behind", "", t("briefing.of_which_overdue", count=f"{committee.overdue:,}")),
+        (Figure("agreements", committee.agreements_signed, False, "up", none, none), "briefing.agreements",
+         "briefing.def_agreements", "", t("briefing.of_units", units=f"{committee.units:,}")),
+    ]
+    for column, (figure, title, definition, why_empty, note) in zip(st.columns(len(COMMITTEE_CARDS)),
+                                                                     COMMITTEE_CARDS, strict=True):
+        with column:
+            figure_card(figure, title=t(title), definition=t(definition), why_empty=t(why_empty) if why_empty else "",
+                        note=note, key=f"committee_{figure.key}")
 
 council_overdue = 0
 if ctx.can("council.read"):
@@ -77,7 +102,8 @@ if ctx.can("council.read"):
         title, definition = COUNCIL_CARDS[figure.key]
         with column:
             figure_card(figure, title=t(title), definition=t(definition), why_empty="", key=f"council_{figure.key}",
-                        snapshot=figure.key in ("in_notice", "overdue"), whole_year=whole_year)
+                        note=t("briefing.snapshot") if figure.key in ("in_notice", "overdue") else None,
+                        whole_year=whole_year)
     st.caption(" · ".join(f"{label} {kinds[code]}" for code, label in labels(cfg.council.meeting_kinds).items()
                           if kinds.get(code)) or t("briefing.none_held"))
 
@@ -90,6 +116,8 @@ alerts += [t("briefing.alert_floor", community=row["community"], rate=pct(row["s
              floor=pct(cfg.satisfaction_floor))
            for row in ranking.sort_values("satisfaction_rate").to_dict("records")
            if row["satisfaction_rate"] is not None and row["satisfaction_rate"] < cfg.satisfaction_floor]
+if units_behind:
+    alerts.append(t("briefing.alert_behind", count=f"{units_behind:,}"))
 if council_overdue:
     alerts.append(t("briefing.alert_council_overdue", count=f"{council_overdue:,}"))
 if alerts:

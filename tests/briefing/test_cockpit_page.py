@@ -8,6 +8,7 @@ import pytest
 from data_access import clock
 from data_access.briefing.council import figures as council_figures
 from data_access.briefing.service import figures, ranking
+from data_access.committee.queries import dashboard
 from domain.briefing.changes import Month, Period
 from tests.pages_support import page_db, run_page, texts
 from ui.briefing.cards import change_text
@@ -40,6 +41,7 @@ def test_the_leader_reads_the_street_with_its_changes_ranking_and_alerts(demo_db
     assert texts(at.title) == ["领导驾驶舱"]
     cards = shown_cards(at)
     assert list(cards) == ["受理事项", "办结率", "按期办结率", "满意率", "发回重办率", "当前超期",
+                           "认领率", "完成进度", "滞后服务内容", "签订共建协议",
                            "召开议事会议", "通过决议", "决议已落实", "正在公示", "逾期未落实"]
     leader = demo_db.actor("leader")
     expected = {f.key: f for f in figures(demo_db.engine, last_three_months(), None, actor=leader,
@@ -48,6 +50,10 @@ def test_the_leader_reads_the_street_with_its_changes_ranking_and_alerts(demo_db
     assert cards["当前超期"] == f"{int(expected['overdue'].value):,}"
     closure = expected["closure_rate"]
     assert cards["办结率"] == f"{closure.value:.1%}"
+    committee = dashboard(demo_db.engine, actor=leader, community_ids=None, year=clock.today().year,
+                          today=clock.today(), tolerance=demo_db.settings.committee.behind_tolerance)
+    assert cards["认领率"] == f"{committee.claim_rate:.1%}" and cards["完成进度"] == f"{committee.completion:.1%}"
+    assert cards["滞后服务内容"] == str(committee.behind) and cards["签订共建协议"] == str(committee.agreements_signed)
     council, _ = council_figures(demo_db.engine, last_three_months(), None, actor=leader, today=clock.today())
     titles = ["召开议事会议", "通过决议", "决议已落实", "正在公示", "逾期未落实"]
     for figure, title in zip(council, titles, strict=True):
@@ -63,6 +69,7 @@ def test_the_leader_reads_the_street_with_its_changes_ranking_and_alerts(demo_db
     for community, count in overdue.items():
         assert (f"⚠ {community}：{count:,} 件事项超期未办结" in alerts) == bool(count)
     decisions_overdue = next(f.value for f in council if f.key == "overdue")
+    assert (f"⚠ 联合党委：{committee.behind:,} 项服务内容进度滞后" in alerts) == bool(committee.behind)
     assert (f"⚠ 居民议事会：{decisions_overdue:,} 项决议逾期未落实" in alerts) == bool(decisions_overdue)
 
 

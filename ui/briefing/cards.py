@@ -37,15 +37,16 @@ def change_line(label: str, moved: Change, *, rate: bool) -> str:
     return f":{COLOURS[moved.good]}[{arrow} {label} {change_text(moved, rate=rate)}]"
 
 
-def figure_card(figure: Figure, *, title: str, definition: str, why_empty: str, snapshot: bool = False,
+def figure_card(figure: Figure, *, title: str, definition: str, why_empty: str, note: str | None = None,
                 whole_year: bool = False, key: str | None = None) -> None:
-    """One figure; for a period of twelve months the months before are last year's, so only 同比 is shown."""
+    """One figure with its changes, or with `note` instead (a count as of today, a figure of the year); for a
+    period of twelve months the months before are last year's, so only 同比 is shown."""
     with st.container(border=True, key=f"briefing_figure_{key or figure.key}"):
         st.metric(title, value_text(figure), help=definition)
         if figure.value is None:
             st.caption(why_empty)
-        elif snapshot:
-            st.caption(t("briefing.snapshot"))
+        elif note:
+            st.caption(note)
         else:
             lines = [] if whole_year else [change_line(t("briefing.vs_previous"), figure.vs_previous, rate=figure.rate)]
             lines.append(change_line(t("briefing.vs_last_year"), figure.vs_last_year, rate=figure.rate))
