@@ -1,12 +1,15 @@
 """领导驾驶舱 (the leadership cockpit): the figures that matter for a period and a scope, each with 环比 and 同比, the
 communities ranked by every figure, and the alerts."""
 
+from functools import partial
+
 import streamlit as st
 
 from data_access import clock
-from data_access.briefing.service import Figure
+from data_access.briefing.service import Figure, first_day
+from data_access.service.kpis import month_end
 from domain.briefing.changes import Change, Month, Period
-from ui import cached
+from ui import cached, widgets
 from ui.briefing.cards import figure_card
 from ui.context import page_context
 from ui.format import pct
@@ -41,6 +44,19 @@ chosen = None if community is None else (community,)
 st.caption(t("briefing.caption", start=str(period.first), end=str(period.last),
              scope=t("briefing.street") if community is None else communities[community]))
 
+first, last = first_day(period.first), min(month_end(first_day(period.last)), today)
+
+
+def records(key: str, page: str, permission: str, **state) -> None:
+    """A link under a figure to the records behind it: the page opens with its filters set to them."""
+    if ctx.can(permission) and st.button(t("briefing.records"), key=f"cockpit_open_{key}", type="tertiary",
+                                          icon=":material/open_in_new:"):
+        st.session_state.update(state)
+        st.switch_page(page)
+
+
+LEDGER = {"ledger_community": community, "ledger_grid": None, "ledger_step": None, "ledger_channel": None,
+          "ledger_mode": None, "ledger_category": None, "ledger_text": ""}
 basic = cfg.satisfaction_counts_basic
 figures = cached.read(ctx.engine, "briefing_service", period, chosen, actor=ctx.actor, today=today,
                       count_basic=basic)
@@ -59,8 +75,11 @@ st.subheader(t("briefing.service"))
 for column, figure in zip(st.columns(len(figures)), figures, strict=True):
     title, definition, why_empty = CARDS[figure.key]
     with column:
+        overdue = figure.key == "overdue"
         figure_card(figure, title=t(title), definition=t(definition), why_empty=t(why_empty),
-                    note=t("briefing.snapshot") if figure.key == "overdue" else None, whole_year=whole_year)
+                    note=t("briefing.snapshot") if overdue else None, whole_year=whole_year,
+                    then=partial(records, figure.key, "pages/service/ledger.py", "matter.read", **LEDGER,
+                                 ledger_dates=() if overdue else (first, last), ledger_overdue=overdue))
 if figures[0].value == 0:
     st.info(t("briefing.empty"), icon=":material/info:")
 
@@ -86,13 +105,16 @@ if ctx.can("committee.read"):
                                                                      COMMITTEE_CARDS, strict=True):
         with column:
             figure_card(figure, title=t(title), definition=t(definition), why_empty=t(why_empty) if why_empty else "",
-                        note=note, key=f"committee_{figure.key}")
+                        note=note, key=f"committee_{figure.key}",
+                        then=partial(records, f"committee_{figure.key}", "pages/committee/dashboard.py",
+                                     "committee.read", cdash_community=community or widgets.ALL, cdash_year=year))
 
 council_overdue = 0
 if ctx.can("council.read"):
     st.subheader(t("briefing.council"))
     council, kinds = cached.read(ctx.engine, "briefing_council", period, chosen, actor=ctx.actor, today=today)
     council_overdue = next(int(f.value) for f in council if f.key == "overdue")
+    DECISION_SHOW = {"passed": "passed", "carried_out": "reviewed", "in_notice": "in_notice", "overdue": "overdue"}
     COUNCIL_CARDS = {"meetings": ("briefing.meetings", "briefing.def_meetings"),
                      "passed": ("briefing.passed", "briefing.def_passed"),
                      "carried_out": ("briefing.carried_out", "briefing.def_carried_out"),
@@ -101,9 +123,16 @@ if ctx.can("council.read"):
     for column, figure in zip(st.columns(len(council)), council, strict=True):
         title, definition = COUNCIL_CARDS[figure.key]
         with column:
+            if figure.key == "meetings":
+                link = partial(records, "council_meetings", "pages/council/meetings.py", "council.read",
+                               council_meetings_community=community or widgets.ALL)
+            else:
+                link = partial(records, f"council_{figure.key}", "pages/council/decisions.py", "council.read",
+                               cdec_community=community or widgets.ALL, cdec_search="",
+                               cdec_show=DECISION_SHOW[figure.key])
             figure_card(figure, title=t(title), definition=t(definition), why_empty="", key=f"council_{figure.key}",
                         note=t("briefing.snapshot") if figure.key in ("in_notice", "overdue") else None,
-                        whole_year=whole_year)
+                        whole_year=whole_year, then=link)
     st.caption(" · ".join(f"{label} {kinds[code]}" for code, label in labels(cfg.council.meeting_kinds).items()
                           if kinds.get(code)) or t("briefing.none_held"))
 

@@ -3,6 +3,8 @@ in Chinese and in English; a secretary sees their own community; an empty databa
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from data_access import clock
@@ -10,7 +12,7 @@ from data_access.briefing.council import figures as council_figures
 from data_access.briefing.service import figures, ranking
 from data_access.committee.queries import dashboard
 from domain.briefing.changes import Month, Period
-from tests.pages_support import page_db, run_page, texts
+from tests.pages_support import app_test, page_db, run_page, texts
 from ui.briefing.cards import change_text
 
 
@@ -114,3 +116,22 @@ def test_an_empty_database_explains_instead_of_zero_percent(empty_db):
     assert cards["受理事项"] == "0" and cards["办结率"] == "—" and cards["满意率"] == "—"
     assert any("没有登记任何事项" in i.value for i in at.info)
     assert at.dataframe[0].value.empty
+
+
+@pytest.mark.parametrize(("button", "title", "check"), [
+    ("cockpit_open_overdue", "民情台账", lambda at: at.checkbox(key="ledger_overdue").value is True),
+    ("cockpit_open_accepted", "民情台账",
+     lambda at: at.date_input(key="ledger_dates").value[0] == date(clock.today().year, 1, 1)),
+    ("cockpit_open_council_overdue", "决议与公示", lambda at: at.segmented_control(key="cdec_show").value == "overdue"),
+    ("cockpit_open_committee_behind", "联合党委总览", lambda at: True),
+])
+def test_a_figure_opens_the_records_behind_it(demo_db, monkeypatch, button, title, check):
+    at = app_test(monkeypatch)
+    at.session_state["user_id"] = demo_db.users["leader"]
+    at.run()
+    at.switch_page("pages/briefing/cockpit.py").run()
+    assert texts(at.title) == ["领导驾驶舱"]
+    at.button(key=button).click().run()
+    assert not at.exception
+    assert texts(at.title) == [title]
+    assert check(at)

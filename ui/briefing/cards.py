@@ -3,6 +3,8 @@ and the same months last year (同比), in colour and with an arrow that tell go
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from data_access.briefing.service import Figure
@@ -38,9 +40,10 @@ def change_line(label: str, moved: Change, *, rate: bool) -> str:
 
 
 def figure_card(figure: Figure, *, title: str, definition: str, why_empty: str, note: str | None = None,
-                whole_year: bool = False, key: str | None = None) -> None:
+                whole_year: bool = False, key: str | None = None, then: Callable[[], None] | None = None) -> None:
     """One figure with its changes, or with `note` instead (a count as of today, a figure of the year); for a
-    period of twelve months the months before are last year's, so only 同比 is shown."""
+    period of twelve months the months before are last year's, so only 同比 is shown. `then` draws more inside
+    the card (the link to the records)."""
     with st.container(border=True, key=f"briefing_figure_{key or figure.key}"):
         st.metric(title, value_text(figure), help=definition)
         if figure.value is None:
@@ -51,3 +54,5 @@ def figure_card(figure: Figure, *, title: str, definition: str, why_empty: str, 
             lines = [] if whole_year else [change_line(t("briefing.vs_previous"), figure.vs_previous, rate=figure.rate)]
             lines.append(change_line(t("briefing.vs_last_year"), figure.vs_last_year, rate=figure.rate))
             st.markdown("  \n".join(lines))
+        if then is not None:
+            then()
