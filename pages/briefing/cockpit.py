@@ -9,11 +9,12 @@ from data_access import clock
 from data_access.briefing.service import Figure, first_day
 from data_access.service.kpis import month_end
 from domain.briefing.changes import Change, Month, Period
+from i18n.briefing_words import BriefingFacts, CommitteeYear, briefing_text
 from ui import cached, widgets
 from ui.briefing.cards import figure_card
 from ui.context import page_context
 from ui.format import pct
-from ui.i18n import labels, t
+from ui.i18n import labels, lang, t
 
 ctx = page_context()
 ctx.require("briefing.read")
@@ -84,6 +85,7 @@ if figures[0].value == 0:
     st.info(t("briefing.empty"), icon=":material/info:")
 
 units_behind = 0
+committee = None
 if ctx.can("committee.read"):
     st.subheader(t("briefing.committee"))
     year = period.last.year
@@ -110,6 +112,7 @@ if ctx.can("committee.read"):
                                      "committee.read", cdash_community=community or widgets.ALL, cdash_year=year))
 
 council_overdue = 0
+council = None
 if ctx.can("council.read"):
     st.subheader(t("briefing.council"))
     council, kinds = cached.read(ctx.engine, "briefing_council", period, chosen, actor=ctx.actor, today=today)
@@ -141,10 +144,11 @@ ranking = cached.read(ctx.engine, "briefing_ranking", period, chosen, actor=ctx.
 st.subheader(t("briefing.alerts"))
 alerts = [t("briefing.alert_overdue", community=row["community"], count=f"{row['overdue']:,}")
           for row in ranking.sort_values("overdue", ascending=False).to_dict("records") if row["overdue"]]
+below = [row for row in ranking.sort_values("satisfaction_rate").to_dict("records")
+         if row["satisfaction_rate"] is not None and row["satisfaction_rate"] < cfg.satisfaction_floor]
+below_floor = [row["community"] for row in below]
 alerts += [t("briefing.alert_floor", community=row["community"], rate=pct(row["satisfaction_rate"]),
-             floor=pct(cfg.satisfaction_floor))
-           for row in ranking.sort_values("satisfaction_rate").to_dict("records")
-           if row["satisfaction_rate"] is not None and row["satisfaction_rate"] < cfg.satisfaction_floor]
+             floor=pct(cfg.satisfaction_floor)) for row in below]
 if units_behind:
     alerts.append(t("briefing.alert_behind", count=f"{units_behind:,}"))
 if council_overdue:
@@ -166,4 +170,22 @@ config |= {r: st.column_config.ProgressColumn(t(f"overview.{r}"), min_value=0.0,
            for r in rates}
 st.dataframe(ranking.drop(columns="community_id").sort_values("accepted", ascending=False), hide_index=True,
              column_config=config, width="stretch", key="cockpit_ranking")
+st.subheader(t("briefing.text"))
+overview = cached.read(ctx.engine, "overview", chosen, first, last, actor=ctx.actor, today=today)
+accepted = overview.counts.accepted
+category_labels = labels(cfg.categories)
+top = overview.categories.sort_values(["count", "code"], ascending=[False, True]).head(3)
+facts = BriefingFacts(
+    period=period, scope=t("briefing.street") if community is None else communities[community],
+    service={f.key: (f.value, f.vs_last_year) for f in figures}, closed=overview.counts.closed,
+    floor=cfg.satisfaction_floor, below_floor=below_floor,
+    top_categories=[(category_labels.get(code, code), n / accepted) for code, n in zip(top["code"], top["count"],
+                                                                                      strict=True)] if accepted else [],
+    committee=None if committee is None else CommitteeYear(
+        year=year, claim_rate=committee.claim_rate, completion=committee.completion, behind=committee.behind,
+        signed=committee.agreements_signed, units=committee.units),
+    council=None if council is None else {f.key: (f.value, f.vs_last_year) for f in council})
+text = briefing_text(lang(), facts)
+st.text_area(t("briefing.text_label"), value=text, height=300, key=f"cockpit_text_{lang()}_{period}_{community}",
+             help=t("briefing.text_help"))
 st.caption(t("briefing.to_come"))

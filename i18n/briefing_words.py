@@ -1,0 +1,112 @@
+"""The briefing text (工作简报) in the formal style of a government work briefing, from the figures on the screen:
+"2026年1—11月，全街道共受理民情事项1,234件，办结1,180件，办结率95.6%，同比上升2.1个百分点……". Numbers and dates are
+formatted the Chinese (or English) way by Babel. Pure: no Streamlit, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from babel.numbers import format_decimal, format_percent
+
+from domain.briefing.changes import Change, Period
+from i18n import translate
+
+LOCALES = {"zh": "zh_CN", "en": "en_US"}
+
+
+@dataclass(frozen=True)
+class CommitteeYear:
+    year: int
+    claim_rate: float | None
+    completion: float | None
+    behind: int
+    signed: int
+    units: int
+
+
+@dataclass(frozen=True)
+class BriefingFacts:
+    """What the text states. `service` and `council` map a figure's key to (value, its change against last
+    year); names and labels are already in the text's language."""
+
+    period: Period
+    scope: str
+    service: dict[str, tuple[float | None, Change]]
+    closed: int
+    floor: float
+    below_floor: list[str] = field(default_factory=list)
+    top_categories: list[tuple[str, float]] = field(default_factory=list)  # label, share of the accepted
+    committee: CommitteeYear | None = None
+    council: dict[str, tuple[float | None, Change]] | None = None
+
+
+def count(lang: str, value: float | None) -> str:
+    return translate(lang, "common.none") if value is None else format_decimal(value, "#,##0", locale=LOCALES[lang])
+
+
+def percent(lang: str, value: float | None) -> str:
+    return translate(lang, "common.none") if value is None else format_percent(value, "#,##0.0%",
+                                                                              locale=LOCALES[lang])
+
+
+def period_words(lang: str, period: Period) -> str:
+    """"2026年1—11月", "2026年11月", "2025年12月—2026年2月"."""
+    first, last = period.first, period.last
+    if first == last:
+        return translate(lang, "briefing_text.one_month", year=first.year, month=first.month)
+    if first.year == last.year:
+        return translate(lang, "briefing_text.months", year=first.year, first=first.month, last=last.month)
+    return translate(lang, "briefing_text.across_years", year=first.year, first=first.month, last_year=last.year,
+                     last=last.month)
+
+
+def yoy(lang: str, moved: Change, *, rate: bool) -> str:
+    """"，同比上升2.1个百分点", "，同比增长12.5%", "，同比持平"; nothing when there is nothing to compare."""
+    if moved.direction is None or (moved.delta is None and moved.direction != "flat"):
+        return ""
+    if moved.direction == "flat":
+        return translate(lang, "briefing_text.yoy_flat")
+    size = (format_decimal(abs(moved.delta) * 100, "#,##0.0", locale=LOCALES[lang]) if rate
+            else format_percent(abs(moved.delta), "#,##0.0%", locale=LOCALES[lang]))
+    kind = "points" if rate else "percent"
+    return translate(lang, f"briefing_text.yoy_{moved.direction}_{kind}", size=size)
+
+
+def briefing_text(lang: str, facts: BriefingFacts) -> str:
+    """The briefing as paragraphs: the 365 method, then the joint committee and the resident council."""
+    s = facts.service
+    accepted = s["accepted"][0] or 0
+    words = {"period": period_words(lang, facts.period), "scope": facts.scope}
+    if not accepted:
+        service = translate(lang, "briefing_text.service_none", **words)
+    else:
+        def rate(key: str) -> str:
+            return percent(lang, s[key][0]) + yoy(lang, s[key][1], rate=True)
+
+        service = translate(lang, "briefing_text.service", **words,
+                            accepted=count(lang, accepted), accepted_change=yoy(lang, s["accepted"][1], rate=False),
+                            closed=count(lang, facts.closed), closure=rate("closure_rate"),
+                            on_time=rate("on_time_rate"), satisfaction=rate("satisfaction_rate"),
+                            reopen=rate("reopen_rate"))
+    overdue = s["overdue"][0] or 0
+    service += (translate(lang, "briefing_text.overdue", count=count(lang, overdue)) if overdue
+                else translate(lang, "briefing_text.no_overdue"))
+    if facts.below_floor:
+        service += translate(lang, "briefing_text.below_floor", floor=percent(lang, facts.floor),
+                             names=translate(lang, "briefing_text.list_separator").join(facts.below_floor))
+    if accepted and facts.top_categories:
+        listed = translate(lang, "briefing_text.list_separator").join(
+            translate(lang, "briefing_text.category_share", label=label, share=percent(lang, share))
+            for label, share in facts.top_categories)
+        service += translate(lang, "briefing_text.top_categories", count=len(facts.top_categories), list=listed)
+    paragraphs = [service]
+    if facts.committee is not None:
+        c = facts.committee
+        paragraphs.append(translate(lang, "briefing_text.committee", year=c.year, claim=percent(lang, c.claim_rate),
+                                    completion=percent(lang, c.completion), behind=count(lang, c.behind),
+                                    signed=count(lang, c.signed), units=count(lang, c.units)))
+    if facts.council is not None:
+        v = {key: count(lang, value) for key, (value, _) in facts.council.items()}
+        paragraphs.append(translate(lang, "briefing_text.council", meetings=v["meetings"], passed=v["passed"],
+                                    carried_out=v["carried_out"], in_notice=v["in_notice"], overdue=v["overdue"]))
+    return "\n\n".join(paragraphs)
