@@ -33,9 +33,9 @@ with c2:
     if preset == "custom":
         months = [this_month.plus(-n) for n in range(36)]
         m1, m2 = st.columns(2)
-        first = m1.selectbox(t("overview.month_from"), months, index=11, key="cockpit_from", format_func=str)
-        last = m2.selectbox(t("overview.month_to"), months, index=0, key="cockpit_to", format_func=str)
-        period = Period(min(first, last), max(first, last))
+        one = m1.selectbox(t("overview.month_from"), months, index=11, key="cockpit_from", format_func=str)
+        other = m2.selectbox(t("overview.month_to"), months, index=0, key="cockpit_to", format_func=str)
+        period = Period(min(one, other), max(one, other))
     else:
         period = Period(this_month.plus(-PRESETS[preset]), this_month)
 with c3:
@@ -45,7 +45,7 @@ chosen = None if community is None else (community,)
 st.caption(t("briefing.caption", start=str(period.first), end=str(period.last),
              scope=t("briefing.street") if community is None else communities[community]))
 
-first, last = first_day(period.first), min(month_end(first_day(period.last)), today)
+start_day, end_day = first_day(period.first), min(month_end(first_day(period.last)), today)
 
 
 def records(key: str, page: str, permission: str, **state) -> None:
@@ -80,7 +80,7 @@ for column, figure in zip(st.columns(len(figures)), figures, strict=True):
         figure_card(figure, title=t(title), definition=t(definition), why_empty=t(why_empty),
                     note=t("briefing.snapshot") if overdue else None, whole_year=whole_year,
                     then=partial(records, figure.key, "pages/service/ledger.py", "matter.read", **LEDGER,
-                                 ledger_dates=() if overdue else (first, last), ledger_overdue=overdue))
+                                 ledger_dates=() if overdue else (start_day, end_day), ledger_overdue=overdue))
 if figures[0].value == 0:
     st.info(t("briefing.empty"), icon=":material/info:")
 
@@ -171,7 +171,7 @@ config |= {r: st.column_config.ProgressColumn(t(f"overview.{r}"), min_value=0.0,
 st.dataframe(ranking.drop(columns="community_id").sort_values("accepted", ascending=False), hide_index=True,
              column_config=config, width="stretch", key="cockpit_ranking")
 st.subheader(t("briefing.text"))
-overview = cached.read(ctx.engine, "overview", chosen, first, last, actor=ctx.actor, today=today)
+overview = cached.read(ctx.engine, "overview", chosen, start_day, end_day, actor=ctx.actor, today=today)
 accepted = overview.counts.accepted
 category_labels = labels(cfg.categories)
 top = overview.categories.sort_values(["count", "code"], ascending=[False, True]).head(3)
