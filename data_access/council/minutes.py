@@ -18,9 +18,18 @@ from sqlalchemy import Engine
 
 from data_access import audit, clock
 from data_access import config as app_config
-from data_access.committee.minutes import _body, _day, _field, _heading, _page, _styles, _text, _title
 from data_access.council.queries import CouncilMeetingDetail, meeting_detail
 from data_access.db import transaction
+from data_access.documents import (
+    a4_page,
+    body_paragraph,
+    body_styles,
+    day_words,
+    field_paragraph,
+    heading_paragraph,
+    text_or_none,
+    title_paragraph,
+)
 from domain.access import Actor
 from domain.council.rules import CHOICES, RATINGS, REVIEW_KINDS, VOTE_KINDS, Vote, VotingRule, quorum
 from domain.errors import DomainError
@@ -117,69 +126,69 @@ def build_minutes(detail: CouncilMeetingDetail, settings: Settings | None = None
     none = translate(lang, "minutes.none")
     doc = _document(title(detail, settings, lang))
 
-    _field(doc, t("kind"), _kind(detail, settings, lang), lang)
-    when = _day(meeting.day, lang)
+    field_paragraph(doc, t("kind"), _kind(detail, settings, lang), lang)
+    when = day_words(meeting.day, lang)
     if meeting.start_time is not None:
         when = t("time_value", date=when, start=f"{meeting.start_time:%H:%M}")
-    _field(doc, t("time"), when, lang)
-    _field(doc, t("place"), _text(meeting.place) or none, lang)
-    _field(doc, t("chair"), detail.chair or none, lang)
-    _field(doc, t("recorder"), _text(meeting.recorder) or none, lang)
+    field_paragraph(doc, t("time"), when, lang)
+    field_paragraph(doc, t("place"), text_or_none(meeting.place) or none, lang)
+    field_paragraph(doc, t("chair"), detail.chair or none, lang)
+    field_paragraph(doc, t("recorder"), text_or_none(meeting.recorder) or none, lang)
     names = _attendance(detail)
     q = quorum(rule, members=len(detail.attendance), present=len(names["present"]), excused=len(names["excused"]))
-    _field(doc, t("expected"), t("people", count=q.expected), lang)
-    _field(doc, t("present"), _people(t, names["present"], lang), lang)
+    field_paragraph(doc, t("expected"), t("people", count=q.expected), lang)
+    field_paragraph(doc, t("present"), _people(t, names["present"], lang), lang)
     for status in ("absent", "excused"):
-        _field(doc, t(status), _joined(names[status], lang) or none, lang)
-    _field(doc, t("observers"), _text(meeting.observers) or none, lang)
-    _field(doc, t("quorum"), quorum_words(lang, rule, q), lang)
+        field_paragraph(doc, t(status), _joined(names[status], lang) or none, lang)
+    field_paragraph(doc, t("observers"), text_or_none(meeting.observers) or none, lang)
+    field_paragraph(doc, t("quorum"), quorum_words(lang, rule, q), lang)
 
     headings = iter(translate(lang, "council_minutes.numbers").split(","))
-    heading = lambda key: _heading(doc, t("heading", number=next(headings), title=t(key)))  # noqa: E731
+    heading = lambda key: heading_paragraph(doc, t("heading", number=next(headings), title=t(key)))  # noqa: E731
 
     heading("heading_agenda")
     if detail.agenda.empty:
-        _body(doc, none)
+        body_paragraph(doc, none)
     for n, item in enumerate(detail.agenda.itertuples(index=False), start=1):
-        if meeting.kind in REVIEW_KINDS and _text(item.decision_text):
-            _body(doc, t("item_review", n=n, text=item.decision_text))
+        if meeting.kind in REVIEW_KINDS and text_or_none(item.decision_text):
+            body_paragraph(doc, t("item_review", n=n, text=item.decision_text))
         else:
-            _body(doc, t("item", n=n, topic=_text(item.topic) or none))
-        _body(doc, t("said", minutes=item.minutes) if _text(item.minutes) else t("not_said"))
+            body_paragraph(doc, t("item", n=n, topic=text_or_none(item.topic) or none))
+        body_paragraph(doc, t("said", minutes=item.minutes) if text_or_none(item.minutes) else t("not_said"))
 
     if meeting.kind in VOTE_KINDS or not detail.decisions.empty:
         heading("heading_decisions")
         if detail.decisions.empty:
-            _body(doc, none)
+            body_paragraph(doc, none)
         for n, row in enumerate(detail.decisions.itertuples(index=False), start=1):
-            _body(doc, t("decision", n=n, topic=_text(row.topic) or row.text))
-            _field(doc, t("method"), translate(lang, f"council.method_{row.method}"), lang)
+            body_paragraph(doc, t("decision", n=n, topic=text_or_none(row.topic) or row.text))
+            field_paragraph(doc, t("method"), translate(lang, f"council.method_{row.method}"), lang)
             ballots = _ballots(detail, int(row.id), lang)
             if ballots:
-                _field(doc, t("ballots"), ballots, lang)
-            _field(doc, t("result"), _vote_words(lang, rule, row), lang)
-            _field(doc, t("text"), row.text, lang)
+                field_paragraph(doc, t("ballots"), ballots, lang)
+            field_paragraph(doc, t("result"), _vote_words(lang, rule, row), lang)
+            field_paragraph(doc, t("text"), row.text, lang)
             if row.status == "passed":
-                _field(doc, t("owner"), _text(row.owner) or none, lang)
-                _field(doc, t("due"), _day(_date(row.due), lang), lang)
-                _field(doc, t("notice"), _period(row, lang) or none, lang)
+                field_paragraph(doc, t("owner"), text_or_none(row.owner) or none, lang)
+                field_paragraph(doc, t("due"), day_words(_date(row.due), lang), lang)
+                field_paragraph(doc, t("notice"), _period(row, lang) or none, lang)
 
     if meeting.kind in REVIEW_KINDS or not detail.reviews.empty:
         heading("heading_reviews")
         if detail.reviews.empty:
-            _body(doc, none)
+            body_paragraph(doc, none)
         for n, review in enumerate(detail.reviews.itertuples(index=False), start=1):
-            _body(doc, t("item_review", n=n, text=review.decision_text))
-            _field(doc, t("reporter"), review.reporter, lang)
-            _field(doc, t("report"), review.report, lang)
-            _field(doc, t("ratings"), _tally(detail, int(review.id), lang) or none, lang)
+            body_paragraph(doc, t("item_review", n=n, text=review.decision_text))
+            field_paragraph(doc, t("reporter"), review.reporter, lang)
+            field_paragraph(doc, t("report"), review.report, lang)
+            field_paragraph(doc, t("ratings"), _tally(detail, int(review.id), lang) or none, lang)
             outcome = translate(lang, f"council.outcome_{review.outcome}")
-            if _text(review.reason):
+            if text_or_none(review.reason):
                 outcome = t("outcome_reason", outcome=outcome, reason=review.reason)
-            _field(doc, t("outcome"), outcome, lang)
+            field_paragraph(doc, t("outcome"), outcome, lang)
 
     heading("heading_summary")
-    _body(doc, _text(meeting.summary) or none)
+    body_paragraph(doc, text_or_none(meeting.summary) or none)
 
     doc.add_paragraph()
     for key in ("sign_chair", "sign_recorder", "sign_members"):
@@ -226,34 +235,34 @@ def notice_content(detail: CouncilMeetingDetail, lang: str = "zh", *, settings: 
     periods = {_period(row, lang) for row in passed.itertuples(index=False)}
     items = []
     for n, row in enumerate(passed.itertuples(index=False), start=1):
-        lines = [t("result", words=_vote_words(lang, rule, row)), t("owner", owner=_text(row.owner) or none),
-                 t("due", due=_day(_date(row.due), lang))]
+        lines = [t("result", words=_vote_words(lang, rule, row)), t("owner", owner=text_or_none(row.owner) or none),
+                 t("due", due=day_words(_date(row.due), lang))]
         if len(periods) > 1:
             lines.append(t("item_period", period=_period(row, lang) or none))
         items.append(NoticeItem(heading=t("item", n=n, text=row.text), lines=tuple(lines)))
     starts = [d for d in (_date(v) for v in passed["notice_start"]) if d is not None]
     ends = [d for d in (_date(v) for v in passed["notice_end"]) if d is not None]
-    period = (translate(lang, "council_minutes.period", start=_day(min(starts), lang), end=_day(max(ends), lang))
-              if starts and ends else none)
+    period = (translate(lang, "council_minutes.period", start=day_words(min(starts), lang),
+                        end=day_words(max(ends), lang)) if starts and ends else none)
     return Notice(
         title=t("title", council=detail.council.name, kind=kind),
-        intro=t("intro", date=_day(meeting.day, lang), council=detail.council.name, kind=kind, expected=q.expected,
+        intro=t("intro", date=day_words(meeting.day, lang), council=detail.council.name, kind=kind, expected=q.expected,
                 present=q.present),
         items=tuple(items), period=t("period", period=period), objection=t("objection"),
-        issuer=detail.council.name, date=_day(min(starts) if starts else meeting.day, lang))
+        issuer=detail.council.name, date=day_words(min(starts) if starts else meeting.day, lang))
 
 
 def build_notice(detail: CouncilMeetingDetail, lang: str = "zh", *, settings: Settings | None = None) -> bytes:
     """The .docx bytes of the notice (no database access)."""
     notice = notice_content(detail, lang, settings=settings)
     doc = _document(notice.title)
-    _body(doc, notice.intro)
+    body_paragraph(doc, notice.intro)
     for item in notice.items:
-        _body(doc, item.heading)
+        body_paragraph(doc, item.heading)
         for line in item.lines:
-            _body(doc, line)
-    _body(doc, notice.period)
-    _body(doc, notice.objection)
+            body_paragraph(doc, line)
+    body_paragraph(doc, notice.period)
+    body_paragraph(doc, notice.objection)
     doc.add_paragraph()
     for text in (notice.issuer, notice.date):
         paragraph = doc.add_paragraph(text)
@@ -278,9 +287,9 @@ def _t(lang: str, prefix: str):
 
 def _document(text: str):
     doc = Document()
-    _page(doc)
-    _styles(doc)
-    _title(doc, text)
+    a4_page(doc)
+    body_styles(doc)
+    title_paragraph(doc, text)
     return doc
 
 
@@ -340,7 +349,7 @@ def _period(row, lang: str) -> str | None:
     start, end = _date(row.notice_start), _date(row.notice_end)
     if start is None or end is None:
         return None
-    return translate(lang, "council_minutes.period", start=_day(start, lang), end=_day(end, lang))
+    return translate(lang, "council_minutes.period", start=day_words(start, lang), end=day_words(end, lang))
 
 
 def _ballots(detail: CouncilMeetingDetail, decision_id: int, lang: str) -> str:

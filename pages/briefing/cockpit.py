@@ -6,13 +6,15 @@ from functools import partial
 import streamlit as st
 
 from data_access import clock
+from data_access.briefing.documents import briefing_docx
 from data_access.briefing.service import Figure, first_day
 from data_access.service.kpis import month_end
 from domain.briefing.changes import Change, Month, Period
-from i18n.briefing_words import BriefingFacts, CommitteeYear, briefing_text
+from i18n import translate
+from i18n.briefing_words import BriefingFacts, CommitteeYear, briefing_text, period_words
 from ui import cached, widgets
 from ui.briefing.cards import figure_card
-from ui.context import page_context
+from ui.context import export_actor, page_context
 from ui.format import pct
 from ui.i18n import labels, lang, t
 
@@ -185,7 +187,14 @@ facts = BriefingFacts(
         year=year, claim_rate=committee.claim_rate, completion=committee.completion, behind=committee.behind,
         signed=committee.agreements_signed, units=committee.units),
     council=None if council is None else {f.key: (f.value, f.vs_last_year) for f in council})
-text = briefing_text(lang(), facts)
-st.text_area(t("briefing.text_label"), value=text, height=300, key=f"cockpit_text_{lang()}_{period}_{community}",
-             help=t("briefing.text_help"))
+text_key = f"cockpit_text_{lang()}_{period}_{community}"
+edited = st.text_area(t("briefing.text_label"), value=briefing_text(lang(), facts), height=300, key=text_key,
+                      help=t("briefing.text_help"))  # an edit reruns the page, so the download takes it
+language, checked = lang(), export_actor(ctx)
+title = translate(language, "briefing_text.docx_title", scope=facts.scope, period=period_words(language, period))
+st.download_button(
+    t("briefing.download_docx"), icon=":material/description:", key="cockpit_docx", file_name=f"{title}.docx",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    data=lambda: briefing_docx(ctx.engine, actor=checked(), text=edited, title=title,
+                               period=f"{period.first}..{period.last}", lang=language, community_id=community))
 st.caption(t("briefing.to_come"))
