@@ -187,7 +187,7 @@ facts = BriefingFacts(
         year=year, claim_rate=committee.claim_rate, completion=committee.completion, behind=committee.behind,
         signed=committee.agreements_signed, units=committee.units),
     council=None if council is None else {f.key: (f.value, f.vs_last_year) for f in council})
-text_key = f"cockpit_text_{lang()}_{period}_{community}"
+text_key = f"cockpit_text_{lang()}_{period.first}_{period.last}_{community or 0}"
 edited = st.text_area(t("briefing.text_label"), value=briefing_text(lang(), facts), height=300, key=text_key,
                       help=t("briefing.text_help"))  # an edit reruns the page, so the download takes it
 language, checked = lang(), export_actor(ctx)
