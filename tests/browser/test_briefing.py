@@ -4,6 +4,7 @@ it as Word, which opens again with python-docx holding the edit; then a figure o
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -25,6 +26,8 @@ def test_the_leader_reads_the_cockpit_edits_the_briefing_and_downloads_it(tmp_pa
             page.get_by_role("link", name="领导驾驶舱").click()
             expect(page.get_by_role("heading", name="工作简报")).to_be_visible()
             box = page.locator('[class*="st-key-cockpit_text_zh"] textarea')
+            # the box may be drawn a moment before its text arrives: wait for the text, not only the box
+            expect(box).to_have_value(re.compile("全街道共受理民情事项"))
             text = box.input_value()
             assert "全街道共受理民情事项" in text and "居民议事会" in text
             box.fill(text + "\n\n下一步，街道将对超期事项逐件督办。")
