@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from babel.numbers import format_decimal, format_percent
 
+from domain.briefing.alerts import Alert
 from domain.briefing.changes import Change, Period
 from i18n import translate
 
@@ -47,6 +48,12 @@ def count(lang: str, value: float | None) -> str:
 def percent(lang: str, value: float | None) -> str:
     return translate(lang, "common.none") if value is None else format_percent(value, "#,##0.0%",
                                                                               locale=LOCALES[lang])
+
+
+def alert_text(lang: str, alert: Alert, *, floor: float) -> str:
+    """One alert as a line: "康和社区：12 件事项超期未办结"."""
+    return translate(lang, f"briefing.alert_{alert.kind}", community=alert.community, count=count(lang, alert.count),
+                     rate=percent(lang, alert.rate), floor=percent(lang, floor))
 
 
 def period_words(lang: str, period: Period) -> str:

@@ -7,8 +7,7 @@ from sqlalchemy import Engine
 
 from data_access import org
 from data_access.accounts import audit_trail
-from data_access.briefing import council as briefing_council
-from data_access.briefing import service as briefing_service
+from data_access.briefing import content as briefing_content
 from data_access.committee import meetings as committee_meetings
 from data_access.committee import queries as committee_queries
 from data_access.committee import writes as committee_writes
@@ -52,9 +51,7 @@ QUERIES = {
     "council_quarterly": council_queries.quarterly,
     "council_overview": council_queries.overview,
     "council_decisions_of_matter": council_queries.decisions_of_matter,
-    "briefing_service": briefing_service.figures,
-    "briefing_ranking": briefing_service.ranking,
-    "briefing_council": briefing_council.figures,
+    "briefing": briefing_content.gather,
 }
 
 

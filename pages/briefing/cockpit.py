@@ -6,12 +6,13 @@ from functools import partial
 import streamlit as st
 
 from data_access import clock
+from data_access.briefing import content
 from data_access.briefing.documents import briefing_docx
 from data_access.briefing.service import Figure, first_day
 from data_access.service.kpis import month_end
 from domain.briefing.changes import Change, Month, Period
 from i18n import translate
-from i18n.briefing_words import BriefingFacts, CommitteeYear, briefing_text, period_words
+from i18n.briefing_words import alert_text, briefing_text, period_words
 from ui import cached, widgets
 from ui.briefing.cards import figure_card
 from ui.context import export_actor, page_context
@@ -61,8 +62,8 @@ def records(key: str, page: str, permission: str, **state) -> None:
 LEDGER = {"ledger_community": community, "ledger_grid": None, "ledger_step": None, "ledger_channel": None,
           "ledger_mode": None, "ledger_category": None, "ledger_text": ""}
 basic = cfg.satisfaction_counts_basic
-figures = cached.read(ctx.engine, "briefing_service", period, chosen, actor=ctx.actor, today=today,
-                      count_basic=basic)
+briefing = cached.read(ctx.engine, "briefing", period, community, actor=ctx.actor, today=today, settings=cfg)
+figures = briefing.service
 satisfaction_def = "def_satisfaction_rate_basic" if basic else "def_satisfaction_rate_strict"
 CARDS = {  # figure -> (title, definition, why empty)
     "accepted": ("overview.accepted", "overview.def_accepted", "overview.why_no_matters"),
@@ -86,14 +87,10 @@ for column, figure in zip(st.columns(len(figures)), figures, strict=True):
 if figures[0].value == 0:
     st.info(t("briefing.empty"), icon=":material/info:")
 
-units_behind = 0
-committee = None
-if ctx.can("committee.read"):
+committee = briefing.committee
+if committee is not None:
     st.subheader(t("briefing.committee"))
-    year = period.last.year
-    committee = cached.read(ctx.engine, "committee_dashboard", actor=ctx.actor, community_ids=chosen, year=year,
-                            today=today, tolerance=cfg.committee.behind_tolerance)
-    units_behind = committee.behind
+    year = committee.year
     none = Change(None, None, None)
     COMMITTEE_CARDS = [  # figure, title, definition, why empty, note
         (Figure("claim_rate", committee.claim_rate, True, "up", none, none), "briefing.claim_rate",
@@ -102,7 +99,7 @@ if ctx.can("committee.read"):
          "briefing.def_completion", "briefing.why_no_items", t("briefing.year_figure", year=year)),
         (Figure("behind", committee.behind, False, "down", none, none), "briefing.behind",
          "briefing.def_behind", "", t("briefing.of_which_overdue", count=f"{committee.overdue:,}")),
-        (Figure("agreements", committee.agreements_signed, False, "up", none, none), "briefing.agreements",
+        (Figure("agreements", committee.signed, False, "up", none, none), "briefing.agreements",
          "briefing.def_agreements", "", t("briefing.of_units", units=f"{committee.units:,}")),
     ]
     for column, (figure, title, definition, why_empty, note) in zip(st.columns(len(COMMITTEE_CARDS)),
@@ -113,12 +110,9 @@ if ctx.can("committee.read"):
                         then=partial(records, f"committee_{figure.key}", "pages/committee/dashboard.py",
                                      "committee.read", cdash_community=community or widgets.ALL, cdash_year=year))
 
-council_overdue = 0
-council = None
-if ctx.can("council.read"):
+council, kinds = briefing.council, briefing.meeting_kinds
+if council is not None:
     st.subheader(t("briefing.council"))
-    council, kinds = cached.read(ctx.engine, "briefing_council", period, chosen, actor=ctx.actor, today=today)
-    council_overdue = next(int(f.value) for f in council if f.key == "overdue")
     DECISION_SHOW = {"passed": "passed", "carried_out": "reviewed", "in_notice": "in_notice", "overdue": "overdue"}
     COUNCIL_CARDS = {"meetings": ("briefing.meetings", "briefing.def_meetings"),
                      "passed": ("briefing.passed", "briefing.def_passed"),
@@ -141,20 +135,8 @@ if ctx.can("council.read"):
     st.caption(" · ".join(f"{label} {kinds[code]}" for code, label in labels(cfg.council.meeting_kinds).items()
                           if kinds.get(code)) or t("briefing.none_held"))
 
-ranking = cached.read(ctx.engine, "briefing_ranking", period, chosen, actor=ctx.actor, today=today,
-                      count_basic=basic)
 st.subheader(t("briefing.alerts"))
-alerts = [t("briefing.alert_overdue", community=row["community"], count=f"{row['overdue']:,}")
-          for row in ranking.sort_values("overdue", ascending=False).to_dict("records") if row["overdue"]]
-below = [row for row in ranking.sort_values("satisfaction_rate").to_dict("records")
-         if row["satisfaction_rate"] is not None and row["satisfaction_rate"] < cfg.satisfaction_floor]
-below_floor = [row["community"] for row in below]
-alerts += [t("briefing.alert_floor", community=row["community"], rate=pct(row["satisfaction_rate"]),
-             floor=pct(cfg.satisfaction_floor)) for row in below]
-if units_behind:
-    alerts.append(t("briefing.alert_behind", count=f"{units_behind:,}"))
-if council_overdue:
-    alerts.append(t("briefing.alert_council_overdue", count=f"{council_overdue:,}"))
+alerts = [alert_text(lang(), alert, floor=briefing.floor) for alert in briefing.alerts]
 if alerts:
     with st.container(border=True, key="cockpit_alerts"):
         for alert in alerts:
@@ -170,23 +152,10 @@ config = {"community": st.column_config.TextColumn(t("briefing.community")),
           "overdue": st.column_config.NumberColumn(t("briefing.overdue"), format="%d")}
 config |= {r: st.column_config.ProgressColumn(t(f"overview.{r}"), min_value=0.0, max_value=1.0, format="percent")
            for r in rates}
-st.dataframe(ranking.drop(columns="community_id").sort_values("accepted", ascending=False), hide_index=True,
+st.dataframe(briefing.ranking.drop(columns="community_id").sort_values("accepted", ascending=False), hide_index=True,
              column_config=config, width="stretch", key="cockpit_ranking")
 st.subheader(t("briefing.text"))
-overview = cached.read(ctx.engine, "overview", chosen, start_day, end_day, actor=ctx.actor, today=today)
-accepted = overview.counts.accepted
-category_labels = labels(cfg.categories)
-top = overview.categories.sort_values(["count", "code"], ascending=[False, True]).head(3)
-facts = BriefingFacts(
-    period=period, scope=t("briefing.street") if community is None else communities[community],
-    service={f.key: (f.value, f.vs_last_year) for f in figures}, closed=overview.counts.closed,
-    floor=cfg.satisfaction_floor, below_floor=below_floor,
-    top_categories=[(category_labels.get(code, code), n / accepted) for code, n in zip(top["code"], top["count"],
-                                                                                      strict=True)] if accepted else [],
-    committee=None if committee is None else CommitteeYear(
-        year=year, claim_rate=committee.claim_rate, completion=committee.completion, behind=committee.behind,
-        signed=committee.agreements_signed, units=committee.units),
-    council=None if council is None else {f.key: (f.value, f.vs_last_year) for f in council})
+facts = content.facts(lang(), briefing, labels(cfg.categories))
 text_key = f"cockpit_text_{lang()}_{period.first}_{period.last}_{community or 0}"
 edited = st.text_area(t("briefing.text_label"), value=briefing_text(lang(), facts), height=300, key=text_key,
                       help=t("briefing.text_help"))  # an edit reruns the page, so the download takes it
