@@ -11,6 +11,11 @@ from ui.i18n import error_text, md_escape, role_names, t
 
 st.set_page_config(page_title="共治 Gongzhi", page_icon=":material/diversity_3:", layout="wide")
 
+if st.query_params.get("display"):  # a wall screen's display link: no login, no navigation, its own error handling
+    st.navigation([st.Page("pages/briefing/screen.py", title=t("page.briefing_screen"), url_path="screen")],
+                  position="hidden").run()
+    st.stop()
+
 try:
     cfg = settings()
     context.current_engine()
@@ -38,6 +43,8 @@ else:
         ],
         "app.section_briefing": [
             ("briefing.read", "pages/briefing/cockpit.py", "page.briefing_cockpit", "speed", "cockpit"),
+            ("briefing.read", "pages/briefing/screen.py", "page.briefing_screen", "tv", "screen"),
+            ("briefing.display", "pages/briefing/links.py", "page.briefing_links", "link", "display-links"),
         ],
         "app.section_committee": [
             ("committee.read", "pages/committee/dashboard.py", "page.committee_dashboard", "hub", "committee"),

@@ -15,7 +15,7 @@ PERMISSIONS = frozenset({
     "personal.view", "audit.read", "account.manage",
     "committee.read", "committee.manage", "committee.claim", "committee.meeting",
     "council.read", "council.manage", "council.record",
-    "briefing.read",
+    "briefing.read", "briefing.display",
 })
 
 
@@ -83,6 +83,18 @@ class Council:
 
 
 @dataclass(frozen=True)
+class Briefing:
+    """The leadership briefing's big screen and display links."""
+
+    rotate_seconds: int = 15      # a slide's time on screen
+    refresh_seconds: int = 60     # how often a screen's figures are read again (shared by every screen)
+    link_days: int = 30           # a display link's default life
+    link_max_days: int = 366
+    secret_file: str = "data/display-secret"  # GONGZHI_SECRET_FILE overrides; kept out of git and the database
+    base_url: str = "http://localhost:8501"   # the address screens reach, for links made from the shell
+
+
+@dataclass(frozen=True)
 class Settings:
     language: str
     demo_mode: bool
@@ -109,6 +121,7 @@ class Settings:
     idle_timeout_minutes: int = 30
     committee: Committee = field(default_factory=Committee)
     council: Council = field(default_factory=Council)
+    briefing: Briefing = field(default_factory=Briefing)
 
     def channel(self, code: str) -> Channel:
         return _find(self.channels, code)
@@ -231,6 +244,7 @@ def parse_settings(raw: dict, database_url: str | None = None) -> Settings:
         calendar=calendar,
         committee=_committee(raw.get("committee") or {}),
         council=_council(raw.get("council") or {}),
+        briefing=_briefing(raw.get("briefing") or {}),
         **_security(security),
     )
 
@@ -251,6 +265,19 @@ def _committee(raw: dict) -> Committee:
     return Committee(meeting_every_months=every, claim_mode=mode, behind_tolerance=float(tolerance),
                      max_file_mb=max_mb, unit_kinds=_options(raw.get("unit_kinds"), "committee.unit_kinds"),
                      resource_kinds=_options(raw.get("resource_kinds"), "committee.resource_kinds"))
+
+
+def _briefing(raw: dict) -> Briefing:
+    """The big screen's timings and the display links' life; each a positive whole number in its range."""
+    values = {}
+    for name, low, high in (("rotate_seconds", 5, 3600), ("refresh_seconds", 10, 3600), ("link_days", 1, 3660),
+                            ("link_max_days", 1, 3660)):
+        value = raw.get(name, getattr(Briefing, name))
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ConfigError("config.bad_number", where=f"briefing.{name}", value=value)
+        values[name] = value
+    return Briefing(**values, secret_file=str(raw.get("secret_file") or Briefing.secret_file),
+                    base_url=str(raw.get("base_url") or Briefing.base_url).rstrip("/"))
 
 
 def _security(raw: dict) -> dict:

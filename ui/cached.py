@@ -63,3 +63,14 @@ def _run(_engine: Engine, url: str, name: str, args: tuple, kwargs: tuple):
 def read(engine: Engine, name: str, *args, **kwargs):
     """QUERIES[name](engine, *args, **kwargs), served from the cache when the same read was made lately."""
     return _run(engine, str(engine.url), name, args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_data(ttl=settings().briefing.refresh_seconds, show_spinner=False)
+def _run_for_screens(_engine: Engine, url: str, name: str, args: tuple, kwargs: tuple):
+    return QUERIES[name](_engine, *args, **dict(kwargs))
+
+
+def read_for_screens(engine: Engine, name: str, *args, **kwargs):
+    """As `read`, kept for the big screen's refresh interval: every screen of the same scope and period, in this
+    process, shares one read per interval (Streamlit computes a missing entry once while others wait)."""
+    return _run_for_screens(engine, str(engine.url), name, args, tuple(sorted(kwargs.items())))

@@ -14,6 +14,7 @@ SQLModel.metadata.naming_convention = {
 
 from data_access.models.accounts import User, UserRole  # noqa: E402
 from data_access.models.audit import AuditLog  # noqa: E402
+from data_access.models.briefing import DisplayLink  # noqa: E402
 from data_access.models.committee import (  # noqa: E402
     ActionItem,
     AgendaItem,
@@ -47,6 +48,6 @@ metadata: MetaData = SQLModel.metadata
 
 __all__ = ["ActionItem", "AgendaItem", "Agreement", "AuditLog", "Claim", "CommitteeMeeting", "Community", "Council",
            "CouncilAgendaItem", "CouncilAttendance", "CouncilBallot", "CouncilDecision", "CouncilMeeting",
-           "CouncilMember", "CouncilRating", "CouncilReview", "CouncilTopic", "Grid", "Matter", "MatterEvent",
+           "CouncilMember", "CouncilRating", "CouncilReview", "CouncilTopic", "DisplayLink", "Grid", "Matter", "MatterEvent",
            "MatterTally", "MeetingAttendance", "MemberUnit", "Need", "ProgressUpdate", "Project", "Resource",
            "ServiceItem", "Street", "User", "UserRole", "metadata"]

@@ -1,0 +1,214 @@
+"""Display links (展示链接): a named, expiring, revocable link that lets a wall screen show one scope's briefing
+without a login. The URL carries a token signed with a server secret kept in a file outside the database and outside
+git (made on first use); the link's row decides whether it still works. A screen reads as a `screen_actor`: the
+reads of the link's creator in the link's scope and nothing else, the same actor for every screen of that scope, so
+their cached reads are shared.
+
+Who: "briefing.display" over the link's whole scope (the street for a street link) creates, renames and revokes;
+creating, the first use of each day and revoking are in the audit trail.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, select, update
+
+from data_access import audit, clock
+from data_access.accounts.auth import load_actor
+from data_access.db import reading, transaction
+from data_access.models import Community, DisplayLink, User
+from domain.access import Actor, Grant, scope
+from domain.briefing.screen import SLIDES, parse_slides, read_token, sign
+from domain.errors import DomainError, PermissionDenied
+from domain.fields import Errors, is_id, plain
+from domain.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+READS = frozenset({"briefing.read", "overview.read", "committee.read", "council.read"})
+LIST_COLUMNS = ["id", "name", "community", "slides", "created_by", "created_at", "expires_at", "status",
+                "last_used_on", "token"]
+
+
+class LinkErrors(Errors):
+    LIMITS = {"name": 40}
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A display link that works: what its screen shows and as whom it reads."""
+
+    link_id: int
+    name: str
+    community_id: int | None
+    slides: tuple[str, ...]
+    actor: Actor
+
+
+class LinkRefused(DomainError):
+    """A token that does not open a screen; `key` says why (screen.forged, .revoked, .expired, .account)."""
+
+
+def secret(settings: Settings) -> bytes:
+    """The signing secret: the file GONGZHI_SECRET_FILE or briefing.secret_file (relative to the project), made
+    with 32 random bytes and owner-only permissions the first time it is needed."""
+    path = Path(os.environ.get("GONGZHI_SECRET_FILE") or settings.briefing.secret_file)
+    path = path if path.is_absolute() else ROOT / path
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it a moment ago
+            pass
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_hex(32))
+    value = path.read_text().strip()
+    if len(value) < 32:
+        raise DomainError("screen.bad_secret", path=str(path))
+    return value.encode()
+
+
+def holds(actor: Actor, permission: str, community_id: int | None) -> bool:
+    """The actor holds `permission` over the whole scope: the street (None) or one whole community."""
+    where = scope(actor, permission)
+    return where.everything or (community_id is not None and community_id in where.communities)
+
+
+def screen_actor(creator: Actor, community_id: int | None) -> Actor:
+    """The reads a screen of this scope may make: the creator's read permissions there, under one name."""
+    can = frozenset(p for p in READS if holds(creator, p, community_id))
+    return Actor(id=None, username="display", display_name="大屏", grants=(Grant("display", community_id, None, can),))
+
+
+def _check(errors: LinkErrors, data: dict, settings: Settings) -> tuple[str, tuple[str, ...], int]:
+    name = errors.text(data, "name", required=True)
+    slides = data.get("slides") or ()
+    if isinstance(slides, str) or not all(isinstance(s, str) for s in slides):
+        errors.add("slides", "error.unknown_choice", value=str(slides)[:40])
+        slides = ()
+    unknown = [s for s in slides if s not in SLIDES]
+    if unknown:
+        errors.add("slides", "error.unknown_choice", value=", ".join(unknown)[:40])
+    days = data.get("days")
+    most = settings.briefing.link_max_days
+    if not is_id(days) or not 1 <= days <= most:
+        errors.add("days", "screen.bad_days", max=most)
+    return name, tuple(s for s in slides if s in SLIDES), days
+
+
+def create(engine: Engine, settings: Settings, *, actor: Actor, data: dict, now: datetime | None = None) -> str:
+    """A new link from {name, community_id (None: the street), slides (names; none: all), days}; its token."""
+    now = now or clock.now()
+    data = {**data, "name": plain(data.get("name"))}
+    community_id = data.get("community_id")
+    if community_id is not None and not is_id(community_id):
+        raise PermissionDenied("error.not_allowed")
+    if not holds(actor, "briefing.display", community_id) or not holds(actor, "briefing.read", community_id):
+        raise PermissionDenied("error.not_allowed")
+    errors = LinkErrors()
+    name, slides, days = _check(errors, data, settings)
+    errors.raise_if_any()
+    with transaction(engine) as session:
+        if community_id is not None and session.get(Community, community_id) is None:
+            raise PermissionDenied("error.not_allowed")
+        link = DisplayLink(name=name, community_id=community_id, slides=",".join(slides), created_by=actor.id,
+                           created_at=now, expires_at=now + timedelta(days=days))
+        session.add(link)
+        session.flush()
+        audit.record(session, actor=actor, action="display.create", entity="display_link", entity_id=link.id,
+                     community_id=community_id, at=now,
+                     after={"name": name, "slides": link.slides, "expires_at": link.expires_at.isoformat()})
+        return sign(secret(settings), link.id, link.version)
+
+
+def _own(session, actor: Actor, link_id: object) -> DisplayLink:
+    link = session.get(DisplayLink, link_id, with_for_update=True) if is_id(link_id) else None
+    if link is None or not holds(actor, "briefing.display", link.community_id):
+        raise PermissionDenied("error.not_allowed")
+    return link
+
+
+def rename(engine: Engine, *, actor: Actor, link_id: int, name: object, now: datetime | None = None) -> None:
+    errors = LinkErrors()
+    cleaned = errors.text({"name": plain(name)}, "name", required=True)
+    errors.raise_if_any()
+    with transaction(engine) as session:
+        link = _own(session, actor, link_id)
+        before, link.name = link.name, cleaned
+        audit.record(session, actor=actor, action="display.rename", entity="display_link", entity_id=link.id,
+                     community_id=link.community_id, at=now or clock.now(), before={"name": before},
+                     after={"name": cleaned})
+
+
+def revoke(engine: Engine, *, actor: Actor, link_id: int, now: datetime | None = None) -> None:
+    """The link stops working at its screens' next refresh; revoking twice changes nothing."""
+    now = now or clock.now()
+    with transaction(engine) as session:
+        link = _own(session, actor, link_id)
+        if link.revoked_at is not None:
+            return
+        link.revoked_at, link.revoked_by = now, actor.id
+        audit.record(session, actor=actor, action="display.revoke", entity="display_link", entity_id=link.id,
+                     community_id=link.community_id, at=now, after={"name": link.name})
+
+
+def status(link: DisplayLink, now: datetime) -> str:
+    if link.revoked_at is not None:
+        return "revoked"
+    return "expired" if link.expires_at <= now else "active"
+
+
+def links(engine: Engine, settings: Settings, *, actor: Actor, now: datetime | None = None) -> pd.DataFrame:
+    """The links of the scopes where the actor may manage links (LIST_COLUMNS), newest first; the token only of
+    links that still work."""
+    now = now or clock.now()
+    where = scope(actor, "briefing.display")
+    query = (select(DisplayLink, Community.name, User.display_name)
+             .join(Community, Community.id == DisplayLink.community_id, isouter=True)
+             .join(User, User.id == DisplayLink.created_by).order_by(DisplayLink.id.desc()))
+    if not where.everything:
+        query = query.where(DisplayLink.community_id.in_(where.communities or {-1}))
+    key = secret(settings)
+    with reading(engine) as session:
+        rows = [{"id": link.id, "name": link.name, "community": community, "slides": parse_slides(link.slides),
+                 "created_by": creator, "created_at": link.created_at, "expires_at": link.expires_at,
+                 "status": status(link, now), "last_used_on": link.last_used_on,
+                 "token": sign(key, link.id, link.version) if status(link, now) == "active" else None}
+                for link, community, creator in session.execute(query)]
+    return pd.DataFrame(rows, columns=LIST_COLUMNS)
+
+
+def open_link(engine: Engine, settings: Settings, token: str, *, now: datetime | None = None) -> Opened:
+    """What a screen with this token shows; LinkRefused when the token is forged or altered, the link revoked or
+    expired, or its creator disabled or no longer allowed. The first use of a day is audited once."""
+    now = now or clock.now()
+    found = read_token(secret(settings), token)
+    if found is None:
+        raise LinkRefused("screen.forged")
+    link_id, version = found
+    with reading(engine) as session:
+        link = session.get(DisplayLink, link_id)
+    if link is None or link.version != version:
+        raise LinkRefused("screen.forged")
+    if status(link, now) != "active":
+        raise LinkRefused(f"screen.{status(link, now)}")
+    creator = load_actor(engine, settings, link.created_by, now=now)
+    if creator is None or not holds(creator, "briefing.read", link.community_id):
+        raise LinkRefused("screen.account")
+    today = clock.local(now).date()
+    if link.last_used_on != today:
+        with transaction(engine) as session:
+            first = session.execute(update(DisplayLink).where(
+                DisplayLink.id == link.id, (DisplayLink.last_used_on != today) | DisplayLink.last_used_on.is_(None))
+                .values(last_used_on=today)).rowcount
+            if first:
+                audit.record(session, actor=creator, action="display.use", entity="display_link", entity_id=link.id,
+                             community_id=link.community_id, at=now, after={"name": link.name})
+    return Opened(link.id, link.name, link.community_id, parse_slides(link.slides),
+                  screen_actor(creator, link.community_id))
