@@ -184,6 +184,16 @@ def links(engine: Engine, settings: Settings, *, actor: Actor, now: datetime | N
     return pd.DataFrame(rows, columns=LIST_COLUMNS)
 
 
+def demo_token(engine: Engine, settings: Settings, name: str, *, now: datetime | None = None) -> str | None:
+    """The token of the working street link of this name (the demo's wall screen), if there is one."""
+    now = now or clock.now()
+    with reading(engine) as session:
+        link = session.execute(select(DisplayLink).where(
+            DisplayLink.name == name, DisplayLink.community_id.is_(None), DisplayLink.revoked_at.is_(None),
+            DisplayLink.expires_at > now).order_by(DisplayLink.id).limit(1)).scalar_one_or_none()
+    return None if link is None else sign(secret(settings), link.id, link.version)
+
+
 def open_link(engine: Engine, settings: Settings, token: str, *, now: datetime | None = None) -> Opened:
     """What a screen with this token shows; LinkRefused when the token is forged or altered, the link revoked or
     expired, or its creator disabled or no longer allowed. The first use of a day is audited once."""

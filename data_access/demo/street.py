@@ -5,7 +5,7 @@ resident council or estate joint meeting (data_access.demo.council)."""
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, insert, select
 from sqlmodel import Session
@@ -16,7 +16,7 @@ from data_access.db import sync_id_sequence, transaction
 from data_access.demo import committee as demo_committee
 from data_access.demo import council as demo_council
 from data_access.demo import sample
-from data_access.models import AuditLog, Community, Grid, Matter, MatterEvent, Street, User, UserRole
+from data_access.models import AuditLog, Community, DisplayLink, Grid, Matter, MatterEvent, Street, User, UserRole
 from data_access.service import tally
 from domain.access import SYSTEM
 from domain.settings import Settings
@@ -48,6 +48,20 @@ def add_accounts(session: Session, community_ids: list[int], now: datetime) -> l
         if username in ("secretary", "worker"):
             actors.append((user.id, display))
     return actors
+
+
+DISPLAY_LINK = "街道大厅大屏"
+
+
+def add_display_link(session: Session, settings: Settings, usernames: dict[int, str], now: datetime) -> None:
+    """The street leader's display link for the street hall's wall screen (the login page shows its address)."""
+    leader = next(uid for uid, name in usernames.items() if name == "leader")
+    link = DisplayLink(name=DISPLAY_LINK, community_id=None, created_by=leader, created_at=now,
+                       expires_at=now + timedelta(days=settings.briefing.link_max_days))
+    session.add(link)
+    session.flush()
+    audit.record(session, actor=SYSTEM, action="display.create", entity="display_link", entity_id=link.id, at=now,
+                 after={"name": link.name, "slides": "", "expires_at": link.expires_at.isoformat()})
 
 
 def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetime | None = None,
@@ -90,6 +104,7 @@ def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetim
         # its own rng: the committees stay the same whatever the number of matters
         committees = demo_committee.seed(session, settings, random.Random(seed_value + 1), communities, rows, now)
         councils = demo_council.seed(session, settings, random.Random(seed_value + 2), communities, rows, now)
+        add_display_link(session, settings, usernames, now)
         audit.record(session, actor=SYSTEM, action="demo.seed", entity="street", entity_id=street.id, at=now,
                      after={"communities": len(COMMUNITIES), "matters": len(rows) + councils["follow_up_matters"],
                             "accounts": len(ACCOUNTS),

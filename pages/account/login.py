@@ -7,7 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from data_access.accounts import auth
+from data_access.briefing import display
 from data_access.config import settings
+from data_access.demo.street import DISPLAY_LINK
+from ui.briefing.screen import screen_url
 from ui.context import current_engine, start_session
 from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import md_escape, role_names, t
@@ -99,3 +102,7 @@ if cfg.demo_mode:
                 for username, name, roles in auth.demo_accounts(current_engine())]
         st.dataframe(pd.DataFrame(rows, columns=[t("login.demo_user"), t("login.demo_name"), t("login.demo_roles")]),
                      hide_index=True, key="login_demo_accounts")
+        token = display.demo_token(current_engine(), cfg, DISPLAY_LINK)
+        if token:
+            st.caption(t("login.demo_screen", name=DISPLAY_LINK))
+            st.code(screen_url(token, cfg), language=None, wrap_lines=True)

@@ -2,8 +2,6 @@
 address, rename and revoke it. Each action is one transaction with its audit entry (data_access/briefing/display.py).
 """
 
-from urllib.parse import urlsplit
-
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +9,7 @@ from data_access import clock
 from data_access.briefing import display
 from domain.briefing.screen import SLIDES
 from ui import cached, widgets
+from ui.briefing import screen
 from ui.context import acting_actor, page_context
 from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import md_escape, t
@@ -23,14 +22,8 @@ st.title(t("links.title"))
 st.caption(t("links.intro"))
 
 
-def base_url() -> str:
-    """This server's address as the browser sees it (the screen must reach the same one)."""
-    parts = urlsplit(st.context.url or "")
-    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else cfg.briefing.base_url
-
-
 def screen_url(token: str) -> str:
-    return f"{base_url()}/?display={token}"
+    return screen.screen_url(token, cfg)
 
 
 communities = dict(cached.read(ctx.engine, "communities", actor=ctx.actor, permission="briefing.display"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -161,6 +162,13 @@ def show(slide_list: list[dict], *, title: str, theme: str, interval: int, refre
         "refreshMs": refresh * 1000, "servedAt": int(clock.now().timestamp() * 1000), "updated": updated,
         "offline": offline, "locale": LOCALES[lang()], "zone": str(clock.ZONE),
         "words": {"paused": t("screen.paused"), "offline": t("screen.offline")}})
+
+
+def screen_url(token: str, settings) -> str:
+    """A display link's address on this server as the browser reached it (config's base_url when unknown)."""
+    parts = urlsplit(st.context.url or "")
+    base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else settings.briefing.base_url
+    return f"{base}/?display={token}"
 
 
 def kind_labels(settings) -> dict[str, str]:
