@@ -4,26 +4,38 @@
     python -m data_access.cli add-user wangli --name 王丽娟 --role secretary --community KS
 
 The password is read from the terminal (or one line of standard input). Every write is audited as "cli".
+
+The leadership briefing of a period, as its user would download it (the export is audited as theirs):
+
+    python -m data_access.cli briefing --user leader --period 2026-01..2026-11 --format pptx --out 简报.pptx
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import re
 import sys
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from data_access import audit, clock
 from data_access.accounts import users
+from data_access.accounts.auth import load_actor
 from data_access.bootstrap import open_database
+from data_access.briefing.content import facts, gather, scope_name
+from data_access.briefing.documents import briefing_docx
+from data_access.briefing.presentation import briefing_pptx
 from data_access.config import load_settings
 from data_access.db import reading, transaction
-from data_access.models import Community, Grid, Street
-from domain.access import Actor, Grant
+from data_access.models import Community, Grid, Street, User
+from domain.access import Actor, Grant, can
+from domain.briefing.changes import Month, Period
 from domain.errors import DomainError, ValidationFailed
-from i18n import translate
+from i18n import LANGUAGES, translate
+from i18n.briefing_words import briefing_text, count, period_words
 
 CLI = Actor(id=None, username="cli", display_name="命令行",
             grants=(Grant("admin", None, None, frozenset({"account.manage"})),))
@@ -67,6 +79,61 @@ def add_user(engine, settings, *, username: str, name: str, role: str, community
                              roles=[{"role": role, "community_id": community_id, "grid_id": None}])
 
 
+def parse_period(text: str) -> Period:
+    """"2026-01..2026-11" or one month "2026-11"; DomainError cli.bad_period otherwise."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})(?:\.\.(\d{4})-(\d{2}))?", text.strip())
+    numbers = [int(n) for n in found.groups() if n is not None] if found else []
+    months = [Month(year, month) for year, month in zip(numbers[::2], numbers[1::2], strict=True)]
+    if not months or any(not 1 <= m.month <= 12 for m in months) or months[-1] < months[0]:
+        raise DomainError("cli.bad_period", period=text)
+    return Period(months[0], months[-1])
+
+
+def briefing(engine, settings, *, user: str, period: str, fmt: str, community: str | None, lang: str) -> bytes:
+    """The briefing file (pptx or docx) the account `user` would download from the cockpit, made with today's
+    figures in its scope; refused for an unknown, disabled or locked account and for one without briefing.read."""
+    chosen = parse_period(period)
+    with reading(engine) as session:
+        user_id = session.execute(select(User.id).where(User.username == user.strip().lower())).scalar()
+        community_id = None if community is None else session.execute(
+            select(Community.id).where(Community.code == community)).scalar()
+    if user_id is None:
+        raise DomainError("cli.unknown_user", user=user)
+    if community is not None and community_id is None:
+        raise DomainError("cli.unknown_community", code=community)
+    actor = load_actor(engine, settings, user_id)
+    if actor is None:
+        raise DomainError("cli.inactive_user", user=user)
+    if not can(actor, "briefing.read", community_id):
+        raise DomainError("cli.no_briefing_right", user=user)
+    content = gather(engine, chosen, community_id, actor=actor, today=clock.today(), settings=settings)
+    text = briefing_text(lang, facts(lang, content, {c.code: c.label(lang) for c in settings.categories}))
+    title = translate(lang, "briefing_text.docx_title", scope=scope_name(lang, content),
+                      period=period_words(lang, chosen))
+    if fmt == "pptx":
+        return briefing_pptx(engine, actor=actor, briefing=content, text=text, title=title, lang=lang,
+                             settings=settings)
+    return briefing_docx(engine, actor=actor, text=text, title=title, period=f"{chosen.first}..{chosen.last}",
+                         lang=lang, community_id=community_id)
+
+
+def _briefing_command(engine, settings, args) -> int:
+    """Make the briefing and write it to --out; a refusal is one line in the chosen language and exit code 1."""
+    lang, out = args.lang or settings.language, Path(args.out)
+    try:
+        data = briefing(engine, settings, user=args.user, period=args.period, fmt=args.format,
+                        community=args.community, lang=lang)
+        out.write_bytes(data)
+    except DomainError as err:
+        print(translate(lang, err.key, **err.params), file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(translate(lang, "cli.cannot_write", path=out, reason=err.strerror or err), file=sys.stderr)
+        return 1
+    print(translate(lang, "cli.briefing_written", path=out.resolve(), size=count(lang, len(data))))
+    return 0
+
+
 def _problems(language: str, err: ValidationFailed) -> str:
     """One line per refused field, in the configured language."""
     return "\n".join(f"{translate(language, f'users.{field}')}: {translate(language, key, **params)}"
@@ -86,9 +153,18 @@ def main(argv: list[str] | None = None) -> int:
     u.add_argument("--name", required=True)
     u.add_argument("--role", required=True)
     u.add_argument("--community", help="community code, for community roles")
+    b = commands.add_parser("briefing", help="write the leadership briefing of a period as PowerPoint or Word")
+    b.add_argument("--user", required=True, help="the account whose scope and rights the briefing takes")
+    b.add_argument("--period", required=True, help="YYYY-MM..YYYY-MM, or one month YYYY-MM")
+    b.add_argument("--format", choices=("pptx", "docx"), default="pptx")
+    b.add_argument("--out", required=True, help="the file to write")
+    b.add_argument("--community", help="community code; the user's whole scope without one")
+    b.add_argument("--lang", choices=LANGUAGES, help="the language of the file (default: config.yaml's)")
     args = parser.parse_args(argv)
     settings = load_settings()
     engine = open_database(settings)
+    if args.command == "briefing":
+        return _briefing_command(engine, settings, args)
     try:
         if args.command == "add-community":
             new_id = add_community(engine, street=args.street, name=args.name, code=args.code, grids=args.grids)
