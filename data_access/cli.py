@@ -8,6 +8,10 @@ The password is read from the terminal (or one line of standard input). Every wr
 The leadership briefing of a period, as its user would download it (the export is audited as theirs):
 
     python -m data_access.cli briefing --user leader --period 2026-01..2026-11 --format pptx --out 简报.pptx
+
+A display link for a wall screen, printed as its URL (briefing.base_url in config.yaml is the server's address):
+
+    python -m data_access.cli display-link --user leader --name 街道大厅大屏 --days 30
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from data_access import audit, clock
 from data_access.accounts import users
 from data_access.accounts.auth import load_actor
 from data_access.bootstrap import open_database
+from data_access.briefing import display
 from data_access.briefing.content import facts, gather, scope_name
 from data_access.briefing.documents import briefing_docx
 from data_access.briefing.presentation import briefing_pptx
@@ -89,10 +94,9 @@ def parse_period(text: str) -> Period:
     return Period(months[0], months[-1])
 
 
-def briefing(engine, settings, *, user: str, period: str, fmt: str, community: str | None, lang: str) -> bytes:
-    """The briefing file (pptx or docx) the account `user` would download from the cockpit, made with today's
-    figures in its scope; refused for an unknown, disabled or locked account and for one without briefing.read."""
-    chosen = parse_period(period)
+def _account(engine, settings, user: str, community: str | None, permission: str) -> tuple[Actor, int | None]:
+    """The account `user` as the app would load it after a login, and the id of the community of code
+    `community`; refused for an unknown, disabled or locked account and for one without `permission` there."""
     with reading(engine) as session:
         user_id = session.execute(select(User.id).where(User.username == user.strip().lower())).scalar()
         community_id = None if community is None else session.execute(
@@ -104,8 +108,19 @@ def briefing(engine, settings, *, user: str, period: str, fmt: str, community: s
     actor = load_actor(engine, settings, user_id)
     if actor is None:
         raise DomainError("cli.inactive_user", user=user)
-    if not can(actor, "briefing.read", community_id):
-        raise DomainError("cli.no_briefing_right", user=user)
+    allowed = can(actor, permission, community_id) if permission == "briefing.read" else \
+        display.holds(actor, permission, community_id)  # a link covers its whole scope
+    if not allowed:
+        raise DomainError("cli.no_briefing_right" if permission == "briefing.read" else "cli.no_display_right",
+                          user=user)
+    return actor, community_id
+
+
+def briefing(engine, settings, *, user: str, period: str, fmt: str, community: str | None, lang: str) -> bytes:
+    """The briefing file (pptx or docx) the account `user` would download from the cockpit, made with today's
+    figures in its scope."""
+    chosen = parse_period(period)
+    actor, community_id = _account(engine, settings, user, community, "briefing.read")
     content = gather(engine, chosen, community_id, actor=actor, today=clock.today(), settings=settings)
     text = briefing_text(lang, facts(lang, content, {c.code: c.label(lang) for c in settings.categories}))
     title = translate(lang, "briefing_text.docx_title", scope=scope_name(lang, content),
@@ -131,6 +146,30 @@ def _briefing_command(engine, settings, args) -> int:
         print(translate(lang, "cli.cannot_write", path=out, reason=err.strerror or err), file=sys.stderr)
         return 1
     print(translate(lang, "cli.briefing_written", path=out.resolve(), size=count(lang, len(data))))
+    return 0
+
+
+def display_link(engine, settings, *, user: str, name: str, days: int, community: str | None,
+                 slides: str | None) -> str:
+    """A new display link made as the account `user` (who needs briefing.display over its scope); its URL."""
+    actor, community_id = _account(engine, settings, user, community, "briefing.display")
+    data = {"name": name, "community_id": community_id, "days": days,
+            "slides": [s.strip() for s in (slides or "").split(",") if s.strip()]}
+    return f"{settings.briefing.base_url}/?display={display.create(engine, settings, actor=actor, data=data)}"
+
+
+def _display_link_command(engine, settings, args) -> int:
+    try:
+        url = display_link(engine, settings, user=args.user, name=args.name, days=args.days, community=args.community,
+                           slides=args.slides)
+    except ValidationFailed as err:
+        print("\n".join(f"{field}: {translate(settings.language, key, **params)}"
+                        for field, (key, params) in err.errors.items()), file=sys.stderr)
+        return 1
+    except DomainError as err:
+        print(translate(settings.language, err.key, **err.params), file=sys.stderr)
+        return 1
+    print(url)
     return 0
 
 
@@ -160,11 +199,20 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", required=True, help="the file to write")
     b.add_argument("--community", help="community code; the user's whole scope without one")
     b.add_argument("--lang", choices=LANGUAGES, help="the language of the file (default: config.yaml's)")
+    d = commands.add_parser("display-link", help="make a display link for a wall screen and print its URL")
+    d.add_argument("--user", required=True, help="the account that owns the link (needs briefing.display)")
+    d.add_argument("--name", required=True, help="the screen's name, e.g. 街道大厅大屏")
+    d.add_argument("--days", type=int, default=None, help="how long it works (default: config.yaml's)")
+    d.add_argument("--community", help="community code; the whole street without one")
+    d.add_argument("--slides", help="comma-separated slide names; every slide without")
     args = parser.parse_args(argv)
     settings = load_settings()
     engine = open_database(settings)
     if args.command == "briefing":
         return _briefing_command(engine, settings, args)
+    if args.command == "display-link":
+        args.days = settings.briefing.link_days if args.days is None else args.days
+        return _display_link_command(engine, settings, args)
     try:
         if args.command == "add-community":
             new_id = add_community(engine, street=args.street, name=args.name, code=args.code, grids=args.grids)

@@ -108,15 +108,15 @@ def create(engine: Engine, settings: Settings, *, actor: Actor, data: dict, now:
     data = {**data, "name": plain(data.get("name"))}
     community_id = data.get("community_id")
     if community_id is not None and not is_id(community_id):
-        raise PermissionDenied("error.not_allowed")
+        raise PermissionDenied("error.permission", permission="briefing.display")
     if not holds(actor, "briefing.display", community_id) or not holds(actor, "briefing.read", community_id):
-        raise PermissionDenied("error.not_allowed")
+        raise PermissionDenied("error.permission", permission="briefing.display")
     errors = LinkErrors()
     name, slides, days = _check(errors, data, settings)
     errors.raise_if_any()
     with transaction(engine) as session:
         if community_id is not None and session.get(Community, community_id) is None:
-            raise PermissionDenied("error.not_allowed")
+            raise PermissionDenied("error.permission", permission="briefing.display")
         link = DisplayLink(name=name, community_id=community_id, slides=",".join(slides), created_by=actor.id,
                            created_at=now, expires_at=now + timedelta(days=days))
         session.add(link)
@@ -130,7 +130,7 @@ def create(engine: Engine, settings: Settings, *, actor: Actor, data: dict, now:
 def _own(session, actor: Actor, link_id: object) -> DisplayLink:
     link = session.get(DisplayLink, link_id, with_for_update=True) if is_id(link_id) else None
     if link is None or not holds(actor, "briefing.display", link.community_id):
-        raise PermissionDenied("error.not_allowed")
+        raise PermissionDenied("error.permission", permission="briefing.display")
     return link
 
 

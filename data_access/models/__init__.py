@@ -48,6 +48,6 @@ metadata: MetaData = SQLModel.metadata
 
 __all__ = ["ActionItem", "AgendaItem", "Agreement", "AuditLog", "Claim", "CommitteeMeeting", "Community", "Council",
            "CouncilAgendaItem", "CouncilAttendance", "CouncilBallot", "CouncilDecision", "CouncilMeeting",
-           "CouncilMember", "CouncilRating", "CouncilReview", "CouncilTopic", "DisplayLink", "Grid", "Matter", "MatterEvent",
-           "MatterTally", "MeetingAttendance", "MemberUnit", "Need", "ProgressUpdate", "Project", "Resource",
-           "ServiceItem", "Street", "User", "UserRole", "metadata"]
+           "CouncilMember", "CouncilRating", "CouncilReview", "CouncilTopic", "DisplayLink", "Grid", "Matter",
+           "MatterEvent", "MatterTally", "MeetingAttendance", "MemberUnit", "Need", "ProgressUpdate", "Project",
+           "Resource", "ServiceItem", "Street", "User", "UserRole", "metadata"]

@@ -72,10 +72,11 @@ def sign(secret: bytes, link_id: int, version: int) -> str:
 
 def read_token(secret: bytes, token: str) -> tuple[int, int] | None:
     """(link id, version) of a well-formed token signed with `secret`; None for anything else."""
-    parts = (token or "").strip().split(".")
-    if len(parts) != 3 or not all(p.isdigit() and len(p) <= 12 for p in parts[:2]):
+    token = (token or "").strip() if isinstance(token, str) else ""
+    parts = token.split(".")
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) <= 12 for p in parts[:2]):
         return None
     link_id, version = int(parts[0]), int(parts[1])
-    if not hmac.compare_digest(sign(secret, link_id, version), token.strip()):
+    if not hmac.compare_digest(sign(secret, link_id, version).encode(), token.encode("utf-8", "replace")):
         return None
     return link_id, version
