@@ -31,7 +31,7 @@ PAGES |= {f"committee_{name}": ROOT / "pages" / "committee" / f"{name}.py"
           for name in ("dashboard", "units", "lists", "claims", "meetings", "chair")}
 PAGES |= {f"council_{name}": ROOT / "pages" / "council" / f"{name}.py"
           for name in ("overview", "councils", "topics", "meetings", "live", "decisions")}
-PAGES["briefing_cockpit"] = ROOT / "pages" / "briefing" / "cockpit.py"
+PAGES |= {f"briefing_{name}": ROOT / "pages" / "briefing" / f"{name}.py" for name in ("cockpit", "screen", "links")}
 TIMEOUT = 60
 PASSWORD = "test-password-1"
 

@@ -8,6 +8,7 @@ import streamlit as st
 from data_access import clock
 from data_access.briefing import content
 from data_access.briefing.documents import briefing_docx
+from data_access.briefing.presentation import briefing_pptx
 from data_access.briefing.service import Figure, first_day
 from data_access.service.kpis import month_end
 from domain.briefing.changes import Change, Month, Period
@@ -161,9 +162,14 @@ edited = st.text_area(t("briefing.text_label"), value=briefing_text(lang(), fact
                       help=t("briefing.text_help"))  # an edit reruns the page, so the download takes it
 language, checked = lang(), export_actor(ctx)
 title = translate(language, "briefing_text.docx_title", scope=facts.scope, period=period_words(language, period))
-st.download_button(
+d1, d2 = st.columns(2)
+d1.download_button(
     t("briefing.download_docx"), icon=":material/description:", key="cockpit_docx", file_name=f"{title}.docx",
-    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", width="stretch",
     data=lambda: briefing_docx(ctx.engine, actor=checked(), text=edited, title=title,
                                period=f"{period.first}..{period.last}", lang=language, community_id=community))
-st.caption(t("briefing.to_come"))
+d2.download_button(
+    t("briefing.download_pptx"), icon=":material/slideshow:", key="cockpit_pptx", file_name=f"{title}.pptx",
+    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation", width="stretch",
+    data=lambda: briefing_pptx(ctx.engine, actor=checked(), briefing=briefing, text=edited, title=title,
+                               lang=language, settings=cfg))
