@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/screenshots.py   (needs Debian's chromium at /usr/bin/chromium and fonts-noto-cjk)
     SHOTS_ONLY=cockpit .venv/bin/python scripts/screenshots.py   (the cockpit alone)
+    SHOTS_ONLY=screen .venv/bin/python scripts/screenshots.py    (the big screen's slides and the display links)
 """
 
 from __future__ import annotations
@@ -122,6 +123,47 @@ def cockpit(page) -> None:
     page.set_viewport_size({"width": 1440, "height": 1000})
 
 
+def big_screen(page, url: str) -> None:
+    """Every slide of the demo's display link at 1920x1080 (dark), one in the light theme, the first slide at
+    1280x720 and on a 3840x1080 spliced wall; then the leader's display links page."""
+    from data_access.briefing import display
+    from data_access.config import load_settings
+    from data_access.db import make_engine
+    from domain.briefing.screen import SLIDES
+
+    engine = make_engine(os.environ["SHOTS_DB"])
+    token = display.demo_token(engine, load_settings(), "街道大厅大屏")
+    engine.dispose()
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{url}/?display={token}&interval=3600")
+    position = page.locator(".screen .position")
+    position.wait_for()
+    page.wait_for_timeout(2500)
+    for number, name in enumerate(SLIDES, start=1):
+        page.wait_for_function(f"() => [...document.querySelectorAll('*')].some(e => "
+                               f"e.shadowRoot?.querySelector('.position')?.textContent === '{number}/{len(SLIDES)}')")
+        page.wait_for_timeout(600)
+        page.screenshot(path=OUT / f"screen_{name}.png")
+        page.keyboard.press("ArrowRight")
+    for size, name, query in [((1920, 1080), "screen_light", "&theme=light&slides=service"),
+                              ((1280, 720), "screen_720", "&slides=service"),
+                              ((3840, 1080), "screen_wall", "&slides=service")]:
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        page.goto(f"{url}/?display={token}&interval=3600{query}")
+        position.wait_for()
+        page.wait_for_timeout(2500)
+        page.screenshot(path=OUT / f"{name}.png")
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(url)
+    login(page, "leader")
+    page.get_by_role("link", name="展示链接").click()
+    page.get_by_role("heading", name="已有链接").wait_for()
+    page.set_viewport_size({"width": 1440, "height": 1300})
+    page.wait_for_timeout(2500)
+    page.screenshot(path=OUT / "display_links.png")
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -138,6 +180,9 @@ def main() -> None:
         page.screenshot(path=OUT / "login.png")
         if os.environ.get("SHOTS_ONLY") == "cockpit":
             cockpit(page)
+            return
+        if os.environ.get("SHOTS_ONLY") == "screen":
+            big_screen(page, url)
             return
         login(page, "secretary")
         for link, marker, name in [("书记总览", "各步骤事项数", "overview"), ("民情台账", "筛选条件", "ledger"),
@@ -168,6 +213,8 @@ def main() -> None:
         live_meeting(page)
         logout(page)
         cockpit(page)
+        logout(page)
+        big_screen(page, url)
         logout(page)
         login(page, "admin")
         for link, marker, name in [("账号管理", "新建账号", "users"), ("审计日志", "筛选条件", "audit")]:

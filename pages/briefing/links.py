@@ -42,7 +42,7 @@ with st.expander(t("links.new"), expanded=True, icon=":material/add_link:"):
         field_error(NEW, "name")
     c2.selectbox(t("links.scope"), scopes, key=widget_key(NEW, "community_id"), format_func=scope_label)
     c3, c4 = st.columns([3, 2])
-    c3.multiselect(t("links.slides"), SLIDES, key=widget_key(NEW, "slides"),
+    c3.multiselect(t("links.slides"), SLIDES, key=widget_key(NEW, "slides"), placeholder=t("common.choose"),
                    format_func=lambda s: t(f"screen.slide_{s}"))
     with c3:
         field_error(NEW, "slides")

@@ -91,19 +91,19 @@ def _service(b: Briefing, period: str) -> dict:
 
 def _committee(b: Briefing) -> dict:
     c = b.committee
-    cells = [_figure(t("briefing.claim_rate"), pct(c.claim_rate)),
-             _figure(t("briefing.completion"), pct(c.completion)),
-             _figure(t("briefing.behind"), num(c.behind, "#,##0"),
+    cells = [_figure(t("briefing.claim_rate"), pct(c.claim_rate), hero=True),
+             _figure(t("briefing.completion"), pct(c.completion), hero=True),
+             _figure(t("briefing.behind"), num(c.behind, "#,##0"), hero=True,
                      below=f'<div class="note">{_e(t("briefing.of_which_overdue", count=num(c.overdue, "#,##0")))}'
                            f'</div>'),
-             _figure(t("briefing.agreements"), num(c.signed, "#,##0"),
+             _figure(t("briefing.agreements"), num(c.signed, "#,##0"), hero=True,
                      below=f'<div class="note">{_e(t("briefing.of_units", units=num(c.units, "#,##0")))}</div>')]
     return _slide("committee", t("briefing.committee"), f'<div class="grid g4">{"".join(cells)}</div>',
                   small=t("briefing.year_figure", year=c.year))
 
 
 def _council(b: Briefing, period: str, kind_labels: dict[str, str]) -> dict:
-    cells = "".join(_compared(f, t(COUNCIL_LABELS[f.key]), snapshot=f.key in ("in_notice", "overdue"))
+    cells = "".join(_compared(f, t(COUNCIL_LABELS[f.key]), snapshot=f.key in ("in_notice", "overdue"), hero=True)
                     for f in b.council)
     kinds = " · ".join(f"{label} {b.meeting_kinds[code]}" for code, label in kind_labels.items()
                        if b.meeting_kinds.get(code)) or t("briefing.none_held")
@@ -115,12 +115,13 @@ def _ranking(b: Briefing, period: str) -> dict:
     rows = b.ranking.sort_values(["accepted", "community_id"], ascending=[False, True]).head(RANKED)
     if rows.empty:
         return _slide("ranking", t("briefing.ranking"), f'<div class="message">{_e(t("screen.no_communities"))}</div>')
-    head = "".join(f"<th>{_e(t(k))}</th>" for k in ("briefing.community", "overview.accepted",
+    head = "<th></th>" + "".join(f"<th>{_e(t(k))}</th>" for k in ("briefing.community", "overview.accepted",
                                                      "overview.closure_rate", "overview.satisfaction_rate",
                                                      "briefing.overdue"))
-    body = "".join(f'<tr><td class="name">{_e(r["community"])}</td><td>{_e(num(r["accepted"], "#,##0"))}</td>'
-                   f'<td>{_e(pct(r["closure_rate"]))}</td><td>{_e(pct(r["satisfaction_rate"]))}</td>'
-                   f'<td>{_e(num(r["overdue"], "#,##0"))}</td></tr>' for r in rows.to_dict("records"))
+    body = "".join(f'<tr><td class="rank">{rank}</td><td class="name">{_e(r["community"])}</td>'
+                   f'<td>{_e(num(r["accepted"], "#,##0"))}</td><td>{_e(pct(r["closure_rate"]))}</td>'
+                   f'<td>{_e(pct(r["satisfaction_rate"]))}</td><td>{_e(num(r["overdue"], "#,##0"))}</td></tr>'
+                   for rank, r in enumerate(rows.to_dict("records"), start=1))
     more = len(b.ranking) - len(rows)
     note = f'<div class="note">{_e(t("screen.more_communities", count=more))}</div>' if more > 0 else ""
     return _slide("ranking", t("briefing.ranking"), f"<table><tr>{head}</tr>{body}</table>{note}", small=period)
