@@ -106,3 +106,4 @@ if cfg.demo_mode:
         if token:
             st.caption(t("login.demo_screen", name=DISPLAY_LINK))
             st.code(screen_url(token, cfg), language=None, wrap_lines=True)
+            st.link_button(t("login.demo_screen_open"), screen_url(token, cfg), icon=":material/tv:")
