@@ -25,10 +25,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, *, demo: bool = True, timeout: float = 90):
-    """Start `streamlit run app.py` on a free port against `database_url`; yield its base URL. No file watcher: a
-    source file saved while a test runs must not make the server re-import the models mid-test."""
-    port = free_port()
+def running_server(database_url: str, *, demo: bool = True, timeout: float = 90, port: int | None = None):
+    """Start `streamlit run app.py` on `port` (a free one by default) against `database_url`; yield its base URL.
+    No file watcher: a source file saved while a test runs must not make the server re-import the models
+    mid-test."""
+    port = port or free_port()
     env = {**os.environ, "GONGZHI_DATABASE_URL": database_url, "GONGZHI_DEMO": "1" if demo else "0"}
     log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"gongzhi-server-{port}.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
