@@ -2,6 +2,9 @@
 
 Writes bench/results/{scale}-sqlite.json (the headline figures) and {scale}-sqlite-details.json (samples,
 per-statement floor times, generation time, the peer's memory, the app commit, the machine).
+
+`--only briefing` times only the leadership briefing (bench.briefing_measure, then bench.screens) and updates its
+keys in both files, keeping the other areas' figures of the last full run.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench import committee, council, report
+from bench import briefing_measure, committee, council, report
 from bench.generate import SCALES, checkpoint, ensure
 from data_access import clock
 from data_access.config import load_settings
@@ -36,6 +39,75 @@ def child(module: str, db: Path, repeat: int) -> dict:
     done = subprocess.run([sys.executable, "-m", module, str(db), "--repeat", str(repeat)], cwd=ROOT, env=env,
                           stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def screens_child(db: Path, minutes: float, screens: int) -> dict:
+    """bench.screens in its own process (it starts the server and the browser): 20 wall screens for 10 minutes."""
+    env = {**os.environ, "GONGZHI_DATABASE_URL": f"sqlite:///{db}", "GONGZHI_DEMO": "0"}
+    done = subprocess.run([sys.executable, "-m", "bench.screens", str(db), "--minutes", str(minutes), "--screens",
+                           str(screens)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def briefing_figures(measured: dict, screens: dict | None) -> tuple[dict, dict]:
+    """The briefing's headline figures (for {scale}-sqlite.json) and its details."""
+    figures = ("cold_s", "warm_s", "sql_floor_s")
+    headline = {
+        "briefing_pages": {name: {k: p[k] for k in (*figures, "data_cold_s")} for name, p in measured["pages"].items()},
+        "briefing": {name: {k: r[k] for k in (*figures, "disk_cold_s") if k in r}
+                     for name, r in measured["reads"].items()},
+        "briefing_cached": {name: {"miss_s": r["miss_s"], "hit_s": r["hit_s"]}
+                            for name, r in measured["cached"].items()},
+        "briefing_pptx": {who: {k: d[k] for k in ("build_s", "briefing_pptx_s", "gather_and_pptx_s", "slides")}
+                          for who, d in (measured["pptx"] or {}).items()},
+    }
+    if screens:
+        s, q = screens["slides"], screens["sql"]
+        headline["briefing_screens"] = {
+            "screens": screens["screens"], "minutes": screens["minutes"], "refresh_s": screens["refresh_s"],
+            "interval_s": screens["interval_s"], "slide_changes": s["changes"], "not_next": s["not_next"],
+            "median_late_s": s["median_late_s"], "p99_late_s": s["p99_late_s"], "max_late_s": s["max_late_s"],
+            "intervals": q["intervals"], "briefing_sets": q["briefing_sets"],
+            "briefing_sets_per_interval_max": q["briefing_sets_per_interval_max"],
+            "link_opens": q["link_opens"], "link_statements": q["link_statements"],
+            "link_statements_per_open": q["link_statements_per_open"],
+            "server_peak_rss_mb": screens["server"].get("peak_rss_mb")}
+    details = {"briefing": measured, "briefing_screens": screens,
+               "briefing_checks": [{"target": t, "measured": m, "met": ok}
+                                   for t, m, ok in briefing_measure.checks(measured, screens)]}
+    return headline, details
+
+
+def briefing_table(measured: dict, screens: dict | None) -> str:
+    lines = ["| briefing target | measured | met |", "|---|---:|:---:|"]
+    lines += [f"| {t} | {m} | {'yes' if ok else '**no**'} |" for t, m, ok in briefing_measure.checks(measured, screens)]
+    return "\n".join(lines)
+
+
+def only_briefing(scale, db: Path, args, started: float) -> None:
+    """Time the briefing alone and put its figures into the existing results files."""
+    result_path, details_path = RESULTS / f"{scale.name}-{DB}.json", RESULTS / f"{scale.name}-{DB}-details.json"
+    result = json.loads(result_path.read_text(encoding="utf-8"))
+    details = json.loads(details_path.read_text(encoding="utf-8"))
+    load = {"before": os.getloadavg()[0]}
+    print("== leadership briefing: read, cockpit (AppTest), PowerPoint", flush=True)
+    measured = child("bench.briefing_measure", db, args.repeat)
+    load["after_briefing"] = os.getloadavg()[0]
+    screens = None
+    if args.screen_minutes > 0:
+        print(f"== leadership briefing: {args.screens} wall screens for {args.screen_minutes:g} min", flush=True)
+        screens = screens_child(db, args.screen_minutes, args.screens)
+        load["after_screens"] = os.getloadavg()[0]
+    headline, more = briefing_figures(measured, screens)
+    result.update(headline)
+    details.update(more)
+    details.update({"briefing_app": app_version(), "briefing_repeat": args.repeat,
+                    "briefing_load_average_1min": load, "briefing_wall_s": round(time.perf_counter() - started, 1),
+                    "briefing_peak_rss_mb": measured["peak_rss_mb"], "machine": report.machine()})
+    result_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    details_path.write_text(json.dumps(details, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\n{briefing_table(measured, screens)}\n")
+    print(f"whole run: {time.perf_counter() - started:.0f} s; results in {RESULTS.relative_to(ROOT)}/")
 
 
 def app_version() -> str:
@@ -64,6 +136,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure; the median is reported")
     parser.add_argument("--now", type=datetime.fromisoformat, default=None,
                         help="the generator's clock (ISO, with offset); default: the start of today in Asia/Shanghai")
+    parser.add_argument("--only", choices=["briefing"], default=None,
+                        help="time only this area and update its figures in the existing results files")
+    parser.add_argument("--screen-minutes", type=float, default=10,
+                        help="how long the briefing's wall screens run (bench.screens); 0: not at all")
+    parser.add_argument("--screens", type=int, default=20, help="wall screens (browser tabs) on the one server")
     args = parser.parse_args()
     scale = SCALES[args.scale]
     started = time.perf_counter()
@@ -78,6 +155,9 @@ def main() -> None:
             checkpoint(engine)
     finally:
         engine.dispose()
+    if args.only == "briefing":
+        only_briefing(scale, db, args, started)
+        return
     details_path = RESULTS / f"{scale.name}-{DB}-details.json"
     if details_path.exists():  # reused: keep the time it took to generate
         before = json.loads(details_path.read_text(encoding="utf-8"))["generation"]
@@ -96,6 +176,15 @@ def main() -> None:
     print("== resident council: pages (AppTest) and reads", flush=True)
     councils = child("bench.council_measure", db, args.repeat)
     load["after_council"] = os.getloadavg()[0]
+    print("== leadership briefing: read, cockpit (AppTest), PowerPoint", flush=True)
+    briefed = child("bench.briefing_measure", db, args.repeat)
+    load["after_briefing"] = os.getloadavg()[0]
+    screens = None
+    if args.screen_minutes > 0:
+        print(f"== leadership briefing: {args.screens} wall screens for {args.screen_minutes:g} min", flush=True)
+        screens = screens_child(db, args.screen_minutes, args.screens)
+        load["after_screens"] = os.getloadavg()[0]
+    briefing_headline, briefing_details = briefing_figures(briefed, screens)
 
     figures = ("cold_s", "warm_s", "sql_floor_s")
     pages = {name: {k: measured["pages"][name][k] for k in figures} for name in PAGES}
@@ -110,6 +199,7 @@ def main() -> None:
               "committee": {name: {k: v[k] for k in figures} for name, v in measured["committee"]["views"].items()},
               "council_pages": {name: {k: p[k] for k in figures} for name, p in councils["pages"].items()},
               "council": {name: {k: v[k] for k in figures} for name, v in councils["reads"]["views"].items()},
+              **briefing_headline,
               "naive_overview_s": naive["median_s"], "peak_rss_mb": measured["peak_rss_mb"]}
     details = {
         "generation": {"seconds": None if generation_s is None else round(generation_s, 1),
@@ -126,6 +216,7 @@ def main() -> None:
         "council_pages_failed": councils["pages_failed"],
         "council_today": councils["today"], "peak_rss_council_mb": councils["peak_rss_mb"],
         "peak_rss_after_council_reads_mb": councils["peak_rss_after_reads_mb"],
+        **briefing_details, "briefing_peak_rss_mb": briefed["peak_rss_mb"],
         "machine": report.machine(), "load_average_1min": load,
         "wall_s": round(time.perf_counter() - started, 1),
     }
@@ -134,6 +225,7 @@ def main() -> None:
     details_path.write_text(json.dumps(details, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     print(f"\n{report.markdown(result)}\n")
+    print(f"{briefing_table(briefed, screens)}\n")
     print(f"naive peer: {naive['median_s']:.2f} s, peak RSS {naive['peak_rss_mb']:.0f} MB, "
           f"counts agree with ours: {naive['counts_agree']}")
     made = "unknown (reused)" if generation_s is None else f"{generation_s:.0f} s"
