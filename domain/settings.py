@@ -276,6 +276,8 @@ def _briefing(raw: dict) -> Briefing:
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
             raise ConfigError("config.bad_number", where=f"briefing.{name}", value=value)
         values[name] = value
+    if values["link_days"] > values["link_max_days"]:
+        raise ConfigError("config.bad_number", where="briefing.link_days", value=values["link_days"])
     return Briefing(**values, secret_file=str(raw.get("secret_file") or Briefing.secret_file),
                     base_url=str(raw.get("base_url") or Briefing.base_url).rstrip("/"))
 

@@ -13,6 +13,12 @@ from domain.briefing.changes import Change, Period
 from i18n import translate
 
 LOCALES = {"zh": "zh_CN", "en": "en_US"}
+# the message key of each figure's name, as the slides and the PowerPoint label them
+SERVICE_LABELS = {"accepted": "overview.accepted", "closure_rate": "overview.closure_rate",
+                  "on_time_rate": "overview.on_time_rate", "satisfaction_rate": "overview.satisfaction_rate",
+                  "reopen_rate": "overview.reopen_rate", "overdue": "briefing.overdue"}
+COUNCIL_LABELS = {"meetings": "briefing.meetings", "passed": "briefing.passed", "carried_out": "briefing.carried_out",
+                  "in_notice": "briefing.in_notice", "overdue": "briefing.council_overdue"}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,12 @@ BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 NOW = datetime.fromisoformat("2026-11-20T10:00:00+08:00")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _display_secret(tmp_path_factory):
+    """The tests' own secret for display links (the servers they start inherit it), never the project's file."""
+    os.environ["GONGZHI_SECRET_FILE"] = str(tmp_path_factory.mktemp("secret") / "display-secret")
+
+
 @pytest.fixture(scope="session")
 def settings():
     return load_settings()

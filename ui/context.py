@@ -67,9 +67,10 @@ def end_session(reason: str | None = None) -> None:
         st.session_state["login_notice"] = reason
 
 
-def current_actor() -> Actor | None:
+def current_actor(*, touch: bool = True) -> Actor | None:
     """The logged-in user, reloaded on every action: a disabled or locked account, a reset password or a
-    session idle for longer than config.yaml allows ends the session here."""
+    session idle for longer than config.yaml allows ends the session here. `touch=False` for what runs by
+    itself (the big screen's refresh), which must not keep an unattended session alive."""
     user_id = st.session_state.get("user_id")
     if user_id is None:
         return None
@@ -84,7 +85,8 @@ def current_actor() -> Actor | None:
     if actor is None:
         end_session("login.session_ended")
         return None
-    st.session_state["last_active"] = now
+    if touch:
+        st.session_state["last_active"] = now
     return actor
 
 

@@ -137,13 +137,14 @@ def _logged_in(session, user: User, settings: Settings, now: datetime, action: s
 
 
 def load_actor(engine: Engine, settings: Settings, user_id: int, *, logged_in_at: datetime | None = None,
-               now: datetime | None = None) -> Actor | None:
-    """The logged-in user for this request; None if the account was disabled, locked, or its password
-    changed after `logged_in_at`."""
+               now: datetime | None = None, locked_ok: bool = False) -> Actor | None:
+    """The logged-in user for this request; None if the account was disabled, locked (unless `locked_ok`: a
+    lockout stops logins, not what the account set up, such as its display links), or its password changed
+    after `logged_in_at`."""
     now = now or clock.now()
     with reading(engine) as session:
         user = session.get(User, user_id)
-        if user is None or not user.is_active or _locked(user, now):
+        if user is None or not user.is_active or (_locked(user, now) and not locked_ok):
             return None
         if logged_in_at and user.password_changed_at and user.password_changed_at > logged_in_at:
             return None

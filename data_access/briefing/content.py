@@ -25,6 +25,7 @@ from data_access.service.kpis import month_end, overview
 from domain.access import Actor, can, require
 from domain.briefing.alerts import Alert, alerts
 from domain.briefing.changes import Period
+from domain.errors import PermissionDenied
 from domain.settings import Settings
 from i18n import translate
 from i18n.briefing_words import BriefingFacts, CommitteeYear
@@ -75,6 +76,11 @@ def gather(engine: Engine, period: Period, community_id: int | None, *, actor: A
            settings: Settings) -> Briefing:
     """The briefing of `period` over the actor's communities (or one of them); needs briefing.read there."""
     require(actor, "briefing.read", community_id)
+    with reading(engine) as session:
+        street = session.execute(select(Street.name).order_by(Street.id).limit(1)).scalar_one_or_none() or ""
+        place = None if community_id is None else session.get(Community, community_id)
+    if community_id is not None and place is None:
+        raise PermissionDenied("error.permission", permission="briefing.read")
     chosen = None if community_id is None else (community_id,)
     basic = settings.satisfaction_counts_basic
     service = service_figures.figures(engine, period, chosen, actor=actor, today=today, count_basic=basic)
@@ -93,11 +99,9 @@ def gather(engine: Engine, period: Period, community_id: int | None, *, actor: A
     if can(actor, "council.read", community_id):
         council, kinds = council_figures.figures(engine, period, chosen, actor=actor, today=today)
     ranking = service_figures.ranking(engine, period, chosen, actor=actor, today=today, count_basic=basic)
-    with reading(engine) as session:
-        street = session.execute(select(Street.name).order_by(Street.id).limit(1)).scalar_one_or_none() or ""
-        name = None if community_id is None else session.get(Community, community_id).name
     return Briefing(
-        period=period, community_id=community_id, community=name, street=street, today=today, read_at=clock.now(),
+        period=period, community_id=community_id, community=None if place is None else place.name, street=street,
+        today=today, read_at=clock.now(),
         service=service, closed=seen.counts.closed,
         top_categories=[(code, n / accepted) for code, n in zip(top["code"], top["count"], strict=True)]
         if accepted else [],

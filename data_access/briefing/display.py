@@ -10,8 +10,10 @@ creating, the first use of each day and revoking are in the audit trail.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -59,19 +61,34 @@ def secret(settings: Settings) -> bytes:
     with 32 random bytes and owner-only permissions the first time it is needed."""
     path = Path(os.environ.get("GONGZHI_SECRET_FILE") or settings.briefing.secret_file)
     path = path if path.is_absolute() else ROOT / path
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it a moment ago
-            pass
-        else:
-            with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_hex(32))
-    value = path.read_text().strip()
+    try:
+        if not path.exists():
+            _make_secret(path)
+        if path.stat().st_mode & 0o077:  # copied with the wrong permissions: make it the owner's again
+            path.chmod(0o600)
+        value = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeError) as err:
+        logging.getLogger(__name__).error("display link secret %s cannot be used: %s", path, err)
+        raise DomainError("screen.bad_secret") from err
     if len(value) < 32:
-        raise DomainError("screen.bad_secret", path=str(path))
+        logging.getLogger(__name__).error("display link secret %s holds fewer than 32 characters", path)
+        raise DomainError("screen.bad_secret")
     return value.encode()
+
+
+def _make_secret(path: Path) -> None:
+    """Write the secret whole to a temporary file and link it into place: a process that reads the path sees the
+    whole secret or nothing, and of two processes making it at once one wins and both use its secret."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret-")
+    try:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(temporary)
 
 
 def holds(actor: Actor, permission: str, community_id: int | None) -> bool:
@@ -178,9 +195,9 @@ def links(engine: Engine, settings: Settings, *, actor: Actor, now: datetime | N
     with reading(engine) as session:
         rows = [{"id": link.id, "name": link.name, "community": community, "slides": parse_slides(link.slides),
                  "created_by": creator, "created_at": link.created_at, "expires_at": link.expires_at,
-                 "status": status(link, now), "last_used_on": link.last_used_on,
-                 "token": sign(key, link.id, link.version) if status(link, now) == "active" else None}
-                for link, community, creator in session.execute(query)]
+                 "status": state, "last_used_on": link.last_used_on,
+                 "token": sign(key, link.id, link.version) if state == "active" else None}
+                for link, community, creator in session.execute(query) for state in [status(link, now)]]
     return pd.DataFrame(rows, columns=LIST_COLUMNS)
 
 
@@ -208,7 +225,8 @@ def open_link(engine: Engine, settings: Settings, token: str, *, now: datetime |
         raise LinkRefused("screen.forged")
     if status(link, now) != "active":
         raise LinkRefused(f"screen.{status(link, now)}")
-    creator = load_actor(engine, settings, link.created_by, now=now)
+    creator = load_actor(engine, settings, link.created_by, now=now, locked_ok=True)  # wrong passwords typed by
+    # anyone must not blank the wall screens
     if creator is None or not holds(creator, "briefing.read", link.community_id):
         raise LinkRefused("screen.account")
     today = clock.local(now).date()

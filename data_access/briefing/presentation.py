@@ -33,7 +33,7 @@ from domain.access import Actor, require
 from domain.fields import plain
 from domain.settings import Settings
 from i18n import translate
-from i18n.briefing_words import LOCALES, alert_text, count, percent, period_words
+from i18n.briefing_words import COUNCIL_LABELS, LOCALES, SERVICE_LABELS, alert_text, count, percent, period_words
 
 EA_FONT, LATIN_FONT = "微软雅黑", "Arial"
 LANG_TAGS = {"zh": "zh-CN", "en": "en-US"}
@@ -44,12 +44,6 @@ GOOD, BAD = RGBColor(0x1B, 0x7F, 0x3B), RGBColor(0xC6, 0x28, 0x28)
 MARGIN = Inches(0.6)
 RANKED = 15
 FIGURE_WIDTHS = [2.0, 1.3, 2.9]  # inches: figure, value, 同比 (or a note)
-SERVICE_LABELS = {"accepted": "overview.accepted", "closure_rate": "overview.closure_rate",
-                  "on_time_rate": "overview.on_time_rate", "satisfaction_rate": "overview.satisfaction_rate",
-                  "reopen_rate": "overview.reopen_rate", "overdue": "briefing.overdue"}
-COUNCIL_LABELS = {"meetings": "briefing.meetings", "passed": "briefing.passed",
-                  "carried_out": "briefing.carried_out", "in_notice": "briefing.in_notice",
-                  "overdue": "briefing.council_overdue"}
 AS_OF_TODAY = {"overdue", "in_notice"}  # counted today, not compared (in both areas)
 TEXT_SIZE, LINE_UNITS, PAGE_LINES = 20, 80, 14  # a text slide: about 80 half-width characters a line, 14 lines
 

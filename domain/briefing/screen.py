@@ -29,8 +29,9 @@ class ScreenOptions:
 
 
 def options(params: dict[str, str], *, interval: int, slides: tuple[str, ...] = SLIDES) -> ScreenOptions:
-    """The screen's options from its query parameters; `interval` and `slides` are the defaults (config.yaml, the
-    link's own slides). A bad value is ignored with a note, never an error."""
+    """The screen's options from its query parameters; `interval` is the default (config.yaml), `slides` the
+    slides the screen may show and their default order (a link's own). A bad value is ignored with a note, never
+    an error; ?slides= picks and orders among `slides`, never beyond them."""
     notes: list[tuple[str, dict]] = []
     theme = (params.get("theme") or "dark").strip().lower()
     if theme not in THEMES:
@@ -50,10 +51,10 @@ def options(params: dict[str, str], *, interval: int, slides: tuple[str, ...] = 
     raw = (params.get("slides") or "").strip()
     if raw:
         names = [name.strip().lower() for name in raw.split(",") if name.strip()]
-        unknown = [name for name in names if name not in SLIDES]
+        unknown = [name for name in names if name not in slides]
         if unknown:
-            notes.append(("screen.bad_slides", {"names": ", ".join(unknown)[:80], "known": ", ".join(SLIDES)}))
-        known = tuple(dict.fromkeys(name for name in names if name in SLIDES))
+            notes.append(("screen.bad_slides", {"names": ", ".join(unknown)[:80], "known": ", ".join(slides)}))
+        known = tuple(dict.fromkeys(name for name in names if name in slides))
         chosen = known or slides
     return ScreenOptions(theme, interval, chosen, tuple(notes))
 

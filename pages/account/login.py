@@ -10,6 +10,7 @@ from data_access.accounts import auth
 from data_access.briefing import display
 from data_access.config import settings
 from data_access.demo.street import DISPLAY_LINK
+from domain.errors import DomainError
 from ui.briefing.screen import screen_url
 from ui.context import current_engine, start_session
 from ui.forms import field_error, form_message, submit, widget_key
@@ -102,7 +103,10 @@ if cfg.demo_mode:
                 for username, name, roles in auth.demo_accounts(current_engine())]
         st.dataframe(pd.DataFrame(rows, columns=[t("login.demo_user"), t("login.demo_name"), t("login.demo_roles")]),
                      hide_index=True, key="login_demo_accounts")
-        token = display.demo_token(current_engine(), cfg, DISPLAY_LINK)
+        try:
+            token = display.demo_token(current_engine(), cfg, DISPLAY_LINK)
+        except DomainError:  # the signing secret cannot be read: logged for the administrator, no note here
+            token = None
         if token:
             st.caption(t("login.demo_screen", name=DISPLAY_LINK))
             st.code(screen_url(token, cfg), language=None, wrap_lines=True)

@@ -45,7 +45,6 @@ with c2:
 with c3:
     community = st.selectbox(t("overview.community"), [None, *communities], key="cockpit_community",
                              format_func=lambda c: t("briefing.street") if c is None else communities[c])
-chosen = None if community is None else (community,)
 st.caption(t("briefing.caption", start=str(period.first), end=str(period.last),
              scope=t("briefing.street") if community is None else communities[community]))
 

@@ -22,10 +22,6 @@ st.title(t("links.title"))
 st.caption(t("links.intro"))
 
 
-def screen_url(token: str) -> str:
-    return screen.screen_url(token, cfg)
-
-
 communities = dict(cached.read(ctx.engine, "communities", actor=ctx.actor, permission="briefing.display"))
 scopes = ([None] if display.holds(ctx.actor, "briefing.display", None) else []) + \
     [c for c in communities if display.holds(ctx.actor, "briefing.display", c)]
@@ -62,7 +58,7 @@ with st.expander(t("links.new"), expanded=True, icon=":material/add_link:"):
     form_message(NEW)
     made = st.session_state.pop(f"{NEW}__result", None)
     if made:
-        st.code(screen_url(made[1]), language=None, wrap_lines=True)
+        st.code(screen.screen_url(made[1], cfg), language=None, wrap_lines=True)
 
 st.subheader(t("links.list"))
 now = clock.now()
@@ -85,8 +81,8 @@ picked = st.selectbox(t("links.pick"), list(names), key="display_pick", format_f
 row = links[links["id"] == picked].iloc[0]
 if row["token"]:
     st.caption(t("links.open"))
-    st.code(screen_url(row["token"]), language=None, wrap_lines=True)
-    st.link_button(t("links.preview"), screen_url(row["token"]), icon=":material/tv:")
+    st.code(screen.screen_url(row["token"], cfg), language=None, wrap_lines=True)
+    st.link_button(t("links.preview"), screen.screen_url(row["token"], cfg), icon=":material/tv:")
 
 
 def rename() -> None:

@@ -46,7 +46,7 @@ def opened() -> tuple:
     if token:
         link = display.open_link(engine, cfg, token)
         return link.actor, link.community_id, link.slides
-    actor = context.current_actor()
+    actor = context.current_actor(touch=False)  # the refresh runs by itself: it keeps no session alive
     if actor is None or not actor.permissions() & {"briefing.read"}:
         raise display.LinkRefused("screen.login")
     where = scope(actor, "briefing.read")
@@ -54,9 +54,16 @@ def opened() -> tuple:
     return actor, community, None
 
 
+def say(title: str, detail: str, *, offline: bool = False) -> None:
+    """A screen with one message and no figures (a refused link, nothing to show yet)."""
+    theme = options(st.query_params.to_dict(), interval=cfg.briefing.rotate_seconds).theme
+    screen.show(screen.message(title, detail), title=t("page.briefing_screen"), theme=theme,
+                interval=cfg.briefing.rotate_seconds, refresh=cfg.briefing.refresh_seconds, updated="",
+                offline=offline)
+
+
 @st.fragment(run_every=cfg.briefing.refresh_seconds)
 def live() -> None:
-    title = t("page.briefing_screen")
     try:
         actor, community, link_slides = opened()
         today = clock.today()
@@ -66,26 +73,22 @@ def live() -> None:
                                            actor=actor, today=today, settings=cfg)
     except display.LinkRefused as refused:
         st.session_state.pop(LAST, None)  # a refused link shows no figures, not even old ones
-        theme = options(st.query_params.to_dict(), interval=cfg.briefing.rotate_seconds).theme
-        screen.show(screen.message(t(refused.key), t("screen.ask_for_link")), title=title, theme=theme,
-                    interval=cfg.briefing.rotate_seconds, refresh=cfg.briefing.refresh_seconds, updated="")
+        say(t(refused.key), t("screen.ask_for_link"))
         return
     except DomainError as err:
-        screen.show(screen.message(t("screen.cannot_show"), error_text(err)), title=title, theme="dark",
-                    interval=cfg.briefing.rotate_seconds, refresh=cfg.briefing.refresh_seconds, updated="")
+        st.session_state.pop(LAST, None)
+        say(t("screen.cannot_show"), error_text(err))
         return
-    except (SQLAlchemyError, OSError):
+    except (SQLAlchemyError, OSError):  # the database is away: the last figures stay, with the banner
         last = st.session_state.get(LAST)
         if last is None:
-            screen.show(screen.message(t("screen.offline"), t("screen.retrying", seconds=cfg.briefing.refresh_seconds)),
-                        title=title, theme=st.query_params.get("theme", "dark"), interval=cfg.briefing.rotate_seconds,
-                        refresh=cfg.briefing.refresh_seconds, updated="", offline=True)
-            return
-        screen.show(**last, offline=True)
+            say(t("screen.offline"), t("screen.retrying", seconds=cfg.briefing.refresh_seconds), offline=True)
+        else:
+            screen.show(**last, offline=True)
         return
     slides = screen.slides(briefing, chosen.slides, screen.kind_labels(cfg)) or \
         screen.message(t("screen.no_slides"), t("screen.no_slides_detail"))
-    shown = {"slide_list": slides, "title": f"{briefing.street} · {scope_name(lang(), briefing)}",
+    shown = {"slide_list": slides, "title": " · ".join(p for p in (briefing.street, scope_name(lang(), briefing)) if p),
              "theme": chosen.theme, "interval": chosen.interval, "refresh": cfg.briefing.refresh_seconds,
              "updated": t("screen.updated", time=clock.local(briefing.read_at).strftime("%H:%M")),
              "notes": [t(key, **params) for key, params in chosen.notes]}

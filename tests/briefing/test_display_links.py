@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from data_access.briefing import display
 from data_access.db import transaction
-from data_access.models import AuditLog, Community, User
+from data_access.models import AuditLog, Community, User, UserRole
 from domain.access import scope
 from domain.briefing.screen import SLIDES, sign
 from domain.errors import PermissionDenied, ValidationFailed
@@ -101,6 +101,19 @@ def test_a_disabled_account_s_links_stop(demo_engine, settings, actors):
     token = new(demo_engine, settings, actors["leader"])
     with transaction(demo_engine) as session:
         session.execute(update(User).where(User.username == "leader").values(is_active=False))
+    with pytest.raises(display.LinkRefused) as refused:
+        display.open_link(demo_engine, settings, token, now=NOW)
+    assert refused.value.key == "screen.account"
+
+
+def test_a_locked_creator_s_links_keep_running_but_losing_the_right_stops_them(demo_engine, settings, actors):
+    token = new(demo_engine, settings, actors["leader"])
+    with transaction(demo_engine) as session:  # anyone can type five wrong passwords for "leader"
+        session.execute(update(User).where(User.username == "leader").values(locked_until=NOW + timedelta(hours=1)))
+    assert display.open_link(demo_engine, settings, token, now=NOW).community_id is None
+    with transaction(demo_engine) as session:
+        leader = session.execute(select(User.id).where(User.username == "leader")).scalar_one()
+        session.execute(update(UserRole).where(UserRole.user_id == leader).values(role="worker"))
     with pytest.raises(display.LinkRefused) as refused:
         display.open_link(demo_engine, settings, token, now=NOW)
     assert refused.value.key == "screen.account"

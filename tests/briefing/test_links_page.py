@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+from sqlalchemy import select
+
 from data_access.briefing import display
+from data_access.db import transaction
+from data_access.models import AuditLog
 from tests.pages_support import run_page, texts
 
 
@@ -28,13 +32,22 @@ def test_the_leader_makes_a_link_gets_its_address_and_revokes_it(demo_db):
     assert list(at.dataframe[0].value["name"]) == ["二楼会议室", "街道大厅大屏"]
 
     at.selectbox(key="display_pick").set_value(opened.link_id).run()
+    at.text_input(key="display_rename_name").input("二楼小会议室")
+    at.button(key="display_rename_save").click().run()
+    assert not at.exception and "已重命名。" in texts(at.success)
+    assert display.open_link(demo_db.engine, demo_db.settings, token_in(url)).name == "二楼小会议室"
     at.checkbox(key=f"display_revoke_ok_{opened.link_id}").check().run()
     at.button(key="display_revoke").click().run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert table.loc[table["name"] == "二楼会议室", "status"].item() == "已撤销"
+    assert table.loc[table["name"] == "二楼小会议室", "status"].item() == "已撤销"
     listed = display.links(demo_db.engine, demo_db.settings, actor=demo_db.actor("leader"))
     assert listed.loc[listed["id"] == opened.link_id, "status"].item() == "revoked"
+    with transaction(demo_db.engine) as session:
+        actions = session.execute(select(AuditLog.action).where(AuditLog.entity_id == opened.link_id,
+                                                                AuditLog.entity == "display_link")
+                                  .order_by(AuditLog.id)).scalars().all()
+    assert actions == ["display.create", "display.use", "display.rename", "display.revoke"]  # used once, above
 
 
 def test_an_empty_name_is_refused_next_to_its_field(demo_db):

@@ -10,12 +10,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from data_access import clock
 from data_access.briefing import content, display
 from data_access.db import transaction
-from data_access.models import Community
+from data_access.models import Community, Matter
 from domain.briefing.changes import Month, Period
 from domain.briefing.screen import SLIDES
 from tests.pages_support import app_test, page_db, run_page
@@ -67,7 +67,12 @@ def test_the_demo_link_shows_every_slide_of_the_street_with_the_briefing_s_figur
     assert f"{expected.committee.completion:.1%}" in visible(shown["slides"][2]["html"])
     ranking = visible(shown["slides"][4]["html"])
     assert all(name in ranking for name in ("康盛社区", "康和社区", "康泰社区"))
-    assert "身份证" not in json.dumps(shown, ensure_ascii=False) and "电话" not in json.dumps(shown, ensure_ascii=False)
+    sent = json.dumps(shown, ensure_ascii=False)
+    with transaction(demo_db.engine) as session:
+        residents = session.execute(select(Matter.reporter_name, Matter.reporter_phone)
+                                    .where(Matter.reporter_name.is_not(None)).limit(200)).all()
+    assert residents and not any(name in sent or (phone and phone in sent) for name, phone in residents), \
+        "no resident's name or phone reaches the screen"
 
 
 def test_the_address_picks_theme_interval_and_slides_and_bad_values_are_noted(demo_db, token):
@@ -77,15 +82,24 @@ def test_the_address_picks_theme_interval_and_slides_and_bad_values_are_noted(de
     shown = open_link(token, theme="neon", interval="0", slides="bogus")
     assert (shown["theme"], shown["intervalMs"]) == ("dark", demo_db.settings.briefing.rotate_seconds * 1000)
     first = visible(shown["slides"][0]["html"])
-    assert "主题“neon”不存在" in first and "轮播间隔“0”无效" in first and "未知的页面：bogus" in first
+    assert "主题“neon”不存在" in first and "轮播间隔“0”无效" in first and "页面 bogus 不存在" in first
     assert "轮播间隔“100000”无效" in visible(open_link(token, interval="100000")["slides"][0]["html"])
 
 
 def test_user_typed_names_are_text_on_the_slides_never_markup(demo_db, token):
     with transaction(demo_db.engine) as session:
-        session.execute(update(Community).where(Community.code == "KH").values(name="<b>康和</b>[点我](http://x.example)"))
-    html = open_link(token, slides="ranking")["slides"][0]["html"]
-    assert "&lt;b&gt;康和&lt;/b&gt;[点我](http://x.example)" in html and "<b>康和" not in html
+        session.execute(update(Community).values(name=Community.name + "<b>康</b><img src=x onerror=alert(1)>"))
+    for slide in open_link(token, slides="ranking,alerts")["slides"]:
+        assert "&lt;b&gt;康&lt;/b&gt;&lt;img src=x onerror=alert(1)&gt;" in slide["html"], slide["name"]
+        assert "<img" not in slide["html"] and "<b>康" not in slide["html"]
+
+
+def test_the_address_cannot_show_slides_the_link_does_not_allow(demo_db):
+    token = display.create(demo_db.engine, demo_db.settings, actor=demo_db.actor("leader"),
+                           data={"name": "只看排名", "community_id": None, "slides": ["ranking"], "days": 1})
+    shown = open_link(token, slides="council,alerts,ranking")
+    assert [s["name"] for s in shown["slides"]] == ["ranking"]
+    assert "council" in visible(shown["slides"][0]["html"])  # the note says what was left out
 
 
 @pytest.mark.parametrize("bad", ["nonsense", "1.1.forged", ""])
@@ -146,6 +160,7 @@ def test_an_empty_database_shows_slides_that_say_what_comes(tmp_path, monkeypatc
     with page_db(tmp_path, "empty", demo=False, monkeypatch=monkeypatch) as db:
         db.add_user("leader", "leader")
         shown = screen(run_page("briefing_screen", db.users["leader"]))
+    assert shown["title"] == "全街道", "no street yet: the scope alone, no stray separator"
     overview = visible(shown["slides"][0]["html"])
     assert "本年度尚未登记民情事项" in overview and "—" in overview
     assert "本范围内还没有社区" in visible(next(s for s in shown["slides"] if s["name"] == "ranking")["html"])

@@ -15,6 +15,7 @@ export default function (component) {
     parentElement.appendChild(box);
     s = parentElement.__screen = { box, index: 0, paused: false, shownAt: Date.now(), name: null };
   }
+  if (!s.data || s.data.servedAt !== data.servedAt) s.receivedAt = Date.now();  // the browser's clock, not the server's
   s.data = data;
   const q = (sel) => s.box.querySelector(sel);
   const slides = () => s.data.slides;
@@ -35,7 +36,6 @@ export default function (component) {
     q(".updated").textContent = d.updated;
     q(".paused").textContent = s.paused ? d.words.paused : "";
     const stage = q(".stage");
-    if (!all.length) { stage.innerHTML = ""; return; }
     const slide = all[s.index];
     if (stage.dataset.html !== slide.html) {  // the same slide with the same figures is left alone: no flash
       stage.innerHTML = slide.html;
@@ -49,18 +49,24 @@ export default function (component) {
     q(".date").textContent = new Intl.DateTimeFormat(d.locale, { timeZone: d.zone, dateStyle: "full" }).format(now);
     q(".clock").textContent = new Intl.DateTimeFormat(d.locale, { timeZone: d.zone, hour: "2-digit",
       minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(now);
-    const stale = d.offline || Date.now() - d.servedAt > d.refreshMs * 2.5 + 5000;
+    const stale = d.offline || Date.now() - s.receivedAt > d.refreshMs * 2.5 + 5000;
     q(".banner").textContent = stale ? d.words.offline : "";
     if (!s.paused && Date.now() - s.shownAt >= d.intervalMs) show(s.index + 1);
   }
 
+  function pause() {
+    s.paused = !s.paused;
+    if (!s.paused) s.shownAt = Date.now();  // a slide resumed gets its whole time again
+    draw();
+  }
+
   function key(event) {
-    if (event.code === "Space") { event.preventDefault(); s.paused = !s.paused; draw(); }
+    if (event.code === "Space") { event.preventDefault(); pause(); }
     else if (event.key === "ArrowRight" || event.key === "ArrowDown" || event.key === "PageDown") show(s.index + 1);
     else if (event.key === "ArrowLeft" || event.key === "ArrowUp" || event.key === "PageUp") show(s.index - 1);
   }
 
-  function click() { s.paused = !s.paused; draw(); }
+  function click() { pause(); }
 
   // keep the slide on screen when the figures change; start at the first slide otherwise
   const again = s.name === null ? -1 : slides().findIndex((slide) => slide.name === s.name);

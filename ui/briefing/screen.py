@@ -14,7 +14,7 @@ from data_access import clock
 from data_access.briefing.content import Briefing
 from data_access.briefing.service import Figure
 from domain.briefing.changes import Change
-from i18n.briefing_words import alert_text, period_words
+from i18n.briefing_words import COUNCIL_LABELS, SERVICE_LABELS, alert_text, period_words
 from ui.briefing.cards import ARROWS, change_text, value_text
 from ui.format import num, pct
 from ui.i18n import labels, lang, t
@@ -23,11 +23,6 @@ HERE = Path(__file__).parent
 COMPONENT = st.components.v2.component("gongzhi_screen", html="", css=(HERE / "screen.css").read_text(),
                                         js=(HERE / "screen.js").read_text())
 LOCALES = {"zh": "zh-CN", "en": "en-GB"}
-SERVICE_LABELS = {"accepted": "overview.accepted", "closure_rate": "overview.closure_rate",
-                  "on_time_rate": "overview.on_time_rate", "satisfaction_rate": "overview.satisfaction_rate",
-                  "reopen_rate": "overview.reopen_rate", "overdue": "briefing.overdue"}
-COUNCIL_LABELS = {"meetings": "briefing.meetings", "passed": "briefing.passed", "carried_out": "briefing.carried_out",
-                  "in_notice": "briefing.in_notice", "overdue": "briefing.council_overdue"}
 RANKED = 10  # communities on the ranking slide
 ALERTS = 8   # lines on the alerts slide
 
@@ -168,7 +163,9 @@ def show(slide_list: list[dict], *, title: str, theme: str, interval: int, refre
 def screen_url(token: str, settings) -> str:
     """A display link's address on this server as the browser reached it (config's base_url when unknown)."""
     parts = urlsplit(st.context.url or "")
-    base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else settings.briefing.base_url
+    prefix = "/".join(p for p in (st.get_option("server.baseUrlPath") or "").split("/") if p)
+    base = f"{parts.scheme}://{parts.netloc}{'/' + prefix if prefix else ''}" if parts.netloc \
+        else settings.briefing.base_url
     return f"{base}/?display={token}"
 
 
