@@ -83,9 +83,9 @@ def gather(engine: Engine, period: Period, community_id: int | None, *, actor: A
         raise PermissionDenied("error.permission", permission="briefing.read")
     chosen = None if community_id is None else (community_id,)
     basic = settings.satisfaction_counts_basic
-    service = service_figures.figures(engine, period, chosen, actor=actor, today=today, count_basic=basic)
     start, end = first_day(period.first), min(month_end(first_day(period.last)), today)
     seen = overview(engine, chosen, start, end, actor=actor, today=today)
+    service = service_figures.figures(engine, period, chosen, actor=actor, today=today, count_basic=basic, seen=seen)
     accepted = seen.counts.accepted
     top = seen.categories.sort_values(["count", "code"], ascending=[False, True]).head(3)
     committee = None

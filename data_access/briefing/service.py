@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 
 from data_access.db import reading
 from data_access.models import Community, Matter, MatterTally
-from data_access.service.kpis import ON_TIME, due_where, overview, tally_where
+from data_access.service.kpis import ON_TIME, Overview, due_where, overview, tally_where
 from data_access.service.queries import MatterFilter, where
 from domain.access import Actor, scope
 from domain.briefing.changes import Better, Change, Month, Period, change
@@ -51,11 +51,17 @@ def _values(counts: Counts, count_basic: bool) -> dict[str, float | None]:
 
 
 def figures(engine: Engine, period: Period, community_ids: tuple[int, ...] | None, *, actor: Actor, today: date,
-            count_basic: bool) -> list[Figure]:
-    """The figures of FIGURES for the period over the communities (None: every one the actor may read)."""
+            count_basic: bool, seen: Overview | None = None) -> list[Figure]:
+    """The figures of FIGURES for the period over the communities (None: every one the actor may read); `seen`
+    is the period's overview when the caller has read it already. A period is read once (over twelve months the
+    months before are last year's)."""
+    known: dict[Period, Counts] = {} if seen is None else {period: seen.counts}
+
     def counts(p: Period) -> Counts:
-        return overview(engine, community_ids, first_day(p.first), first_day(p.last), actor=actor,
-                        today=today).counts
+        if p not in known:
+            known[p] = overview(engine, community_ids, first_day(p.first), first_day(p.last), actor=actor,
+                                today=today).counts
+        return known[p]
 
     now, before, year_ago = (_values(counts(p), count_basic)
                              for p in (period, period.previous(), period.last_year()))
