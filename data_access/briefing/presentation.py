@@ -43,6 +43,7 @@ LIGHT, WHITE = RGBColor(0xF4, 0xF4, 0xF4), RGBColor(0xFF, 0xFF, 0xFF)
 GOOD, BAD = RGBColor(0x1B, 0x7F, 0x3B), RGBColor(0xC6, 0x28, 0x28)
 MARGIN = Inches(0.6)
 RANKED = 15
+ALERTS = 8  # alert lines in the deck: one slide, as on the big screen
 FIGURE_WIDTHS = [2.0, 1.3, 2.9]  # inches: figure, value, 同比 (or a note)
 AS_OF_TODAY = {"overdue", "in_notice"}  # counted today, not compared (in both areas)
 TEXT_SIZE, LINE_UNITS, PAGE_LINES = 20, 80, 14  # a text slide: about 80 half-width characters a line, 14 lines
@@ -308,7 +309,9 @@ def build(briefing: Briefing, *, lang: str, text: str, title: str, settings: Set
     if b.council is not None:
         _council(deck, b, note, lang, settings)
     _ranking(deck, b, note, lang)
-    alerts = [alert_text(lang, a, floor=b.floor) for a in b.alerts]
+    alerts = [alert_text(lang, a, floor=b.floor) for a in b.alerts[:ALERTS]]
+    if len(b.alerts) > ALERTS:  # a meeting's deck keeps to one slide of alerts; the cockpit lists them all
+        alerts.append(translate(lang, "screen.more_alerts", count=count(lang, len(b.alerts) - ALERTS)))
     _text_slides(deck, translate(lang, "briefing.alerts"), note,
                  alerts or [translate(lang, "briefing.no_alerts", floor=percent(lang, b.floor))], lang,
                  colour=BAD if alerts else GOOD)

@@ -174,3 +174,18 @@ def test_an_export_is_audited_once_and_needs_the_right(demo_engine, actors, sett
         entries = session.execute(select(AuditLog).where(AuditLog.action == "export.briefing")).scalars().all()
     assert [(e.actor_name, e.entity, e.after) for e in entries] == [
         ("leader", "briefing", {"format": "pptx", "period": "2026-01..2026-11", "lang": "zh", "bytes": len(data)})]
+
+
+def test_many_alerts_keep_to_one_slide_and_say_how_many_more(demo_engine, actors, settings):
+    from dataclasses import replace
+
+    from domain.briefing.alerts import Alert
+
+    many = replace(briefing_of(demo_engine, actors["leader"], settings),
+                   alerts=[Alert("overdue", n + 1, f"社区{n}") for n in range(30)])
+    alert_slides = [s for s in deck(many, settings).slides if first_text(s).startswith("预警")]
+    assert len(alert_slides) == 1
+    lines = [p.text for shape in alert_slides[0].shapes if shape.has_text_frame
+             for p in shape.text_frame.paragraphs if p.text]
+    assert "社区0：1 件事项超期未办结" in lines and "社区7：8 件事项超期未办结" in lines
+    assert "社区8：9 件事项超期未办结" not in lines and lines[-1] == "另有 22 条预警，请在领导驾驶舱查看。"
