@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 class Matter(SQLModel, table=True):
     __table_args__ = (
         Index("ix_matter_community_registered", "community_id", "registered_at"),
-        Index("ix_matter_step_deadline", "step", "deadline"),
+        Index("ix_matter_step_deadline", "step", "deadline", "community_id"),  # covers overdue counts per community
         Index("ix_matter_community_step", "community_id", "step"),
         # Covering indexes: the overview's aggregates over a period read these and never the table.
         Index("ix_matter_period_cover", "registered_at", "community_id", "step", "channel", "mode", "category",
