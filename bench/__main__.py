@@ -84,12 +84,8 @@ def briefing_table(measured: dict, screens: dict | None) -> str:
     return "\n".join(lines)
 
 
-def only_briefing(scale, db: Path, args, started: float) -> None:
-    """Time the briefing alone and put its figures into the existing results files."""
-    result_path, details_path = RESULTS / f"{scale.name}-{DB}.json", RESULTS / f"{scale.name}-{DB}-details.json"
-    result = json.loads(result_path.read_text(encoding="utf-8"))
-    details = json.loads(details_path.read_text(encoding="utf-8"))
-    load = {"before": os.getloadavg()[0]}
+def briefing_runs(db: Path, args, load: dict) -> tuple[dict, dict | None]:
+    """The briefing's timings, then (unless --screen-minutes 0) the wall screens; the load after each."""
     print("== leadership briefing: read, cockpit (AppTest), PowerPoint", flush=True)
     measured = child("bench.briefing_measure", db, args.repeat)
     load["after_briefing"] = os.getloadavg()[0]
@@ -98,6 +94,16 @@ def only_briefing(scale, db: Path, args, started: float) -> None:
         print(f"== leadership briefing: {args.screens} wall screens for {args.screen_minutes:g} min", flush=True)
         screens = screens_child(db, args.screen_minutes, args.screens)
         load["after_screens"] = os.getloadavg()[0]
+    return measured, screens
+
+
+def only_briefing(scale, db: Path, args, started: float) -> None:
+    """Time the briefing alone and put its figures into the existing results files."""
+    result_path, details_path = RESULTS / f"{scale.name}-{DB}.json", RESULTS / f"{scale.name}-{DB}-details.json"
+    result = json.loads(result_path.read_text(encoding="utf-8"))
+    details = json.loads(details_path.read_text(encoding="utf-8"))
+    load = {"before": os.getloadavg()[0]}
+    measured, screens = briefing_runs(db, args, load)
     headline, more = briefing_figures(measured, screens)
     result.update(headline)
     details.update(more)
@@ -176,14 +182,7 @@ def main() -> None:
     print("== resident council: pages (AppTest) and reads", flush=True)
     councils = child("bench.council_measure", db, args.repeat)
     load["after_council"] = os.getloadavg()[0]
-    print("== leadership briefing: read, cockpit (AppTest), PowerPoint", flush=True)
-    briefed = child("bench.briefing_measure", db, args.repeat)
-    load["after_briefing"] = os.getloadavg()[0]
-    screens = None
-    if args.screen_minutes > 0:
-        print(f"== leadership briefing: {args.screens} wall screens for {args.screen_minutes:g} min", flush=True)
-        screens = screens_child(db, args.screen_minutes, args.screens)
-        load["after_screens"] = os.getloadavg()[0]
+    briefed, screens = briefing_runs(db, args, load)
     briefing_headline, briefing_details = briefing_figures(briefed, screens)
 
     figures = ("cold_s", "warm_s", "sql_floor_s")
