@@ -28,7 +28,9 @@ except SQLAlchemyError as err:
     st.error(t("app.database_unreachable", detail=str(getattr(err, "orig", None) or err).splitlines()[0][:200]))
     st.stop()
 
+context.restore_session()  # a reload, a bookmark or a server restart finds the login in its cookie
 actor = context.current_actor()
+context.sync_cookie()
 if actor is None:
     navigation = st.navigation([st.Page("pages/account/login.py", title=t("login.title"), icon=":material/login:")])
 else:
@@ -81,7 +83,7 @@ else:
         st.session_state.setdefault("lang", cfg.language)  # kept across logins; set here, not as the widget's index
         st.selectbox(t("app.language"), LANGUAGES, key="lang", format_func=lambda c: {"zh": "中文", "en": "English"}[c])
         if st.button(t("app.logout"), key="logout", icon=":material/logout:"):
-            context.end_session()
+            context.logout(actor)
             if st.user.get("is_logged_in"):
                 st.logout()
             st.rerun()

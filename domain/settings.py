@@ -119,6 +119,7 @@ class Settings:
     max_failed_logins: int = 5
     lockout_minutes: int = 15
     idle_timeout_minutes: int = 30
+    session_hours: int = 12  # a login lasts at most this long, however active
     committee: Committee = field(default_factory=Committee)
     council: Council = field(default_factory=Council)
     briefing: Briefing = field(default_factory=Briefing)
@@ -284,7 +285,8 @@ def _briefing(raw: dict) -> Briefing:
 
 def _security(raw: dict) -> dict:
     """The account and session limits; each a positive whole number."""
-    defaults = {"password_min_length": 10, "max_failed_logins": 5, "lockout_minutes": 15, "idle_timeout_minutes": 30}
+    defaults = {"password_min_length": 10, "max_failed_logins": 5, "lockout_minutes": 15, "idle_timeout_minutes": 30,
+                "session_hours": 12}
     values = {}
     for name, default in defaults.items():
         value = raw.get(name, default)

@@ -10,16 +10,20 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from data_access import clock
-from data_access.accounts import auth
+from data_access.accounts import auth, sessions
 from data_access.bootstrap import open_database
 from data_access.config import settings
 from domain import access
 from domain.access import Actor
 from domain.errors import PermissionDenied
 from domain.settings import Settings
+from ui import cookies
 from ui.i18n import t
 
 SHOWN_AS = "_shown_as"  # the actor the current page was drawn for
+COOKIE = "gongzhi_session"  # the browser's session cookie
+TOKEN = "_session_token"  # this session's token, as in the cookie
+COOKIE_TO_SET = "_cookie_to_set"  # a value for the cookie on the next draw ("" clears it)
 
 
 @st.cache_resource(show_spinner=False)
@@ -49,20 +53,55 @@ def current_engine() -> Engine:
 
 
 def start_session(actor: Actor) -> None:
-    """Remember a successful login in this browser session."""
+    """Remember a successful login in this browser session, and in a cookie so that a reload, another tab or a
+    server restart finds it again (data_access.accounts.sessions)."""
     now = clock.now()
     st.session_state["user_id"] = actor.id
     st.session_state["logged_in_at"] = now
     st.session_state["last_active"] = now
+    token = sessions.start(current_engine(), actor.id, now=now)
+    st.session_state[TOKEN] = st.session_state[COOKIE_TO_SET] = token
+
+
+def restore_session() -> None:
+    """A browser that comes back (a reload, a bookmark, a new tab, a server restart) with a good session cookie is
+    logged in again without typing the password."""
+    if "user_id" in st.session_state:
+        return
+    token = st.context.cookies.get(COOKIE)
+    found = sessions.resume(current_engine(), settings(), token) if token else None
+    if found is None:
+        if token:
+            st.session_state[COOKIE_TO_SET] = ""  # a cookie of an ended session is of no use: clear it
+        return
+    actor, issued_at = found
+    st.session_state.update({"user_id": actor.id, "logged_in_at": issued_at, "last_active": clock.now(),
+                             TOKEN: token})
+
+
+def logout(actor: Actor) -> None:
+    """End the session here, in the database and in the browser's cookie; audited."""
+    sessions.logout(current_engine(), st.session_state.get(TOKEN), actor=actor)
+    end_session()
+
+
+def sync_cookie() -> None:
+    """Write (or clear) the session cookie in the browser when a login or logout asked for it."""
+    value = st.session_state.pop(COOKIE_TO_SET, None)
+    if value is not None:
+        secure = (st.context.url or "").startswith("https:")
+        cookies.write(COOKIE, value, max_age=settings().session_hours * 3600 if value else 0, secure=secure)
 
 
 def end_session(reason: str | None = None) -> None:
     """Forget the login (and everything the session held but the language); `reason` is a message key for the
     login page."""
-    language = st.session_state.get("lang")
+    language, had_cookie = st.session_state.get("lang"), TOKEN in st.session_state
     st.session_state.clear()
     if language:
         st.session_state["lang"] = language
+    if had_cookie:
+        st.session_state[COOKIE_TO_SET] = ""
     if reason:
         st.session_state["login_notice"] = reason
 
@@ -76,6 +115,15 @@ def current_actor(*, touch: bool = True) -> Actor | None:
         return None
     cfg = settings()
     now = clock.now()
+    token = st.session_state.get(TOKEN)
+    if token:  # a password login: the session row decides (idle and absolute limits, account, password, roles)
+        found = sessions.resume(current_engine(), cfg, token, now=now, touch=touch)
+        if found is None:
+            end_session("login.session_ended")
+            return None
+        if touch:
+            st.session_state["last_active"] = now
+        return found[0]
     last = st.session_state.get("last_active")
     if last is not None and now - last > timedelta(minutes=cfg.idle_timeout_minutes):
         end_session("login.idle_timeout")

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from data_access import audit, clock
 from data_access.accounts.auth import hash_password, lock_accounts
+from data_access.accounts.sessions import end_all
 from data_access.db import reading, transaction
 from data_access.models import Community, Grid, User, UserRole
 from domain.access import Actor
@@ -371,6 +372,7 @@ def set_roles(engine: Engine, *, actor: Actor, settings: Settings, user_id: int,
             session.delete(row)
         session.flush()
         session.add_all(UserRole(user_id=user.id, role=r, community_id=c, grid_id=g) for r, c, g in cleaned)
+        end_all(session, user.id, "roles", now)  # new rights take effect at the next login
         audit.record(session, actor=actor, action="user.roles", entity="user", entity_id=user.id, at=now,
                      before={"roles": _role_dicts(current)}, after={"roles": _role_dicts(cleaned)})
 
@@ -395,6 +397,7 @@ def reset_password(engine: Engine, *, actor: Actor, settings: Settings, user_id:
         before = audit.snapshot_values({"failed_logins": user.failed_logins, "locked_until": user.locked_until})
         user.password_hash, user.password_changed_at = hashed, now
         user.failed_logins, user.locked_until = 0, None
+        end_all(session, user.id, "password", now)
         audit.record(session, actor=actor, action="user.password_reset", entity="user", entity_id=user.id, at=now,
                      before=before, after={"password": "reset", "failed_logins": 0, "locked_until": None,
                                            "password_changed_at": now.isoformat()})
@@ -421,6 +424,8 @@ def set_active(engine: Engine, *, actor: Actor, user_id: int, active: bool, now:
                     not _other_active_admins(session, settings, user.id):
                 raise DomainError("users.last_admin")
         user.is_active = bool(active)
+        if not active:
+            end_all(session, user.id, "disabled", now)
         audit.record(session, actor=actor, action="user.enable" if active else "user.disable", entity="user",
                      entity_id=user.id, at=now, before={"is_active": not active}, after={"is_active": bool(active)})
 

@@ -12,7 +12,7 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-from data_access.models.accounts import User, UserRole  # noqa: E402
+from data_access.models.accounts import User, UserRole, UserSession  # noqa: E402
 from data_access.models.audit import AuditLog  # noqa: E402
 from data_access.models.briefing import DisplayLink  # noqa: E402
 from data_access.models.committee import (  # noqa: E402
@@ -50,4 +50,4 @@ __all__ = ["ActionItem", "AgendaItem", "Agreement", "AuditLog", "Claim", "Commit
            "CouncilAgendaItem", "CouncilAttendance", "CouncilBallot", "CouncilDecision", "CouncilMeeting",
            "CouncilMember", "CouncilRating", "CouncilReview", "CouncilTopic", "DisplayLink", "Grid", "Matter",
            "MatterEvent", "MatterTally", "MeetingAttendance", "MemberUnit", "Need", "ProgressUpdate", "Project",
-           "Resource", "ServiceItem", "Street", "User", "UserRole", "metadata"]
+           "Resource", "ServiceItem", "Street", "User", "UserRole", "UserSession", "metadata"]

@@ -30,3 +30,18 @@ class UserRole(SQLModel, table=True):
     role: str = Field(max_length=20)
     community_id: int | None = Field(default=None, foreign_key="community.id")
     grid_id: int | None = Field(default=None, foreign_key="grid.id")
+
+
+class UserSession(SQLModel, table=True):
+    """A password login kept across reloads, tabs and restarts: the browser holds a random token in a cookie, the
+    database only its SHA-256. It ends on logout, after the idle or the absolute limit, and when the account is
+    disabled, its password reset or its roles changed."""
+
+    __tablename__ = "user_session"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    issued_at: datetime
+    last_used_at: datetime
+    ended_at: datetime | None = None
+    end_reason: str | None = Field(default=None, max_length=20)  # logout, idle, expired, roles, invalid
