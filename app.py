@@ -1,5 +1,8 @@
 """Gongzhi (共治): the router. Page config, start-up checks, login gate, navigation by role."""
 
+import runpy
+from pathlib import Path
+
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -31,50 +34,79 @@ except SQLAlchemyError as err:
 context.restore_session()  # a reload, a bookmark or a server restart finds the login in its cookie
 actor = context.current_actor()
 context.sync_cookie()
+# (permission, page file, title key, icon, url): each page is listed only for those who may use it
+SECTIONS = {
+    "app.section_service": [
+        ("overview.read", "pages/service/overview.py", "page.overview", "monitoring", "overview"),
+        ("matter.read", "pages/service/ledger.py", "page.ledger", "table_view", "ledger"),
+        ("matter.create", "pages/service/intake.py", "page.intake", "edit_note", "intake"),
+        ("matter.read", "pages/service/matter.py", "page.matter", "assignment", "matter"),
+    ],
+    "app.section_briefing": [
+        ("briefing.read", "pages/briefing/cockpit.py", "page.briefing_cockpit", "speed", "cockpit"),
+        ("briefing.read", "pages/briefing/screen.py", "page.briefing_screen", "tv", "screen"),
+        ("briefing.display", "pages/briefing/links.py", "page.briefing_links", "link", "display-links"),
+    ],
+    "app.section_committee": [
+        ("committee.read", "pages/committee/dashboard.py", "page.committee_dashboard", "hub", "committee"),
+        ("committee.read", "pages/committee/units.py", "page.committee_units", "apartment", "units"),
+        ("committee.read", "pages/committee/lists.py", "page.committee_lists", "checklist", "lists"),
+        ("committee.read", "pages/committee/claims.py", "page.committee_claims", "task_alt", "claims"),
+        ("committee.read", "pages/committee/meetings.py", "page.committee_meetings", "groups", "meetings"),
+        ("committee.meeting", "pages/committee/chair.py", "page.committee_chair", "co_present", "chair"),
+    ],
+    "app.section_council": [
+        ("council.read", "pages/council/overview.py", "page.council_overview", "how_to_vote", "council"),
+        ("council.read", "pages/council/councils.py", "page.council_councils", "diversity_3", "councils"),
+        ("council.read", "pages/council/topics.py", "page.council_topics", "forum", "topics"),
+        ("council.read", "pages/council/meetings.py", "page.council_meetings", "event_note", "council-meetings"),
+        ("council.record", "pages/council/live.py", "page.council_live", "co_present", "council-live"),
+        ("council.read", "pages/council/decisions.py", "page.council_decisions", "gavel", "decisions"),
+    ],
+    "app.section_admin": [
+        ("account.manage", "pages/admin/users.py", "page.users", "manage_accounts", "users"),
+        ("audit.read", "pages/admin/audit.py", "page.audit", "policy", "audit"),
+    ],
+}
+
+
+LOGIN = Path(__file__).parent / "pages" / "account" / "login.py"
+EVERY = [entry for entries in SECTIONS.values() for entry in entries]
+
+
+def login_here() -> None:
+    """A page's address opened while logged out: the login form there, so that the page opens after the login."""
+    runpy.run_path(str(LOGIN), run_name="__page__")
+
+
+def not_for_this_role() -> None:
+    """A page's address this role may not open: said in Chinese, not as Streamlit's English "Page not found"."""
+    st.error(t("error.page_not_allowed"), icon=":material/block:")
+
+
+def hidden(page, url: str, title: str):
+    """A page off the menu at `url`; each gets its own function, as Streamlit tells callable pages apart by it."""
+    def shown() -> None:
+        page()
+    shown.__name__ = shown.__qualname__ = f"{page.__name__}_{url.replace('-', '_')}"
+    return st.Page(shown, title=t(title), url_path=url, visibility="hidden")
+
+
 if actor is None:
-    navigation = st.navigation([st.Page("pages/account/login.py", title=t("login.title"), icon=":material/login:")])
+    # every address stays an address: a bookmark or a shared link shows the login, then its own page
+    navigation = st.navigation([st.Page(str(LOGIN), title=t("login.title"), icon=":material/login:", default=True),
+                                *[hidden(login_here, url, title) for _, _, title, _, url in EVERY]])
 else:
     held = actor.permissions()
-    # (permission, page file, title key, icon, url): each page is listed only for those who may use it
-    sections = {
-        "app.section_service": [
-            ("overview.read", "pages/service/overview.py", "page.overview", "monitoring", "overview"),
-            ("matter.read", "pages/service/ledger.py", "page.ledger", "table_view", "ledger"),
-            ("matter.create", "pages/service/intake.py", "page.intake", "edit_note", "intake"),
-            ("matter.read", "pages/service/matter.py", "page.matter", "assignment", "matter"),
-        ],
-        "app.section_briefing": [
-            ("briefing.read", "pages/briefing/cockpit.py", "page.briefing_cockpit", "speed", "cockpit"),
-            ("briefing.read", "pages/briefing/screen.py", "page.briefing_screen", "tv", "screen"),
-            ("briefing.display", "pages/briefing/links.py", "page.briefing_links", "link", "display-links"),
-        ],
-        "app.section_committee": [
-            ("committee.read", "pages/committee/dashboard.py", "page.committee_dashboard", "hub", "committee"),
-            ("committee.read", "pages/committee/units.py", "page.committee_units", "apartment", "units"),
-            ("committee.read", "pages/committee/lists.py", "page.committee_lists", "checklist", "lists"),
-            ("committee.read", "pages/committee/claims.py", "page.committee_claims", "task_alt", "claims"),
-            ("committee.read", "pages/committee/meetings.py", "page.committee_meetings", "groups", "meetings"),
-            ("committee.meeting", "pages/committee/chair.py", "page.committee_chair", "co_present", "chair"),
-        ],
-        "app.section_council": [
-            ("council.read", "pages/council/overview.py", "page.council_overview", "how_to_vote", "council"),
-            ("council.read", "pages/council/councils.py", "page.council_councils", "diversity_3", "councils"),
-            ("council.read", "pages/council/topics.py", "page.council_topics", "forum", "topics"),
-            ("council.read", "pages/council/meetings.py", "page.council_meetings", "event_note", "council-meetings"),
-            ("council.record", "pages/council/live.py", "page.council_live", "co_present", "council-live"),
-            ("council.read", "pages/council/decisions.py", "page.council_decisions", "gavel", "decisions"),
-        ],
-        "app.section_admin": [
-            ("account.manage", "pages/admin/users.py", "page.users", "manage_accounts", "users"),
-            ("audit.read", "pages/admin/audit.py", "page.audit", "policy", "audit"),
-        ],
-    }
     pages = {t(section): [st.Page(path, title=t(title), icon=f":material/{icon}:", url_path=url)
                           for permission, path, title, icon, url in entries if permission in held]
-             for section, entries in sections.items()}
+             for section, entries in SECTIONS.items()}
     pages = {section: entries for section, entries in pages.items() if entries}
     if not pages:
         pages = {"": [st.Page("pages/account/no_access.py", title=t("page.no_access"), icon=":material/block:")]}
+    # the other pages' addresses answer that this role may not open them (hidden from the menu)
+    next(iter(pages.values())).extend(hidden(not_for_this_role, url, title)
+                                      for permission, _, title, _, url in EVERY if permission not in held)
     navigation = st.navigation(pages, expanded=True)  # every section shown: a secretary has 20 pages
     with st.sidebar:
         st.markdown(f"**{t('app.name')}** · {t('app.tagline')}")
