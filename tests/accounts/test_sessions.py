@@ -14,6 +14,8 @@ from data_access.db import reading, transaction
 from data_access.models import AuditLog, User, UserSession
 from tests.conftest import NOW
 
+pytestmark = pytest.mark.db
+
 
 def uid(engine, username: str) -> int:
     with reading(engine) as session:

@@ -18,6 +18,8 @@ from domain.briefing.screen import SLIDES, sign
 from domain.errors import PermissionDenied, ValidationFailed
 from tests.conftest import NOW
 
+pytestmark = pytest.mark.db
+
 
 def new(engine, settings, actor, **data) -> str:
     values = {"name": "街道大厅大屏", "community_id": None, "slides": [], "days": 30} | data
