@@ -6,6 +6,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from domain.errors import DomainError, ValidationFailed
+from domain.fields import plain
 from ui import context
 from ui.i18n import error_text, md_escape, t
 
@@ -71,3 +72,14 @@ def submit(form: str, fields: list[str], save, *, success: str | None = None, si
     text = success(result) if callable(success) else (success or t("common.saved"))
     st.session_state[f"{form}__message"] = ("success", text)
     st.session_state[f"{form}__result"] = result
+
+
+def search_box(label: str, key: str, *, limit: int, **kwargs) -> str | None:
+    """A search or lookup box: the typed text made plain, or None when empty. Text longer than `limit` is not
+    searched for; the box keeps it and says the limit and the length typed (a widget's own max_chars would drop
+    a paste that is too long without a word)."""
+    text = plain(st.text_input(label, key=key, **kwargs))
+    if len(text) > limit:
+        st.error(t("error.too_long", max=limit, length=len(text)), icon=":material/error:")
+        return None
+    return text or None

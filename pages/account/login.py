@@ -54,7 +54,7 @@ def first_admin_form() -> None:
     for field in SETUP_FIELDS:
         secret = field.startswith("password")
         st.text_input(t(f"setup.{field}"), key=widget_key(SETUP, field), type="password" if secret else "default",
-                      autocomplete="new-password" if secret else "off", max_chars=120)
+                      autocomplete="new-password" if secret else "off")
         field_error(SETUP, field)
     st.button(t("setup.submit"), key="setup_save", type="primary", icon=":material/person_add:", on_click=submit,
               args=(SETUP, SETUP_FIELDS, _create_first_admin), kwargs={"signed_in": False})
@@ -87,7 +87,7 @@ with left:
                   type="primary", icon=":material/key:", on_click=_sso_login)
         st.button(t("login.sso_logout"), key="login_sso_logout", on_click=st.logout)
     with st.form("login"):
-        st.text_input(t("login.username"), key="login_username", autocomplete="username", max_chars=40)
+        st.text_input(t("login.username"), key="login_username", autocomplete="username")
         st.text_input(t("login.password"), key="login_password", type="password", autocomplete="current-password")
         st.form_submit_button(t("login.submit"), on_click=_login, type="primary", key="login_submit")
     error = st.session_state.get("login_error")

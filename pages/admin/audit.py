@@ -15,6 +15,7 @@ from data_access.accounts.audit_trail import ACTION_GROUPS, ACTIONS, ENTITIES, E
 from ui import cached
 from ui.context import export_actor, page_context
 from ui.format import when
+from ui.forms import search_box
 from ui.i18n import lang, t
 
 ctx = page_context()
@@ -47,7 +48,7 @@ def field_name(field: str) -> str:
 with st.expander(t("audit.filters"), expanded=True, icon=":material/filter_alt:"):
     c1, c2, c3 = st.columns(3)
     with c1:
-        actor_name = st.text_input(t("audit.actor"), key="audit_actor", max_chars=40, help=t("audit.actor_help"))
+        actor_name = search_box(t("audit.actor"), "audit_actor", limit=40, help=t("audit.actor_help"))
         action = st.selectbox(t("audit.action"), [ALL, *ACTION_GROUPS, *ACTIONS], key="audit_action",
                               format_func=action_name, accept_new_options=True)
     with c2:

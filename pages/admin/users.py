@@ -10,7 +10,7 @@ from data_access.accounts import users
 from domain.settings import Settings
 from ui.context import page_context
 from ui.format import when
-from ui.forms import errors_key, field_error, form_message, submit, widget_key
+from ui.forms import errors_key, field_error, form_message, search_box, submit, widget_key
 from ui.i18n import lang, t
 
 NEW = "users_new"
@@ -95,14 +95,14 @@ with st.expander(t("users.new"), expanded=has_errors(NEW), icon=":material/perso
     st.caption(t("users.new_hint"))
     c1, c2, c3 = st.columns(3)
     with c1:
-        st.text_input(t("users.username"), key=widget_key(NEW, "username"), max_chars=40,
+        st.text_input(t("users.username"), key=widget_key(NEW, "username"),
                       help=t("users.username_help"))
         field_error(NEW, "username")
     with c2:
-        st.text_input(t("users.display_name"), key=widget_key(NEW, "display_name"), max_chars=40)
+        st.text_input(t("users.display_name"), key=widget_key(NEW, "display_name"))
         field_error(NEW, "display_name")
     with c3:
-        st.text_input(t("users.email"), key=widget_key(NEW, "email"), max_chars=120)
+        st.text_input(t("users.email"), key=widget_key(NEW, "email"))
         field_error(NEW, "email")
     password_pair(NEW)
     place_widgets(NEW)
@@ -116,7 +116,7 @@ with st.expander(t("users.new"), expanded=has_errors(NEW), icon=":material/perso
 ALL = None
 c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
 with c1:
-    text = st.text_input(t("users.search"), key="users_text", max_chars=60)
+    text = search_box(t("users.search"), "users_text", limit=60)
 with c2:
     community_filter = st.selectbox(t("users.filter_community"), [ALL, *communities], key="users_community",
                                     format_func=lambda v: t("common.all") if v is None else communities[v])
@@ -199,11 +199,10 @@ with profile_tab:
     PROFILE = f"users_profile_{uid}"
     c1, c2 = st.columns(2)
     with c1:
-        st.text_input(t("users.display_name"), value=detail.display_name, key=widget_key(PROFILE, "display_name"),
-                      max_chars=40)
+        st.text_input(t("users.display_name"), value=detail.display_name, key=widget_key(PROFILE, "display_name"))
         field_error(PROFILE, "display_name")
     with c2:
-        st.text_input(t("users.email"), value=detail.email or "", key=widget_key(PROFILE, "email"), max_chars=120)
+        st.text_input(t("users.email"), value=detail.email or "", key=widget_key(PROFILE, "email"))
         field_error(PROFILE, "email")
     st.button(t("users.save_profile"), key=f"users_profile_save_{uid}", type="primary", icon=":material/save:",
               on_click=submit, args=(PROFILE, ["display_name", "email"],

@@ -33,7 +33,7 @@ def scope_label(community_id) -> str:
 
 with st.expander(t("links.new"), expanded=True, icon=":material/add_link:"):
     c1, c2 = st.columns([3, 2])
-    c1.text_input(t("links.name"), key=widget_key(NEW, "name"), max_chars=40, placeholder=t("links.name_help"))
+    c1.text_input(t("links.name"), key=widget_key(NEW, "name"), placeholder=t("links.name_help"))
     with c1:
         field_error(NEW, "name")
     c2.selectbox(t("links.scope"), scopes, key=widget_key(NEW, "community_id"), format_func=scope_label)
@@ -91,7 +91,7 @@ def rename() -> None:
 
 
 r1, r2 = st.columns([3, 1], vertical_alignment="bottom")
-r1.text_input(t("links.rename_to"), key=widget_key("display_rename", "name"), max_chars=40)
+r1.text_input(t("links.rename_to"), key=widget_key("display_rename", "name"))
 r2.button(t("links.rename"), key="display_rename_save", icon=":material/edit:", on_click=rename)
 field_error("display_rename", "name")
 form_message("display_rename")

@@ -249,7 +249,7 @@ if stage == "agenda":
                     "done": st.column_config.NumberColumn(t("meetings.col_done"), format="%g"),
                     "note": t("meetings.col_note"), "by": t("chair.col_by"),
                     "in_meeting": st.column_config.CheckboxColumn(t("chair.col_in_meeting"))})
-        st.text_area(t("chair.note"), value=row["note"] or "", key=f"chair_note_{aid}", max_chars=2000, height=90,
+        st.text_area(t("chair.note"), value=row["note"] or "", key=f"chair_note_{aid}", height=90,
                      help=t("chair.note_help"))
     with right:
         if is_claim:
@@ -262,7 +262,7 @@ if stage == "agenda":
                 field_error(form, "done")
                 st.date_input(t("meetings.col_on"), value=today, max_value=today, key=widget_key(form, "on"))
                 field_error(form, "on")
-                st.text_input(t("meetings.col_note"), max_chars=300, key=widget_key(form, "note"))
+                st.text_input(t("meetings.col_note"), key=widget_key(form, "note"))
                 field_error(form, "note")
                 claim_id = int(row["claim_id"])
 

@@ -266,7 +266,7 @@ if may_act:
                             placeholder=f"{claim['share'] * 100:.0f}")
             field_error(PROGRESS, "percent")
             field_error(PROGRESS, "done")
-        st.text_area(t("cfield.note"), key=key(PROGRESS, "note"), max_chars=1000, height=80,
+        st.text_area(t("cfield.note"), key=key(PROGRESS, "note"), height=80,
                      placeholder=t("claims.note_placeholder"))
         field_error(PROGRESS, "note")
         st.file_uploader(t("claims.file", mb=ctx.settings.committee.max_file_mb), key=key(PROGRESS, "file"),
@@ -291,7 +291,7 @@ if may_act:
                                                  day=widgets.day_or_none(u.on))})
     with withdraw_tab:
         st.caption(t("claims.withdraw_hint"))
-        st.text_area(t("cfield.reason"), key=key(WITHDRAW, "reason"), max_chars=300, height=80)
+        st.text_area(t("cfield.reason"), key=key(WITHDRAW, "reason"), height=80)
         field_error(WITHDRAW, "reason")
         st.button(t("claims.withdraw_save"), key=f"{WITHDRAW}_save", icon=":material/undo:", on_click=submit,
                   args=(WITHDRAW, ["reason"], lambda v: withdraw_claim(ctx.engine, actor=ctx.actor, claim_id=cid,

@@ -87,7 +87,7 @@ with needs_tab:
             st.markdown(f"**{t('lists.need_from_matter')}**")
             m1, m2 = st.columns([3, 1], vertical_alignment="bottom")
             with m1:
-                st.text_input(t("cfield.matter_number"), key=key(FROM_MATTER, "number"), max_chars=40,
+                st.text_input(t("cfield.matter_number"), key=key(FROM_MATTER, "number"),
                               placeholder=t("lists.matter_number_placeholder"))
                 field_error(FROM_MATTER, "number")
             with m2:
@@ -98,8 +98,8 @@ with needs_tab:
             form_message(FROM_MATTER)
             st.divider()
             st.markdown(f"**{t('lists.need_typed')}**")
-            text(NEED, "title", max_chars=100)
-            text(NEED, "detail", area=True, max_chars=1000, height=80)
+            text(NEED, "title")
+            text(NEED, "detail", area=True, height=80)
             n2, n3 = st.columns(2)
             with n2:
                 st.date_input(t("cfield.raised_on"), value=today, max_value=today, key=key(NEED, "raised_on"))
@@ -147,8 +147,8 @@ with resources_tab:
                 choice(RESOURCE, "unit_id", own, index=0 if len(own) == 1 else None, label="cfield.unit")
             with r2:
                 choice(RESOURCE, "kind", kinds, index=None, label="cfield.resource_kind")
-            text(RESOURCE, "title", max_chars=100)
-            text(RESOURCE, "detail", area=True, max_chars=1000, height=80)
+            text(RESOURCE, "title")
+            text(RESOURCE, "detail", area=True, height=80)
             st.button(t("lists.resource_create"), key="resource_new_save", type="primary", icon=":material/add:",
                       on_click=submit, args=(RESOURCE, RESOURCE_FIELDS, add_resource),
                       kwargs={"success": lambda r: t("lists.resource_saved", title=md_escape(r.title))})
@@ -170,12 +170,12 @@ with projects_tab:
         with st.expander(t("lists.project_new"), expanded=has_errors(PROJECT), icon=":material/add_task:"):
             p1, p2 = st.columns([3, 1])
             with p1:
-                text(PROJECT, "name", max_chars=100)
+                text(PROJECT, "name")
             with p2:
                 st.number_input(t("cfield.year"), min_value=2000, max_value=2100, step=1, value=year,
                                 key=key(PROJECT, "year"))
                 field_error(PROJECT, "year")
-            text(PROJECT, "detail", area=True, max_chars=1000, height=80)
+            text(PROJECT, "detail", area=True, height=80)
             open_needs = {}
             if "project_id" in needs:
                 open_needs = {int(r.id): str(r.title) for r in needs.itertuples() if not widgets.known(r.project_id)}
@@ -223,16 +223,16 @@ with projects_tab:
         with st.expander(t("lists.item_new"), expanded=has_errors(ITEM) or total == 0, icon=":material/add_task:"):
             choice(ITEM, "project_id", project_names, label="cfield.project",
                    index=None if shown is None else list(project_names).index(shown))
-            text(ITEM, "name", max_chars=100)
+            text(ITEM, "name")
             i1, i2, i3 = st.columns(3)
             with i1:
                 st.number_input(t("cfield.target"), min_value=0.0, value=None, step=1.0, key=key(ITEM, "target"),
                                 placeholder="12")
                 field_error(ITEM, "target")
             with i2:
-                text(ITEM, "unit", max_chars=10, label="cfield.measure", placeholder=t("lists.unit_placeholder"))
+                text(ITEM, "unit", label="cfield.measure", placeholder=t("lists.unit_placeholder"))
             with i3:
-                text(ITEM, "frequency", max_chars=30, placeholder=t("lists.frequency_placeholder"))
+                text(ITEM, "frequency", placeholder=t("lists.frequency_placeholder"))
             d1, d2 = st.columns(2)
             with d1:
                 st.date_input(t("cfield.period_start"), value=None, key=key(ITEM, "period_start"))
@@ -240,7 +240,7 @@ with projects_tab:
             with d2:
                 st.date_input(t("cfield.period_end"), value=None, key=key(ITEM, "period_end"))
                 field_error(ITEM, "period_end")
-            text(ITEM, "beneficiaries", max_chars=200, placeholder=t("lists.beneficiaries_placeholder"))
+            text(ITEM, "beneficiaries", placeholder=t("lists.beneficiaries_placeholder"))
             st.button(t("lists.item_create"), key="item_new_save", type="primary", icon=":material/add:",
                       on_click=submit, args=(ITEM, ITEM_FIELDS, lambda v: save_item(ctx.engine, actor=ctx.actor,
                                                                                     data=v)),

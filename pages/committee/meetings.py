@@ -75,7 +75,7 @@ def plan_form(form: str, *, kind: str, day_: object, place: str, chair_unit_id: 
                      index=options.index(chair_unit_id) if chair_unit_id in options else None,
                      placeholder=t("common.choose"), help=t("meetings.chair_unit_help"))
         field_error(form, "chair_unit_id")
-        st.text_input(t("meetings.place"), value=place, max_chars=100, key=widget_key(form, "place"))
+        st.text_input(t("meetings.place"), value=place, key=widget_key(form, "place"))
         field_error(form, "place")
     fields = ["kind", "day", "place", "chair_unit_id"]
 

@@ -53,9 +53,9 @@ def unit_form(form: str, record: dict | None) -> None:
     value = record or {}
     c1, c2, c3 = st.columns(3)
     with c1:
-        st.text_input(t("cfield.name"), value=value.get("name", ""), key=key("name"), max_chars=60)
+        st.text_input(t("cfield.name"), value=value.get("name", ""), key=key("name"))
         field_error(form, "name")
-        st.text_input(t("cfield.party_org"), value=value.get("party_org") or "", key=key("party_org"), max_chars=60)
+        st.text_input(t("cfield.party_org"), value=value.get("party_org") or "", key=key("party_org"))
         field_error(form, "party_org")
         st.number_input(t("cfield.party_members"), min_value=0, step=1, value=int(value.get("party_members") or 0),
                         key=key("party_members"))
@@ -66,15 +66,14 @@ def unit_form(form: str, record: dict | None) -> None:
                      index=kind_options.index(value["kind"]) if value.get("kind") in kinds else None,
                      placeholder=t("common.choose"))
         field_error(form, "kind")
-        st.text_input(t("cfield.liaison"), value=value.get("liaison") or "", key=key("liaison"), max_chars=30)
+        st.text_input(t("cfield.liaison"), value=value.get("liaison") or "", key=key("liaison"))
         field_error(form, "liaison")
         st.text_input(t("cfield.liaison_phone"), value=value.get("liaison_phone") or "", key=key("liaison_phone"),
                       placeholder="13812345678", disabled=record is not None and not may_see_phone,
                       help=None if may_see_phone else t("units.phone_masked"))
         field_error(form, "liaison_phone")
     with c3:
-        st.text_input(t("cfield.volunteer_team"), value=value.get("volunteer_team") or "", key=key("volunteer_team"),
-                      max_chars=60)
+        st.text_input(t("cfield.volunteer_team"), value=value.get("volunteer_team") or "", key=key("volunteer_team"))
         field_error(form, "volunteer_team")
         current = value.get("representative_id")
         choices = dict(reps)
@@ -93,7 +92,7 @@ def unit_form(form: str, record: dict | None) -> None:
         with d2:
             st.date_input(t("cfield.left_on"), value=value.get("left_on"), key=key("left_on"))
             field_error(form, "left_on")
-    st.text_area(t("cfield.speciality"), value=value.get("speciality") or "", key=key("speciality"), max_chars=200,
+    st.text_area(t("cfield.speciality"), value=value.get("speciality") or "", key=key("speciality"),
                  height=68)
     field_error(form, "speciality")
 
@@ -255,7 +254,7 @@ def agreement_form(form: str, record: dict | None) -> None:
                       key=key("signed_on"))
         field_error(form, "signed_on")
     st.text_area(t("cfield.commitments"), value=value.get("commitments") or "", key=key("commitments"), height=90,
-                 max_chars=2000, placeholder=t("units.commitments_placeholder"))
+                 placeholder=t("units.commitments_placeholder"))
     field_error(form, "commitments")
 
 

@@ -49,7 +49,7 @@ def council_form(form: str, record: dict | None) -> None:
     value = record or {}
     c1, c2 = st.columns(2)
     with c1:
-        st.text_input(t("council_page.council_name"), value=value.get("name", ""), key=key("name"), max_chars=60,
+        st.text_input(t("council_page.council_name"), value=value.get("name", ""), key=key("name"),
                       placeholder=t("council_page.council_name_placeholder"))
         field_error(form, "name")
         options = list(kinds)
@@ -58,7 +58,7 @@ def council_form(form: str, record: dict | None) -> None:
                      placeholder=t("common.choose"), help=t("council_page.kind_help"))
         field_error(form, "kind")
     with c2:
-        st.text_input(t("council_page.estate"), value=value.get("estate") or "", key=key("estate"), max_chars=60,
+        st.text_input(t("council_page.estate"), value=value.get("estate") or "", key=key("estate"),
                       help=t("council_page.estate_help"))
         field_error(form, "estate")
         st.date_input(t("council_page.established_on"), value=value.get("established_on") or today,
@@ -76,7 +76,7 @@ def member_form(form: str, record: dict | None) -> None:
     value = record or {}
     c1, c2, c3 = st.columns(3)
     with c1:
-        st.text_input(t("council_page.member_name"), value=value.get("name", ""), key=key("name"), max_chars=30)
+        st.text_input(t("council_page.member_name"), value=value.get("name", ""), key=key("name"))
         field_error(form, "name")
         options = list(seat_names)
         st.selectbox(t("council_page.seat"), options, format_func=seat_names.get, key=key("seat"),
@@ -84,7 +84,7 @@ def member_form(form: str, record: dict | None) -> None:
                      placeholder=t("common.choose"))
         field_error(form, "seat")
     with c2:
-        st.text_input(t("council_page.member_title"), value=value.get("title") or "", key=key("title"), max_chars=60,
+        st.text_input(t("council_page.member_title"), value=value.get("title") or "", key=key("title"),
                       placeholder=t("council_page.member_title_placeholder"))
         field_error(form, "title")
         d1, d2 = st.columns(2)

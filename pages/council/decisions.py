@@ -15,7 +15,7 @@ from ui import cached, widgets
 from ui.context import export_actor, page_context
 from ui.council import records as cr
 from ui.council.common import community_picker
-from ui.forms import errors_key, field_error, form_message, submit, widget_key
+from ui.forms import errors_key, field_error, form_message, search_box, submit, widget_key
 from ui.i18n import labels, lang, md_escape, t
 
 SHOW = "cdec_show"
@@ -57,8 +57,8 @@ with f1:
     show = st.segmented_control(t("council_page.show"), cr.DECISION_SHOWS, key=SHOW, required=True,
                                 format_func=show_names.get)
 with f2:
-    search = st.text_input(t("council_page.search"), key=SEARCH, max_chars=60,
-                           placeholder=t("council_page.decision_search_placeholder")).strip() or None
+    search = search_box(t("council_page.search"), SEARCH, limit=60,
+                        placeholder=t("council_page.decision_search_placeholder"))
 
 page_key = f"cdec_page_{community}_{council_id}_{show}_{search}"
 rows, total = cached.read(ctx.engine, "council_decisions", actor=ctx.actor, community_ids=chosen,
@@ -181,7 +181,7 @@ with st.container(border=True, key="cdec_panel"):
             with a1:
                 owner = decision["owner"] if widgets.known(decision["owner"]) else ""
                 st.text_input(t("council_page.owner"), value=owner,
-                              key=widget_key(form, "owner"), max_chars=60)
+                              key=widget_key(form, "owner"))
                 field_error(form, "owner")
             with a2:
                 st.date_input(t("council_page.due"), value=cr.as_date(decision["due"]), key=widget_key(form, "due"))

@@ -313,12 +313,12 @@ def vote_panel(topic_id: int, topic: str, stage_now: object) -> None:
             else:
                 st.caption(t(f"{L}.vote_result_hint"))
         field_error(form, "attendance")
-        st.text_area(t(f"{L}.decision_text"), key=key("text"), max_chars=2000, height=90,
+        st.text_area(t(f"{L}.decision_text"), key=key("text"), height=90,
                      placeholder=t(f"{L}.decision_text_hint", topic=topic))
         field_error(form, "text")
         c1, c2 = st.columns(2)
         with c1:
-            st.text_input(t(f"{L}.owner"), key=key("owner"), max_chars=60, help=t(f"{L}.owner_help"))
+            st.text_input(t(f"{L}.owner"), key=key("owner"), help=t(f"{L}.owner_help"))
             field_error(form, "owner")
         with c2:
             st.date_input(t(f"{L}.due"), value=None, min_value=m.day, key=key("due"), help=t(f"{L}.owner_help"))
@@ -368,9 +368,9 @@ def review_panel(decision_id: int, decision_text: str, due_info: dict) -> None:
         st.markdown(f"#### {t(f'{L}.review_title')}")
         field_error(form, "decision_id")
         st.session_state.setdefault(key("reporter"), info.get("owner") or "")
-        st.text_input(t(f"{L}.reporter"), key=key("reporter"), max_chars=60, help=t(f"{L}.reporter_help"))
+        st.text_input(t(f"{L}.reporter"), key=key("reporter"), help=t(f"{L}.reporter_help"))
         field_error(form, "reporter")
-        st.text_area(t(f"{L}.report"), key=key("report"), max_chars=5000, height=110)
+        st.text_area(t(f"{L}.report"), key=key("report"), height=110)
         field_error(form, "report")
         fields = ["reporter", "report", "outcome", "reason"]
         st.markdown(f"##### {t(f'{L}.ratings')}")
@@ -386,7 +386,7 @@ def review_panel(decision_id: int, decision_text: str, due_info: dict) -> None:
         st.radio(t(f"{L}.outcome"), OUTCOMES, index=None, horizontal=True, key=key("outcome"),
                  format_func=cm.code_labels("outcome").get)
         field_error(form, "outcome")
-        st.text_area(t(f"{L}.reason"), key=key("reason"), max_chars=2000, height=80, help=t(f"{L}.reason_help"))
+        st.text_area(t(f"{L}.reason"), key=key("reason"), height=80, help=t(f"{L}.reason_help"))
         field_error(form, "reason")
         members_present = list(present_names)
 
@@ -408,12 +408,12 @@ def opinion_form() -> None:
     form = "council_live_opinion"
     with st.expander(t(f"{L}.opinion_title"), expanded=agenda.empty, icon=":material/record_voice_over:"):
         form_message(form)
-        st.text_input(t(f"{L}.opinion_topic"), key=widget_key(form, "title"), max_chars=100)
+        st.text_input(t(f"{L}.opinion_topic"), key=widget_key(form, "title"))
         field_error(form, "title")
-        st.text_area(t(f"{L}.opinion_said"), key=widget_key(form, "opinions"), max_chars=5000, height=100,
+        st.text_area(t(f"{L}.opinion_said"), key=widget_key(form, "opinions"), height=100,
                      help=t(f"{L}.opinion_said_help"))
         field_error(form, "opinions")
-        st.text_area(t(f"{L}.opinion_detail"), key=widget_key(form, "detail"), max_chars=5000, height=70)
+        st.text_area(t(f"{L}.opinion_detail"), key=widget_key(form, "detail"), height=70)
         field_error(form, "detail")
 
         def save(values: dict):
@@ -511,7 +511,7 @@ if stage == "agenda":
                 st.caption(t(f"{L}.owner_due", owner=md_escape(info["owner"] or t("common.none")),
                              due=day_or_none(info["due"])))
     with right:
-        st.text_area(t(f"{L}.minutes"), value=minutes_before or "", key=f"council_live_note_{aid}", max_chars=5000,
+        st.text_area(t(f"{L}.minutes"), value=minutes_before or "", key=f"council_live_note_{aid}",
                      height=150, help=t(f"{L}.minutes_help"))
         if st.session_state.pop("council_live_note_saved", False):
             st.success(t(f"{L}.minutes_saved"), icon=":material/check:")
@@ -579,7 +579,7 @@ with st.container(border=True):
     if saved.present:  # "nobody present" no longer holds once attendance is saved
         st.session_state.get(f"{form}__errors", {}).pop("attendance", None)
     field_error(form, "attendance")
-    st.text_area(t("council_meeting_page.summary"), key=widget_key(form, "summary"), max_chars=5000, height=100,
+    st.text_area(t("council_meeting_page.summary"), key=widget_key(form, "summary"), height=100,
                  value=m.summary or "", help=t(f"{L}.summary_help"))
     field_error(form, "summary")
 

@@ -21,7 +21,7 @@ from ui.context import page_context
 from ui.council import common as cu
 from ui.council import meeting as cm
 from ui.format import day
-from ui.forms import field_error, form_message, submit, widget_key
+from ui.forms import field_error, form_message, search_box, submit, widget_key
 from ui.i18n import md_escape, t
 from ui.widgets import day_or_none, filter_box, known, page_offset, pager, require_chosen
 
@@ -92,7 +92,7 @@ def plan_form(form: str, cid: int, *, meeting=None, agenda: pd.DataFrame | None 
         st.time_input(t(f"{P}.start_time"), value=meeting.start_time if meeting else None, key=key("start_time"),
                       step=timedelta(minutes=15))
         field_error(form, "start_time")
-        st.text_input(t(f"{P}.place"), value=(meeting.place or "") if meeting else "", max_chars=100,
+        st.text_input(t(f"{P}.place"), value=(meeting.place or "") if meeting else "",
                       key=key("place"))
         field_error(form, "place")
     members = cached.read(ctx.engine, "council_members", actor=ctx.actor, council_id=council_id, active_only=True)
@@ -109,10 +109,10 @@ def plan_form(form: str, cid: int, *, meeting=None, agenda: pd.DataFrame | None 
         st.selectbox(t(f"{P}.chair"), list(chairs), format_func=chairs.get, key=key("chair_id"), index=None,
                      placeholder=t("common.choose") if chairs else t(f"{P}.no_members"), help=t(f"{P}.chair_help"))
         field_error(form, "chair_id")
-        st.text_input(t(f"{P}.recorder"), value=(meeting.recorder or "") if meeting else "", max_chars=30,
+        st.text_input(t(f"{P}.recorder"), value=(meeting.recorder or "") if meeting else "",
                       key=key("recorder"), help=t(f"{P}.recorder_help"))
         field_error(form, "recorder")
-        st.text_input(t(f"{P}.observers"), value=(meeting.observers or "") if meeting else "", max_chars=200,
+        st.text_input(t(f"{P}.observers"), value=(meeting.observers or "") if meeting else "",
                       key=key("observers"), help=t(f"{P}.observers_help"))
         field_error(form, "observers")
     planned_agenda = agenda if agenda is not None and not agenda.empty else pd.DataFrame(
@@ -201,8 +201,7 @@ with filters[2]:
                         "council_meetings_status", t(f"{P}.all_statuses"))
 date_from = filters[3].date_input(t(f"{P}.date_from"), value=None, key="council_meetings_from")
 date_to = filters[4].date_input(t(f"{P}.date_to"), value=None, key="council_meetings_to")
-search = st.text_input(t(f"{P}.search"), key="council_meetings_search", max_chars=100,
-                       placeholder=t(f"{P}.search_hint")).strip()
+search = search_box(t(f"{P}.search"), "council_meetings_search", limit=100, placeholder=t(f"{P}.search_hint"))
 filtered = any(v for v in (council_id, kind, status, date_from, date_to, search))
 
 size = PAGE_SIZE

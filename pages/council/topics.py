@@ -12,7 +12,7 @@ from ui import cached, widgets
 from ui.context import page_context
 from ui.council import records as cr
 from ui.council.common import community_picker
-from ui.forms import errors_key, field_error, form_message, submit, widget_key
+from ui.forms import errors_key, field_error, form_message, search_box, submit, widget_key
 from ui.i18n import md_escape, t
 
 RAISE = "topic_new"
@@ -120,13 +120,13 @@ if manage or recorder:
             with o2:
                 picked = meetings.get(st.session_state.get(key("opinion_meeting_id")))
                 if picked is not None and picked[1] == "open":  # noted on the agenda of the meeting being held
-                    st.text_area(t("council_page.opinions"), key=key("opinions"), max_chars=5000, height=90,
+                    st.text_area(t("council_page.opinions"), key=key("opinions"), height=90,
                                  placeholder=t("council_page.opinions_placeholder"))
                     field_error(RAISE, "opinions")
                 elif picked is not None:
                     st.caption(t("council_page.opinions_closed"))
         elif source == "matter":
-            st.text_input(t("council_page.matter_number"), key=key("matter_number"), max_chars=40,
+            st.text_input(t("council_page.matter_number"), key=key("matter_number"),
                           placeholder=t("council_page.matter_number_placeholder"))
             field_error(RAISE, "matter_number")
         else:
@@ -136,13 +136,13 @@ if manage or recorder:
             field_error(RAISE, "member_id")
         t1, t2 = st.columns([3, 1])
         with t1:
-            st.text_input(t("council_page.topic_title"), key=key("title"), max_chars=100,
+            st.text_input(t("council_page.topic_title"), key=key("title"),
                           placeholder=t("council_page.topic_title_placeholder"))
             field_error(RAISE, "title")
         with t2:
             st.date_input(t("council_page.raised_on"), value=today, max_value=today, key=key("raised_on"))
             field_error(RAISE, "raised_on")
-        st.text_area(t("council_page.topic_detail"), key=key("detail"), max_chars=5000, height=80)
+        st.text_area(t("council_page.topic_detail"), key=key("detail"), height=80)
         field_error(RAISE, "detail")
         st.button(t("council_page.topic_create"), key="topic_new_save", type="primary", icon=":material/add:",
                   on_click=submit, args=(RAISE, RAISE_FIELDS, raise_topic),
@@ -160,8 +160,8 @@ with f2:
     stage_pick = widgets.filter_box(t("council_page.stage"), stages, STAGE, t("common.all"))
     stage = None if stage_pick is None else TOPIC_STAGES[stage_pick - 1]
 with f3:
-    search = st.text_input(t("council_page.search"), key=SEARCH, max_chars=60,
-                           placeholder=t("council_page.topic_search_placeholder")).strip() or None
+    search = search_box(t("council_page.search"), SEARCH, limit=60,
+                        placeholder=t("council_page.topic_search_placeholder"))
 page_key = f"ctopics_page_{council_id}_{stage}_{search}"
 topics, total = cached.read(ctx.engine, "council_topics", actor=ctx.actor, community_id=community,
                             council_id=council_id, stage=stage, search=search,
@@ -247,7 +247,7 @@ if timeline is not None and timeline.topic.community_id == community:
         if manage and topic.stage in cr.OPEN_STAGES:
             form = f"topic_withdraw_{topic.id}"
             with st.expander(t("council_page.withdraw"), expanded=has_errors(form), icon=":material/undo:"):
-                st.text_area(t("council_page.withdraw_reason"), key=widget_key(form, "reason"), max_chars=500,
+                st.text_area(t("council_page.withdraw_reason"), key=widget_key(form, "reason"),
                              height=70)
                 field_error(form, "reason")
                 topic_id = topic.id

@@ -73,16 +73,16 @@ with right:
     anonymous = st.checkbox(t("field.anonymous"), key=key("anonymous"))
     c1, c2 = st.columns(2)
     with c1:
-        st.text_input(t("field.reporter_name"), key=key("reporter_name"), disabled=anonymous, max_chars=30)
+        st.text_input(t("field.reporter_name"), key=key("reporter_name"), disabled=anonymous)
         field_error(FORM, "reporter_name")
     with c2:
         st.text_input(t("field.reporter_phone"), key=key("reporter_phone"), disabled=anonymous,
                       placeholder="13812345678")
         field_error(FORM, "reporter_phone")
-    st.text_input(t("field.reporter_id_number"), key=key("reporter_id_number"), disabled=anonymous, max_chars=18,
+    st.text_input(t("field.reporter_id_number"), key=key("reporter_id_number"), disabled=anonymous,
                   help=t("intake.id_number_help"))
     field_error(FORM, "reporter_id_number")
-    st.text_area(t("field.description"), key=key("description"), height=120, max_chars=1000)
+    st.text_area(t("field.description"), key=key("description"), height=120)
     field_error(FORM, "description")
     c1, c2 = st.columns(2)
     with c1:

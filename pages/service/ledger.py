@@ -9,6 +9,7 @@ from data_access.service.exports import EXPORT_LIMIT, ledger_xlsx
 from data_access.service.queries import SORTS, MatterFilter
 from ui import cached
 from ui.context import export_actor, page_context
+from ui.forms import search_box
 from ui.i18n import labels, lang, t
 from ui.service.tables import matter_table
 
@@ -43,7 +44,7 @@ with st.expander(t("ledger.filters"), expanded=True, icon=":material/filter_alt:
     with c4:
         dates = st.date_input(t("ledger.date_range"), value=(), key="ledger_dates", max_value=today)
         overdue_only = st.checkbox(t("ledger.overdue_only"), key="ledger_overdue")
-    text = st.text_input(t("ledger.search"), key="ledger_text", max_chars=100)
+    text = search_box(t("ledger.search"), "ledger_text", limit=100)
 
 flt = MatterFilter(
     community_ids=None if community is None else (community,), grid_id=grid, step=step, channel=channel, mode=mode,

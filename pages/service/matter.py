@@ -138,30 +138,30 @@ def step_form(action: Action) -> None:
     form_message(form)
     if action is Action.ANALYSE:
         fields = ["handler", "supervisor", "mode", "note"]
-        text("handler", max_chars=30)
-        text("supervisor", max_chars=30)
+        text("handler")
+        text("supervisor")
         modes = labels(cfg.modes)
         choice("mode", modes, index=list(modes).index(m.mode) if m.mode in modes else 0)
-        text("note", area=True, max_chars=500)
+        text("note", area=True)
     elif action is Action.REGISTER:
         fields = ["ledger_no", "deadline"]
-        text("ledger_no", value=f"TZ-{m.community_id:03d}-{clock.local(m.registered_at):%Y}-{m.id:07d}", max_chars=40)
+        text("ledger_no", value=f"TZ-{m.community_id:03d}-{clock.local(m.registered_at):%Y}-{m.id:07d}")
         st.date_input(t("field.deadline"), value=m.deadline, key=key("deadline"))
         field_error(form, "deadline")
     elif action is Action.PROGRESS:
         fields = ["note"]
-        text("note", area=True, label="field.progress_note", max_chars=500)
+        text("note", area=True, label="field.progress_note")
     elif action is Action.EXTEND:
         fields = ["deadline", "reason"]
         st.date_input(t("field.deadline"), value=m.deadline, key=key("deadline"))
         field_error(form, "deadline")
-        text("reason", area=True, max_chars=500)
+        text("reason", area=True)
     elif action is Action.COMPLETE:
         fields = ["result"]
-        text("result", area=True, max_chars=1000)
+        text("result", area=True)
     elif action is Action.FEEDBACK:
         fields = ["content", "method"]
-        text("content", area=True, max_chars=1000)
+        text("content", area=True)
         choice("method", labels(cfg.feedback_methods), index=None, placeholder=t("common.choose"))
     elif action is Action.EVALUATE:
         fields = ["evaluation", "comment"]
@@ -169,12 +169,12 @@ def step_form(action: Action) -> None:
                  horizontal=True, format_func=lambda e: t(f"evaluation.{e}"))
         field_error(form, "evaluation")
         st.caption(t("matter.reopen_note"))
-        text("comment", area=True, max_chars=500)
+        text("comment", area=True)
     else:
         fields = ["score", "note"]
         st.number_input(t("field.score"), min_value=0, max_value=100, value=90, step=1, key=key("score"))
         field_error(form, "score")
-        text("note", area=True, max_chars=500)
+        text("note", area=True)
 
     def save(values: dict):
         return advance_matter(ctx.engine, actor=ctx.actor, settings=cfg, matter_id=m.id, action=action, data=values,

@@ -136,7 +136,7 @@ def attendance_form(ctx: PageContext, detail, form: str, *, then=None) -> None:
         cols = box.columns([3, 1, 3], vertical_alignment="center")
         cols[0].text(row.unit)
         cols[1].checkbox(t("meetings.present"), value=bool(row.present), key=widget_key(form, f"present_{uid}"))
-        cols[2].text_input(t("meetings.col_attendee"), value=row.attendee or "", max_chars=60,
+        cols[2].text_input(t("meetings.col_attendee"), value=row.attendee or "",
                            key=widget_key(form, f"attendee_{uid}"), label_visibility="collapsed",
                            placeholder=t("meetings.attendee_hint"))
     with box:
@@ -235,11 +235,11 @@ def outcome_form(ctx: PageContext, detail, form: str) -> None:
     st.radio(t("meetings.col_kind"), OUTCOME_KINDS, key=widget_key(form, "kind"), horizontal=True,
              format_func=lambda k: t(f"meetings.outcome_{k}"))
     field_error(form, "kind")
-    st.text_area(t("meetings.col_text"), key=widget_key(form, "text"), max_chars=2000, height=80)
+    st.text_area(t("meetings.col_text"), key=widget_key(form, "text"), height=80)
     field_error(form, "text")
     c1, c2, c3 = st.columns(3)
     with c1:
-        st.text_input(t("meetings.col_owner"), key=widget_key(form, "owner"), max_chars=60,
+        st.text_input(t("meetings.col_owner"), key=widget_key(form, "owner"),
                       help=t("meetings.owner_help"))
         field_error(form, "owner")
     with c2:
@@ -266,7 +266,7 @@ def close_form(ctx: PageContext, detail, form: str, *, key: str, then=None) -> N
     if present_counts(detail)[0]:  # "nobody present" no longer holds once attendance is saved
         st.session_state.get(errors_key(form), {}).pop("attendance", None)
     field_error(form, "attendance")
-    st.text_area(t("meetings.summary"), key=widget_key(form, "summary"), max_chars=5000, height=100,
+    st.text_area(t("meetings.summary"), key=widget_key(form, "summary"), height=100,
                  value=detail.meeting.summary or "", help=t("meetings.summary_help"))
     field_error(form, "summary")
     meeting_id = detail.meeting.id
