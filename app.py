@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from data_access.config import settings
 from domain.errors import DomainError
 from i18n import LANGUAGES
-from ui import context
+from ui import context, theme
 from ui.i18n import error_text, md_escape, role_names, t
 
 st.set_page_config(page_title="共治 Gongzhi", page_icon=":material/diversity_3:", layout="wide")
@@ -18,6 +18,7 @@ if st.query_params.get("display"):  # a wall screen's display link: no login, no
     st.navigation([st.Page("pages/briefing/screen.py", title=t("page.briefing_screen"), url_path="screen")],
                   position="hidden").run()
     st.stop()
+theme.apply()  # calendars in the session's language, no English input hints, the sidebar closing on a phone
 
 try:
     cfg = settings()
@@ -84,6 +85,25 @@ def not_for_this_role() -> None:
     st.error(t("error.page_not_allowed"), icon=":material/block:")
 
 
+def no_such_page() -> None:
+    """An address that is no page of Gongzhi: said in Chinese; the menu leads on (logged out: the login form)."""
+    st.warning(t("error.page_unknown"), icon=":material/search_off:")
+    if actor is None:
+        login_here()
+
+
+def unknown_address() -> list:
+    """A hidden page at the address asked for when it is none of ours (a mistyped or outdated bookmark), so that
+    Streamlit shows it instead of its English "Page not found" box. Streamlit matches addresses by this name."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    run = get_script_run_ctx()
+    asked = (run.pages_manager.intended_page_name or "").strip("/") if run else ""
+    if not asked or "/" in asked or asked in {url for *_, url in EVERY}:
+        return []
+    return [hidden(no_such_page, asked, "page.unknown")]
+
+
 def hidden(page, url: str, title: str):
     """A page off the menu at `url`; each gets its own function, as Streamlit tells callable pages apart by it."""
     def shown() -> None:
@@ -95,7 +115,8 @@ def hidden(page, url: str, title: str):
 if actor is None:
     # every address stays an address: a bookmark or a shared link shows the login, then its own page
     navigation = st.navigation([st.Page(str(LOGIN), title=t("login.title"), icon=":material/login:", default=True),
-                                *[hidden(login_here, url, title) for _, _, title, _, url in EVERY]])
+                                *[hidden(login_here, url, title) for _, _, title, _, url in EVERY],
+                                *unknown_address()])
 else:
     held = actor.permissions()
     pages = {t(section): [st.Page(path, title=t(title), icon=f":material/{icon}:", url_path=url)
@@ -107,6 +128,7 @@ else:
     # the other pages' addresses answer that this role may not open them (hidden from the menu)
     next(iter(pages.values())).extend(hidden(not_for_this_role, url, title)
                                       for permission, _, title, _, url in EVERY if permission not in held)
+    next(iter(pages.values())).extend(unknown_address())
     navigation = st.navigation(pages, expanded=True)  # every section shown: a secretary has 20 pages
     with st.sidebar:
         st.markdown(f"**{t('app.name')}** · {t('app.tagline')}")

@@ -43,7 +43,7 @@ def main(argv: list[str]) -> int:
     ensure_environment()
     os.chdir(ROOT)
     if argv[0] == "serve":
-        command = [str(PYTHON), "-m", "streamlit", "run", "app.py", "--server.headless", "true", *argv[1:]]
+        command = [str(PYTHON), "-m", "ui.server", "--server.headless", "true", *argv[1:]]  # streamlit run app.py
     else:
         command = [str(PYTHON), "-m", "pytest", *argv[1:]]
     return subprocess.call(command)

@@ -103,10 +103,9 @@ def listen(path: Path) -> None:
 def serve(path: Path, argv: list[str]) -> None:
     """`streamlit run app.py ARGV` in this process, with the listener installed first."""
     listen(path)
-    from streamlit.web import cli
+    from ui import server
 
-    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *argv]
-    cli.main()
+    server.main(argv)
 
 
 # --- the bench -----------------------------------------------------------------------------------------------

@@ -127,9 +127,12 @@ def app_test(monkeypatch=None) -> AppTest:
     return AppTest.from_file(str(APP), default_timeout=TIMEOUT)
 
 
-def run_page(name: str, user_id: int | None, **state) -> AppTest:
-    """Run one page (PAGES) for a logged-in user, with extra session state."""
+def run_page(name: str, user_id: int | None, *, record: int | None = None, **state) -> AppTest:
+    """Run one page (PAGES) for a logged-in user, with extra session state; `record` is the id of the record the
+    page shows, put in its address (?id=) as a link would."""
     at = AppTest.from_file(str(PAGES[name]), default_timeout=TIMEOUT)
+    if record is not None:
+        at.query_params["id"] = str(record)
     if user_id is not None:
         at.session_state["user_id"] = user_id
     for key, value in state.items():

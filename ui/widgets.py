@@ -78,3 +78,9 @@ def require_chosen(values: dict, *fields: str) -> None:
     missing = {f: ("error.required", {}) for f in fields if values.get(f) is None}
     if missing:
         raise ValidationFailed(missing)
+
+
+def open_record(page: str, record_id: int) -> None:
+    """Open the page that shows one record, its id in the address (?id=), so that a reload, a bookmark or a copied
+    link opens the same record."""
+    st.switch_page(page, query_params={"id": str(int(record_id))})

@@ -17,6 +17,7 @@ from ui.council import records as cr
 from ui.council.common import community_picker
 from ui.forms import errors_key, field_error, form_message, search_box, submit, widget_key
 from ui.i18n import labels, lang, md_escape, t
+from ui.widgets import open_record
 
 SHOW = "cdec_show"
 COUNCIL = "cdec_council"
@@ -161,8 +162,7 @@ with st.container(border=True, key="cdec_panel"):
         with m2:
             if ctx.can("matter.read", home) and st.button(t("council_page.open_matter"), key="cdec_open_matter",
                                                           icon=":material/open_in_new:"):
-                st.session_state["matter_id"] = int(decision["matter_id"])
-                st.switch_page("pages/service/matter.py")
+                open_record("pages/service/matter.py", decision["matter_id"])
     if widgets.known(decision["need_id"]):
         st.markdown(t("council_page.need_linked"))
     for done in ("matter", "need"):

@@ -11,6 +11,7 @@ from ui.context import page_context
 from ui.format import day
 from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import labels, t
+from ui.widgets import open_record
 
 FORM = "intake"
 FIELDS = ["channel", "sub_source", "community_id", "grid_id", "anonymous", "reporter_name", "reporter_phone",
@@ -47,8 +48,7 @@ def selectbox(field: str, options: dict, **kwargs) -> None:
 form_message(FORM)
 saved = st.session_state.get(f"{FORM}__result")
 if saved is not None and st.button(t("intake.open_saved"), key="intake_open_saved", icon=":material/open_in_new:"):
-    st.session_state["matter_id"] = st.session_state.pop(f"{FORM}__result").id
-    st.switch_page("pages/service/matter.py")
+    open_record("pages/service/matter.py", st.session_state.pop(f"{FORM}__result").id)
 
 channels = labels(cfg.channels)
 left, right = st.columns(2, gap="large")

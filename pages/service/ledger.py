@@ -12,6 +12,7 @@ from ui.context import export_actor, page_context
 from ui.forms import search_box
 from ui.i18n import labels, lang, t
 from ui.service.tables import matter_table
+from ui.widgets import open_record
 
 ctx = page_context()
 ctx.require("matter.read")
@@ -48,7 +49,7 @@ with st.expander(t("ledger.filters"), expanded=True, icon=":material/filter_alt:
 
 flt = MatterFilter(
     community_ids=None if community is None else (community,), grid_id=grid, step=step, channel=channel, mode=mode,
-    category=category, overdue_only=overdue_only, text=text,
+    category=category, overdue_only=overdue_only, text=text or "",
     date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None)
 
 c1, c2, c3 = st.columns([2, 1, 3])
@@ -71,8 +72,7 @@ else:
     st.caption(t("common.page", page=min(page, pages), pages=pages, total=f"{total:,}") + " · " + t("ledger.open_hint"))
     selected = matter_table(df, cfg, key="ledger_table")
     if selected is not None:
-        st.session_state["matter_id"] = int(selected)
-        st.switch_page("pages/service/matter.py")
+        open_record("pages/service/matter.py", selected)
 
 language = lang()  # read here: the file is built on another thread, which has no session
 checked = export_actor(ctx)  # the session is checked again when the file is built

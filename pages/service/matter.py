@@ -7,6 +7,7 @@ from data_access.service.exports import code_labels
 from data_access.service.queries import find_by_number, matter_detail, personal_data
 from data_access.service.writes import advance_matter
 from domain.errors import DomainError
+from domain.fields import plain
 from domain.personal import PERSONAL_FIELDS
 from domain.service.workflow import Action, Evaluation, Step, allowed_actions, is_overdue, permission_for
 from ui import cached
@@ -16,6 +17,8 @@ from ui.format import day, when
 from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import error_text, labels, lang, md_escape, t
 
+NUMBER_LIMIT = 40  # a matter number is far shorter
+
 ctx = page_context()
 ctx.require("matter.read")
 cfg = ctx.settings
@@ -24,19 +27,20 @@ st.title(t("matter.title"))
 with st.form("matter_find", border=False):
     c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
     number = c1.text_input(t("matter.find"), key="matter_find_number")
-    if c2.form_submit_button(t("matter.find_button"), icon=":material/search:") and number.strip():
-        found = find_by_number(ctx.engine, number, actor=ctx.actor)
-        if found is None:
-            st.error(t("error.not_found"))
-        else:
-            st.session_state["matter_id"] = found
+    number = plain(number)
+    if c2.form_submit_button(t("matter.find_button"), icon=":material/search:") and number:
+        found = find_by_number(ctx.engine, number, actor=ctx.actor) if len(number) <= NUMBER_LIMIT else None
+        if found is None:  # nothing found: the matter opened before is closed, not left beneath the message
+            st.query_params.pop("id", None)
+            st.error(t("matter.number_not_found", number=md_escape(number[:NUMBER_LIMIT])), icon=":material/error:")
+            st.stop()
+        st.query_params["id"] = str(found)
 
-matter_id = st.session_state.get("matter_id") or st.query_params.get("id")
+matter_id = st.query_params.get("id")  # the record is in the address: a reload, a bookmark or a link opens it
 detail = matter_detail(ctx.engine, int(matter_id), actor=ctx.actor) if str(matter_id or "").isdigit() else None
 if detail is None:
     st.info(t("error.not_found") if matter_id else t("matter.choose"), icon=":material/info:")
     st.stop()
-st.query_params["id"] = str(detail.matter.id)
 m = detail.matter
 maps = code_labels(cfg, lang())
 today = clock.today()

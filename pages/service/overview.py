@@ -15,6 +15,7 @@ from ui.format import pct
 from ui.i18n import labels, md_escape, t
 from ui.kpi import card
 from ui.service.tables import matter_table
+from ui.widgets import filter_box, open_record
 
 ctx = page_context()
 ctx.require("overview.read")
@@ -44,8 +45,7 @@ with c2:
         start, end = months_back(today, PRESETS[preset]), today
         st.caption(t("overview.period_months", start=f"{start:%Y-%m}", end=f"{end:%Y-%m}"))
 with c3:
-    community = st.selectbox(t("overview.community"), [None, *communities], key="overview_community",
-                             format_func=lambda c: t("overview.all_communities") if c is None else communities[c])
+    community = filter_box(t("overview.community"), communities, "overview_community", t("overview.all_communities"))
 
 chosen = None if community is None else (community,)
 data = cached.read(ctx.engine, "overview", chosen, start, end, actor=ctx.actor, today=today)
@@ -126,5 +126,4 @@ else:
     st.caption(t("overview.overdue_count", count=f"{n_overdue:,}", shown=len(overdue)))
     selected = matter_table(overdue, cfg, key="overview_overdue")
     if selected is not None:
-        st.session_state["matter_id"] = selected
-        st.switch_page("pages/service/matter.py")
+        open_record("pages/service/matter.py", selected)

@@ -154,7 +154,7 @@ def hostile_matter(db):
 
 def test_personal_data_is_masked_until_an_allowed_user_asks_and_the_look_is_audited(demo_db):
     matter = hostile_matter(demo_db)
-    at = run_page("matter", demo_db.users["worker"], matter_id=matter.id)
+    at = run_page("matter", demo_db.users["worker"], record=matter.id)
     shown = texts(at.text)
     assert "李** 138****5678 110***********002X" in shown and "13812345678" not in " ".join(shown)
     at.button(key="matter_personal_reveal").click().run()
@@ -168,7 +168,7 @@ def test_personal_data_is_masked_until_an_allowed_user_asks_and_the_look_is_audi
 
 def test_a_leader_sees_masks_and_is_offered_nothing_to_change(demo_db):
     matter = hostile_matter(demo_db)
-    at = run_page("matter", demo_db.users["leader"], matter_id=matter.id)
+    at = run_page("matter", demo_db.users["leader"], record=matter.id)
     assert not at.exception
     assert "李** 138****5678 110***********002X" in texts(at.text)
     keys = [b.key for b in at.button]
@@ -183,9 +183,9 @@ def test_a_leader_sees_masks_and_is_offered_nothing_to_change(demo_db):
 def test_matters_of_another_community_are_not_found(demo_db):
     grant, = demo_db.actor("secretary").grants
     other = demo_db.matter(Matter.community_id != grant.community_id)
-    at = run_page("matter", demo_db.users["secretary"], matter_id=other.id)
+    at = run_page("matter", demo_db.users["secretary"], record=other.id)
     assert texts(at.info) == ["未找到该事项，或不在您的查看范围内。"]
-    at = run_page("matter", demo_db.users["leader"], matter_id=other.id)
+    at = run_page("matter", demo_db.users["leader"], record=other.id)
     assert at.subheader[0].value.startswith(other.number)
 
 
@@ -215,7 +215,7 @@ def test_a_stale_session_saves_nothing(demo_db, change):
     from data_access.models import UserRole
 
     matter = hostile_matter(demo_db)
-    at = run_page("matter", demo_db.users["worker"], matter_id=matter.id)
+    at = run_page("matter", demo_db.users["worker"], record=matter.id)
     save = fill_analyse(at, matter.id)
     with transaction(demo_db.engine) as session:
         who = User.username == "worker"

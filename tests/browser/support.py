@@ -26,13 +26,14 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(database_url: str, *, demo: bool = True, timeout: float = 90, port: int | None = None):
-    """Start `streamlit run app.py` on `port` (a free one by default) against `database_url`; yield its base URL.
+    """Start `streamlit run app.py` (through ui.server, as run.py serves it) on `port` (a free one by default)
+    against `database_url`; yield its base URL.
     No file watcher: a source file saved while a test runs must not make the server re-import the models
     mid-test."""
     port = port or free_port()
     env = {**os.environ, "GONGZHI_DATABASE_URL": database_url, "GONGZHI_DEMO": "1" if demo else "0"}
     log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"gongzhi-server-{port}.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless",
+    proc = subprocess.Popen([sys.executable, "-m", "ui.server", "--server.headless",
                              "true", "--server.port", str(port), "--server.address", "127.0.0.1",
                              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -18,10 +18,7 @@ def test_a_bookmark_opens_its_page_after_the_login_and_a_forbidden_one_says_so(t
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = new_page(browser)
         try:
-            # A server's very first session runs under Streamlit's legacy pages/ handling, which knows no page
-            # addresses (Streamlit 1.67: PagesManager.uses_pages_directory); every later session routes them
-            page.goto(url)
-            expect(page.locator(".st-key-login_username input")).to_be_visible()
+            # the server's very first visitor comes with a bookmark (ui.server: no legacy pages/ handling)
             page.goto(f"{url}/ledger")
             expect(page.locator(".st-key-login_username input")).to_be_visible()
             login(page, "secretary")
@@ -29,6 +26,9 @@ def test_a_bookmark_opens_its_page_after_the_login_and_a_forbidden_one_says_so(t
             assert page.url.endswith("/ledger")
             page.goto(f"{url}/users")  # account administration: not a secretary's page
             expect(page.get_by_text("您的角色无权使用此页面")).to_be_visible()
+            page.goto(f"{url}/no-such-page")  # a mistyped or outdated bookmark
+            expect(page.get_by_text("没有这个页面")).to_be_visible()
+            expect(page.get_by_text("退出登录")).to_be_visible()  # still logged in, the menu at hand
             for shown in (page.get_by_text("Page not found"), page.get_by_text("Running the app's main page")):
                 assert shown.count() == 0
         except Exception:
@@ -37,3 +37,65 @@ def test_a_bookmark_opens_its_page_after_the_login_and_a_forbidden_one_says_so(t
             raise
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_a_matter_is_in_the_address_for_a_reload_a_bookmark_and_a_shared_link(tmp_path):
+    need_browser()
+    from playwright.sync_api import expect, sync_playwright
+
+    database = f"sqlite:///{tmp_path}/records.db"
+    with running_server(database) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = new_page(browser)
+        try:
+            page.goto(f"{url}/matter")
+            login(page, "secretary")
+            number = first_matter_number(database)  # the demo is seeded by the first session
+            page.locator(".st-key-matter_find_number input").fill(number)
+            page.get_by_role("button", name="查找").click()
+            shown = page.get_by_role("heading", name=number)
+            expect(shown).to_be_visible()
+            page.wait_for_url(lambda address: "?id=" in address)
+            link = page.url
+            page.reload()
+            expect(shown).to_be_visible()
+            # the same address in another browser, logged out: the login, then that very matter
+            other = new_page(browser)
+            other.goto(link)
+            login(other, "secretary")
+            expect(other.get_by_role("heading", name=number)).to_be_visible()
+            # a number that is nobody's: the message, and the matter opened before is gone from the screen
+            page.locator(".st-key-matter_find_number input").fill("MQ000000000000000")
+            page.get_by_role("button", name="查找").click()
+            expect(page.get_by_text("没有找到编号为")).to_be_visible()
+            expect(shown).to_have_count(0)
+            # an address that is no page, logged out: a Chinese page with the login, not Streamlit's English box
+            fresh = new_page(browser)
+            fresh.goto(f"{url}/nothing-here")
+            expect(fresh.get_by_text("没有这个页面")).to_be_visible()
+            expect(fresh.locator(".st-key-login_username input")).to_be_visible()
+            assert fresh.get_by_text("Page not found").count() == 0
+        except Exception:
+            page.screenshot(path=str(tmp_path / "failed.png"), full_page=True)
+            print(f"screenshot: {tmp_path / 'failed.png'}")
+            raise
+        finally:
+            browser.close()
+
+
+def first_matter_number(database: str) -> str:
+    """The number of the demo's first matter (康盛社区, the secretary's community)."""
+    from sqlmodel import Session, select
+
+    from data_access.db import make_engine
+    from data_access.models.org import Community
+    from data_access.models.service import Matter
+
+    engine = make_engine(database)
+    try:
+        with Session(engine) as session:
+            return session.exec(select(Matter.number).join(Community, Community.id == Matter.community_id)
+                                .where(Community.name == "康盛社区").order_by(Matter.id)).first()
+    finally:
+        engine.dispose()

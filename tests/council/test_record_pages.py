@@ -549,7 +549,7 @@ def test_the_matter_page_shows_the_decision_it_carries_out(db):
                               data={"grid_id": db.grids[0], "category": "suggestion", "urgency": "normal",
                                     "mode": "team", "channel": "cadre", "sub_source": "grid_patrol"})
     follow_up_need(db.engine, actor=db.actor("secretary"), decision_id=decision_id)
-    at = run_page("matter", db.users["secretary"], matter_id=matter.id)
+    at = run_page("matter", db.users["secretary"], record=matter.id)
     assert not at.exception
     lines = [m.value for m in at.markdown]
     assert zh("council_page.from_council") in " ".join(lines)
@@ -557,8 +557,8 @@ def test_the_matter_page_shows_the_decision_it_carries_out(db):
     # through the app (its navigation knows the decisions page): the button opens the decision's panel there
     app = app_test()
     app.session_state["user_id"] = db.users["secretary"]
-    app.session_state["matter_id"] = matter.id
     app.run()
+    app.query_params["id"] = str(matter.id)
     app.switch_page("pages/service/matter.py").run()
     app.button(key=f"matter_council_{decision_id}").click().run()
     assert not app.exception
@@ -570,7 +570,7 @@ def test_the_matter_page_shows_the_decision_it_carries_out(db):
         "channel": "resident", "sub_source": "phone", "community_id": db.community_id, "grid_id": db.grids[0],
         "anonymous": True, "description": "小区路灯不亮已有一周", "category": "environment", "urgency": "normal",
         "mode": "team", "registered_at": None})
-    at = run_page("matter", db.users["secretary"], matter_id=other.id)
+    at = run_page("matter", db.users["secretary"], record=other.id)
     assert not at.exception
     assert zh("council_page.from_council") not in " ".join(m.value for m in at.markdown)
 
