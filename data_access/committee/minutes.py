@@ -73,9 +73,10 @@ def build(detail: MeetingDetail, lang: str = "zh") -> bytes:
     title_paragraph(doc, title(detail, lang))
 
     field_paragraph(doc, t("time"), _when(detail, lang), lang)
-    field_paragraph(doc, t("place"), meeting.place or t("none"), lang)
-    chair = t("chair_value", name=detail.chair_representative, unit=detail.chair) \
-        if detail.chair and detail.chair_representative else (detail.chair or t("none"))
+    field_paragraph(doc, t("place"), text_or_none(meeting.place) or t("none"), lang)
+    chair_unit, representative = text_or_none(detail.chair), text_or_none(detail.chair_representative)
+    chair = t("chair_value", name=representative, unit=chair_unit) if chair_unit and representative \
+        else (chair_unit or t("none"))
     field_paragraph(doc, t("chair"), chair, lang)
     present, absent = attendance_summary(
         ((r.unit, bool(r.present), text_or_none(r.attendee)) for r in detail.attendance.itertuples(index=False)),
@@ -89,15 +90,15 @@ def build(detail: MeetingDetail, lang: str = "zh") -> bytes:
     recorded = set(detail.progress["claim_id"])
     if claims.empty:
         body_paragraph(doc, t("none"))
-    for section in SECTIONS:
+    # the sections present are numbered in order: an empty section is left out and takes no number
+    present = [section for section in SECTIONS if (claims["section"] == section).any()]
+    for number, section in zip(t("numbers").split(","), present, strict=False):
         rows = claims[claims["section"] == section]
-        if rows.empty:
-            continue
-        body_paragraph(doc, t(f"section_{section}"))
+        body_paragraph(doc, t("section", number=number, title=t(f"section_{section}")))
         for n, row in enumerate(rows.itertuples(index=False), start=1):
-            line = t("agenda_line", n=n, unit=row.unit, project=row.project, item=row.item, done=_num(row.done),
-                     target=_num(row.target), unit_label=row.unit_label or "",
-                     percent=f"{(row.share or 0) * 100:.0f}%")
+            line = t("agenda_line", n=n, unit=_text(row.unit, t), project=_text(row.project, t),
+                     item=_text(row.item, t), done=_num(row.done), target=_num(row.target),
+                     unit_label=text_or_none(row.unit_label) or "", percent=f"{_share(row.share) * 100:.0f}%")
             if row.claim_id in recorded:
                 line += t("recorded_now")
             if text_or_none(row.note):
@@ -109,20 +110,21 @@ def build(detail: MeetingDetail, lang: str = "zh") -> bytes:
     if decisions.empty:
         body_paragraph(doc, t("none"))
     for n, row in enumerate(decisions.itertuples(index=False), start=1):
-        body_paragraph(doc, t("decision_line", n=n, text=row.text))
+        body_paragraph(doc, t("decision_line", n=n, text=_text(row.text, t)))
 
     heading_paragraph(doc, t("heading_actions"))
     actions = detail.outcomes[detail.outcomes["kind"] == "action"]
-    _action_table(doc, [(r.text, _owner(r.owner, r.owner_unit, t), r.due, _done_by(r.done, r.done_on, cutoff))
+    _action_table(doc, [(_text(r.text, t), _owner(r.owner, r.owner_unit, t), r.due,
+                         _done_by(r.done, r.done_on, cutoff))
                         for r in actions.itertuples(index=False)], t, lang)
 
     heading_paragraph(doc, t("heading_carried"))
     carried = detail.agenda[detail.agenda["action_item_id"].notna()]
-    _action_table(doc, [(r.text, _owner(r.owner, r.unit, t), r.due, bool(r.finished))
+    _action_table(doc, [(_text(r.text, t), _owner(r.owner, r.unit, t), r.due, _true(r.finished))
                         for r in carried.itertuples(index=False)], t, lang)
 
     heading_paragraph(doc, t("heading_summary"))
-    body_paragraph(doc, meeting.summary or t("none"))
+    body_paragraph(doc, text_or_none(meeting.summary) or t("none"))
 
     out = io.BytesIO()
     doc.save(out)
@@ -136,6 +138,21 @@ def _num(value) -> str:
     if value is None or pd.isna(value):
         return "0"
     return f"{float(value):g}"
+
+
+def _share(value) -> float:
+    """A share of the pledge done (0 when unknown: NULL comes back from pandas as None or NaN)."""
+    return 0.0 if value is None or pd.isna(value) else float(value)
+
+
+def _true(value) -> bool:
+    """A flag that may be NULL (None, or NaN from pandas): only a real true counts."""
+    return False if value is None or pd.isna(value) else bool(value)
+
+
+def _text(value, t) -> str:
+    """A text cell, 无 when empty."""
+    return text_or_none(value) or t("none")
 
 
 def _when(detail: MeetingDetail, lang: str) -> str:
@@ -156,7 +173,7 @@ def _owner(owner, unit, t) -> str:
 
 def _done_by(done, done_on, cutoff: date | None) -> bool:
     """Done as the minutes record it: by the day the meeting closed (live while it is open)."""
-    if not done:
+    if not _true(done):
         return False
     return cutoff is None or done_on is None or pd.isna(done_on) or done_on <= cutoff
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 import docx
@@ -11,7 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from data_access.committee import meetings as cm
-from data_access.committee.minutes import minutes_docx
+from data_access.committee.minutes import build, minutes_docx
 from data_access.db import transaction
 from data_access.models import Claim, ProgressUpdate
 from domain.errors import DomainError
@@ -148,12 +150,12 @@ def test_english_minutes_and_empty_sections(engine, settings):
     cm.close_meeting(engine, actor=c.actor("repa"), meeting_id=meeting.id, summary=None, now=NOW)
     texts = _texts(_open(minutes_docx(engine, actor=c.actor("repa"), meeting_id=meeting.id, lang="en")))
     assert texts[0] == "康盛社区 joint party committee: minutes of progress meeting no. 1 of 2026"
-    assert "Date: 2026-11-20 10:00-10:00" in texts and "Place: None" in texts
+    assert "Date: 2026-11-20 10:00-10:00" in texts and "Place: —" in texts
     assert "Units present: 市路桥公司 (Zhang Wei)" in texts
     for heading, stop in (("1. Agenda and progress", "2. "), ("2. Decisions", "3. "), ("3. Action items", "4. "),
                           ("4. Action items carried over from earlier meetings", "5. ")):
-        assert _after(texts, heading, stop) == ["None"]
-    assert texts[-2:] == ["5. Summary", "None"]
+        assert _after(texts, heading, stop) == ["—"]
+    assert texts[-2:] == ["5. Summary", "—"]
 
 
 def test_text_pasted_from_word_with_control_characters_still_makes_minutes(engine, settings):
@@ -166,3 +168,62 @@ def test_text_pasted_from_word_with_control_characters_still_makes_minutes(engin
     assert saved.text == "第一条\n第二条"
     document = _open(minutes_docx(engine, actor=c.actor("leader"), meeting_id=meeting.id, now=NOW))
     assert any("第一条" in text and "第二条" in text for text in _texts(document))
+
+
+# --- a meeting whose optional fields are all empty ---------------------------------------------------------------
+
+CHINESE_NUMBERS = "一二三四五六七八九十"
+
+
+def _all_text(document) -> str:
+    """Every paragraph and table cell of a Word file, one per line."""
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def assert_official(document, codes=()) -> None:
+    """No empty value printed as nan, None, NaT or a raw code; the sub-section numbers （一）（二）… of every
+    heading run without a gap."""
+    text = _all_text(document)
+    for word in ("nan", "None", "NaT", "NaN", "null", *codes):
+        assert word not in text, f"{word!r} printed in: {text}"
+    numbers = [CHINESE_NUMBERS.index(m) + 1 for m in re.findall(r"^（([一二三四五六七八九十])）", text, re.M)]
+    assert numbers == list(range(1, len(numbers) + 1)), numbers
+
+
+def test_minutes_with_every_optional_field_empty(engine, settings):
+    """No place, no summary, notes, owners and due dates left out, no claim without an update (so no 'stale'
+    section): nothing prints as nan or None, and the agenda's sections are numbered （一）（二） without a gap."""
+    c = build_committee(engine, settings)
+    first = add_meeting(c, day=LAST_MEETING, chair="B")
+    add_action(c, first, text="修缮社区活动室", owner=None, due=None)
+    add_claim(c, unit="C", name="垃圾分类宣传", target=50, done=5, last_update=date(2026, 10, 1))
+    add_claim(c, unit="A", name="助老服务", target=100, done=90, last_update=date(2026, 11, 1))
+    meeting = opened(c, place=None)
+    run = {"engine": engine, "actor": c.actor("repa"), "meeting_id": meeting.id, "now": NOW}
+    cm.set_attendance(**run, rows=[{"unit_id": c.units["A"], "present": True, "attendee": None}])
+    detail = cm.meeting_detail(engine, actor=c.actor("repa"), meeting_id=meeting.id)
+    first_claim = int(detail.agenda[detail.agenda["claim_id"].notna()].iloc[0]["id"])
+    cm.mark_agenda_item(**run, agenda_item_id=first_claim, discussed=True, seconds=60, note="")
+    cm.add_outcome(**run, data={"kind": "action", "text": "组织冬季义诊", "owner": "社区"})
+    cm.close_meeting(engine, actor=c.actor("repa"), meeting_id=meeting.id, summary=None, now=CLOSED)
+    document = _open(minutes_docx(engine, actor=c.actor("repa"), meeting_id=meeting.id, now=CLOSED))
+    assert_official(document, codes=("behind", "stale", "rest", "progress"))
+    agenda = _after(_texts(document), "一、会议议程与进展", "二、")
+    assert [line for line in agenda if line.startswith("（")] == ["（一）进度滞后的事项", "（二）其他认领事项"]
+    for lang in ("zh", "en"):
+        for table in _open(minutes_docx(engine, actor=c.actor("repa"), meeting_id=meeting.id, lang=lang)).tables:
+            assert all(cell.text for r in table.rows for cell in r.cells)
+    # pandas gives NULL back as NaN (or NaT) as often as None: the same meeting with every NULL a NaN, and the
+    # pledge of a claim unknown
+    detail = cm.meeting_detail(engine, actor=c.actor("repa"), meeting_id=meeting.id)
+    agenda = detail.agenda.copy()
+    agenda["unit_label"] = agenda["unit_label"].where(agenda["claim_id"].isna(), other=None)
+    agenda.loc[agenda["claim_id"].notna(), "share"] = float("nan")
+    nan_detail = replace(detail, **{name: _as_nan(getattr(detail, name))
+                                    for name in ("attendance", "outcomes", "progress")}, agenda=_as_nan(agenda))
+    assert_official(_open(build(nan_detail)), codes=("behind", "stale", "rest", "progress"))
+
+
+def _as_nan(frame):
+    return frame.astype(object).map(lambda v: float("nan") if v is None else v)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 import docx
 import pytest
@@ -13,9 +14,16 @@ from docx.shared import Pt
 from sqlalchemy import func, select
 
 from data_access.council import queries as q
-from data_access.council.minutes import minutes_docx, notice_docx, notice_html
+from data_access.council.minutes import build_minutes, build_notice, minutes_docx, notice_docx, notice_html
 from data_access.db import reading, transaction
-from data_access.models import AuditLog, CouncilDecision
+from data_access.models import (
+    AuditLog,
+    CouncilAgendaItem,
+    CouncilAttendance,
+    CouncilDecision,
+    CouncilMeeting,
+    CouncilReview,
+)
 from domain.errors import DomainError
 from tests.conftest import NOW
 from tests.council.test_queries import build
@@ -275,3 +283,84 @@ def test_the_notice_as_a_printable_page(council):
     english = notice_html(detail, lang="en")
     assert '<html lang="en">' in english and "Public notice period: 2026-11-18 to 2026-11-25" in english
     assert _count(f.engine, "export.council_notice") == 0  # a pure function: no audit
+
+
+# --- meetings whose optional fields are all empty --------------------------------------------------------------
+
+CHINESE_NUMBERS = "一二三四五六七八九十"
+CODES = ("opinion", "discussion", "decision", "review", "ad_hoc", "hands", "named", "ballot", "passed", "rejected",
+         "invalid", "carried_out", "partly", "not_carried", "present", "absent", "excused", "council.", "minutes.")
+
+
+def _all_text(document) -> str:
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def assert_official(data: bytes, lang: str = "zh") -> None:
+    """No empty value printed as nan, None, NaT or (in Chinese) a raw code; the headings 一、二、… and any （一）（二）…
+    run without a gap."""
+    text = _all_text(docx.Document(io.BytesIO(data)))
+    for word in ("nan", "None", "NaT", "NaN", "null", *(CODES if lang == "zh" else ())):
+        assert word not in text, f"{word!r} printed in: {text}"
+    for pattern in (r"^([一二三四五六七八九十])、", r"^（([一二三四五六七八九十])）"):
+        numbers = [CHINESE_NUMBERS.index(m) + 1 for m in re.findall(pattern, text, re.M)]
+        assert numbers == list(range(1, len(numbers) + 1)), (pattern, numbers)
+
+
+def _bare_meetings(f) -> dict[str, int]:
+    """A decision and a review meeting of CA1 with nothing optional filled in: no time, place, chair, recorder,
+    observers or summary; an agenda item with neither topic nor minutes; a passed decision without a topic, owner,
+    due date or notice; a rejected one; a review without a reason or ratings."""
+    ids = {}
+    with transaction(f.engine) as s:
+        for key, kind in (("bare_vote", "decision"), ("bare_review", "review")):
+            meeting = CouncilMeeting(community_id=f.a, council_id=f.councils["CA1"], kind=kind, day=NOW.date(),
+                                     status="closed", opened_at=NOW, closed_at=NOW, updated_at=NOW)
+            s.add(meeting)
+            s.flush()
+            ids[key] = meeting.id
+            for member in ("M1", "M2", "M3"):
+                s.add(CouncilAttendance(meeting_id=meeting.id, member_id=f.members[member], status="present"))
+        for position, topic in ((1, None), (2, f.topics["T4"])):
+            s.add(CouncilAgendaItem(meeting_id=ids["bare_vote"], position=position, topic_id=topic))
+        for text, status in (("设置快递柜", "passed"), ("取消停车收费", "rejected")):
+            s.add(CouncilDecision(community_id=f.a, council_id=f.councils["CA1"], meeting_id=ids["bare_vote"],
+                                  text=text, method="hands", votes_for=3 if status == "passed" else 0,
+                                  against=0 if status == "passed" else 3, abstain=0, expected=3, present=3,
+                                  quorum_met=True, status=status, decided_on=NOW.date(), updated_at=NOW))
+        s.add(CouncilAgendaItem(meeting_id=ids["bare_review"], position=1, decision_id=f.decisions["D6"]))
+        s.add(CouncilReview(community_id=f.a, decision_id=f.decisions["D6"], meeting_id=ids["bare_review"],
+                            reporter="社区居委会", report="已完成维修", outcome="carried_out", reviewed_on=NOW.date()))
+    return ids
+
+
+def _nan_detail(detail):
+    """The same detail with every NULL a NaN, as pandas often gives it."""
+    frames = ("attendance", "agenda", "decisions", "ballots", "reviews", "ratings")
+    return replace(detail, **{name: getattr(detail, name).astype(object).map(
+        lambda v: float("nan") if v is None else v) for name in frames})
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_documents_of_meetings_with_every_optional_field_empty(council, settings, lang):
+    f = council
+    ids = _bare_meetings(f)
+    for key in ("bare_vote", "bare_review"):
+        data = minutes_docx(f.engine, actor=f.actors["leader"], settings=settings, meeting_id=ids[key], lang=lang)
+        assert_official(data, lang)
+        detail = q.meeting_detail(f.engine, actor=f.actors["leader"], meeting_id=ids[key], settings=settings)
+        assert_official(build_minutes(_nan_detail(detail), settings, lang), lang)
+    none = "无" if lang == "zh" else "—"
+    texts = _texts(minutes_docx(f.engine, actor=f.actors["leader"], settings=settings, meeting_id=ids["bare_vote"],
+                                lang=lang))
+    for label in (("地点", "主持人", "记录人", "列席", "责任人", "完成时限", "公示期") if lang == "zh"
+                  else ("Place", "Chair", "Recorder", "Observers")):
+        assert f"{label}{'：' if lang == 'zh' else ': '}{none}" in texts, label
+    notice = notice_docx(f.engine, actor=f.actors["leader"], meeting_id=ids["bare_vote"], lang=lang)
+    assert_official(notice, lang)
+    detail = q.meeting_detail(f.engine, actor=f.actors["leader"], meeting_id=ids["bare_vote"], settings=settings)
+    assert_official(build_notice(_nan_detail(detail), lang, settings=settings), lang)
+    page = notice_html(_nan_detail(detail), lang, settings=settings)
+    for word in ("nan", "NaT", "None"):
+        assert word not in page
