@@ -8,9 +8,28 @@ import time
 import pandas as pd
 import streamlit as st
 
-from ui.i18n import t
+from i18n import translate
+from ui.i18n import lang, t
 
 STAGES = ("attendance", "agenda", "summary")
+
+
+def duration_words(seconds: object, language: str) -> str:
+    """The time used on an item as the timer counted it, in words: under a minute its seconds (11 秒), else minutes
+    and seconds (1 分 35 秒), whole minutes alone (2 分钟). Never a rounded decimal of minutes, which made 11
+    seconds "0.2 分钟" and a few seconds "0.0 分钟"."""
+    total = 0 if seconds is None or pd.isna(seconds) else max(0, int(seconds))
+    minutes, rest = divmod(total, 60)
+    if not minutes:
+        return translate(language, "projector.seconds", seconds=rest)
+    if not rest:
+        return translate(language, "projector.minutes", minutes=minutes)
+    return translate(language, "projector.minutes_seconds", minutes=minutes, seconds=rest)
+
+
+def duration(seconds: object) -> str:
+    """duration_words in the session's language."""
+    return duration_words(seconds, lang())
 
 
 class Course:

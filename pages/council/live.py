@@ -187,7 +187,7 @@ def leave_item(aid: int, minutes_before: object, discussed_before: bool, step: i
     if acting_actor() is None:
         st.session_state["council_live_move_error"] = t("error.rights_changed")
         return
-    forward = step > 0 or to is not None
+    forward = step > 0 or to == "summary"  # back to the check-in the item is not done
     if not save_item(aid, minutes_before, discussed_before, discussed=True if forward else None):
         return
     if step == 0 and to is None:
@@ -534,7 +534,7 @@ if stage == "agenda":
     nav[2].button(t(f"{L}.to_summary"), key="council_live_to_summary", icon=":material/summarize:",
                   on_click=leave_item, args=(aid, minutes_before, discussed_before, 0, "summary"), width="stretch")
     nav[3].button(t(f"{L}.to_attendance"), key="council_live_to_attendance", icon=":material/how_to_reg:",
-                  on_click=go, args=("attendance",))
+                  on_click=leave_item, args=(aid, minutes_before, discussed_before, 0, "attendance"))
     st.stop()
 
 

@@ -17,6 +17,7 @@ from ui.context import PageContext, export_actor
 from ui.format import day
 from ui.forms import errors_key, field_error, form_message, submit, widget_key
 from ui.i18n import lang, t
+from ui.projector import duration
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SECTION_COLOURS = {"carried": "violet", "behind": "red", "stale": "orange", "rest": "gray"}
@@ -174,7 +175,7 @@ def agenda_view(detail) -> pd.DataFrame:
         "position": ag["position"].to_numpy(), "section": [section_name(s) for s in ag["section"]],
         "unit": ag["unit"].fillna("").to_numpy(), "what": what, "progress": progress,
         "share": ag["share"].to_numpy(), "discussed": ag["discussed"].fillna(False).astype(bool).to_numpy(),
-        "minutes": [round((s or 0) / 60, 1) for s in ag["seconds"].fillna(0)],
+        "minutes": [duration(s) if s else "" for s in ag["seconds"].fillna(0)],
         "note": ag["note"].fillna("").to_numpy()})
 
 
@@ -190,7 +191,7 @@ def agenda_table(detail, *, key: str) -> None:
         "share": st.column_config.ProgressColumn(t("meetings.col_share"), min_value=0.0, max_value=1.0,
                                                  format="percent"),
         "discussed": st.column_config.CheckboxColumn(t("meetings.col_discussed")),
-        "minutes": st.column_config.NumberColumn(t("meetings.col_minutes"), format="%.1f"),
+        "minutes": t("meetings.col_minutes"),
         "note": t("meetings.col_note")})
 
 

@@ -34,6 +34,7 @@ from ui.context import PageContext, export_actor
 from ui.council.common import kind_label, quorum_text, vote_text
 from ui.format import day, when
 from ui.i18n import labels, lang, md_escape, t
+from ui.projector import duration
 from ui.widgets import known
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -246,8 +247,8 @@ def agenda_record(detail) -> None:
             st.text(row.minutes)
         else:
             st.caption(t(f"{P}.no_minutes"))
-        if int(row.seconds or 0):
-            st.caption(t(f"{P}.time_spent", minutes=round(int(row.seconds) / 60, 1)))
+        if known(row.seconds) and int(row.seconds):
+            st.caption(t(f"{P}.time_spent", duration=duration(row.seconds)))
 
 
 def decision_block(ctx: PageContext, detail, row) -> None:
