@@ -10,7 +10,7 @@ import streamlit as st
 
 from domain.errors import ValidationFailed
 from ui.format import day
-from ui.i18n import t
+from ui.i18n import relabel, t
 
 ALL = 0  # "all" in a filter (a None option would show as an empty box with its placeholder)
 
@@ -19,6 +19,7 @@ def filter_box(label: str, options: dict[int, str], key: str, all_label: str) ->
     """A selectbox of `options` led by "all" (None); a stale choice (no longer offered) falls back to all."""
     if key in st.session_state and st.session_state[key] not in (ALL, *options):
         st.session_state[key] = ALL
+    relabel(key)
     value = st.selectbox(label, [ALL, *options], key=key,
                          format_func=lambda v: all_label if v == ALL else options[v])
     return None if value == ALL else value
@@ -84,3 +85,24 @@ def open_record(page: str, record_id: int) -> None:
     """Open the page that shows one record, its id in the address (?id=), so that a reload, a bookmark or a copied
     link opens the same record."""
     st.switch_page(page, query_params={"id": str(int(record_id))})
+
+
+def record_from_address(key: str) -> int | None:
+    """The record named by the page's address (?id=) when this session did not put it there itself (a link, a
+    bookmark, a reload): the page should open it. `key` is the session key of the page's chosen record."""
+    asked = str(st.query_params.get("id", ""))
+    if not asked.isdigit() or asked == st.session_state.get(f"{key}__address"):
+        return None
+    st.session_state[f"{key}__address"] = asked
+    return int(asked)
+
+
+def show_in_address(key: str, record_id: int | None) -> None:
+    """Put the record a page shows in its address (?id=), or take it out, so that the address bar can be copied,
+    bookmarked and reloaded; `key` as for record_from_address."""
+    if record_id is None:
+        st.query_params.pop("id", None)
+        st.session_state.pop(f"{key}__address", None)
+    else:
+        st.query_params["id"] = str(int(record_id))
+        st.session_state[f"{key}__address"] = str(int(record_id))

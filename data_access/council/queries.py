@@ -490,6 +490,18 @@ def _meeting_rows(session, meeting_ids: list[int]) -> dict[int, tuple]:
     return {int(r[0]): tuple(r) for r in session.execute(query)}
 
 
+def decision_meeting(engine: Engine, *, actor: Actor, decision_id: int) -> tuple[int, int] | None:
+    """(meeting id, community id) of a decision (a decision's link names only the decision); None when it does not
+    exist or is outside the actor's council.read scope."""
+    with reading(engine) as session:
+        row = session.execute(select(CouncilMeeting.id, CouncilMeeting.community_id)
+                              .join(CouncilDecision, CouncilDecision.meeting_id == CouncilMeeting.id)
+                              .where(CouncilDecision.id == decision_id)).first()
+    if row is None or not scope(actor, "council.read").allows(row.community_id):
+        return None
+    return int(row.id), int(row.community_id)
+
+
 def meeting_detail(engine: Engine, *, actor: Actor, meeting_id: int,
                    settings: Settings | None = None) -> CouncilMeetingDetail | None:
     """One meeting in full; None when it does not exist or is outside the actor's council.read scope.

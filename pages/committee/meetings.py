@@ -24,6 +24,7 @@ from ui.context import page_context
 from ui.format import day
 from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import md_escape, t
+from ui.widgets import record_from_address, show_in_address
 
 ctx = page_context()
 ctx.require("committee.read")
@@ -36,14 +37,23 @@ communities = dict(committee_communities(ctx.engine, actor=ctx.actor))
 if not communities:
     st.info(t("meetings.no_committee"), icon=":material/info:")
     st.stop()
+asked = record_from_address("meetings_pick")  # a meeting's link, a bookmark or a reload: open that meeting
+if asked is not None:
+    linked = meeting_detail(ctx.engine, actor=ctx.actor, meeting_id=asked)
+    if linked is None:
+        st.warning(t("meetings.not_found"), icon=":material/search_off:")
+    else:
+        st.session_state["meetings_community"] = linked.meeting.community_id
+        st.session_state["meetings_year"] = linked.meeting.day.year
+        st.session_state["meetings_show"] = linked.meeting.id
 c2, c1 = st.columns([1, 3])
 if len(communities) > 1:
     community_id = c1.selectbox(t("meetings.community"), list(communities), format_func=communities.get,
                                 key="meetings_community")
 else:
     community_id = next(iter(communities))
-years = list(range(today.year + 1, today.year - 5, -1))
 st.session_state.setdefault("meetings_year", today.year)  # set here, not as the widget's index: a save may change it
+years = sorted({*range(today.year - 4, today.year + 2), st.session_state["meetings_year"]}, reverse=True)
 year = c2.selectbox(t("meetings.year"), years, key="meetings_year")
 manages = ctx.can("committee.manage", community_id)
 
@@ -149,6 +159,7 @@ elif st.session_state.get("meetings_pick") not in ids:
     else:
         st.session_state["meetings_pick"] = ids[0]
 meeting_id = st.selectbox(t("meetings.pick"), ids, format_func=labels.get, key="meetings_pick")
+show_in_address("meetings_pick", meeting_id)
 
 detail = meeting_detail(ctx.engine, actor=ctx.actor, meeting_id=meeting_id)
 if detail is None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from data_access import clock
 from data_access.council.minutes import notice_docx, notice_html
+from data_access.council.queries import decision_meeting
 from data_access.council.writes import assign_decision, follow_up_matter, follow_up_need, set_notice
 from ui import cached, widgets
 from ui.context import export_actor, page_context
@@ -40,6 +41,14 @@ def has_errors(form: str) -> bool:
     return bool(st.session_state.get(errors_key(form)))
 
 
+asked = widgets.record_from_address(SELECTED)  # a decision's link, a bookmark or a reload: open that decision
+if asked is not None:
+    linked = decision_meeting(ctx.engine, actor=ctx.actor, decision_id=asked)
+    if linked is None:
+        st.warning(t("council_page.decision_not_found"), icon=":material/search_off:")
+    else:
+        st.session_state[SELECTED] = (asked, linked[0])
+        st.session_state["cdec_community"] = linked[1]
 c1, c2 = st.columns([1, 1])
 with c1:
     community = community_picker(ctx, "cdec_community", allow_all=True)
@@ -92,7 +101,7 @@ if selected:
 found = detail.decisions[detail.decisions["id"] == selected[0]] if detail is not None else pd.DataFrame()
 if selected and found.empty:
     st.session_state.pop(SELECTED, None)
-    st.stop()
+widgets.show_in_address(SELECTED, None if found.empty else selected[0])
 if found.empty:
     st.stop()
 

@@ -23,7 +23,16 @@ from ui.council import meeting as cm
 from ui.format import day
 from ui.forms import field_error, form_message, search_box, submit, widget_key
 from ui.i18n import md_escape, t
-from ui.widgets import day_or_none, filter_box, known, page_offset, pager, require_chosen
+from ui.widgets import (
+    day_or_none,
+    filter_box,
+    known,
+    page_offset,
+    pager,
+    record_from_address,
+    require_chosen,
+    show_in_address,
+)
 
 P = "council_meeting_page"
 CLOSED_TOPIC_STAGES = ("withdrawn", "reviewed")  # topics that can no longer be put on an agenda
@@ -39,6 +48,14 @@ st.title(t("page.council_meetings"))
 st.caption(t(f"{P}.intro"))
 
 known_communities = cu.communities(ctx)
+asked = record_from_address("council_meetings_pick")  # a meeting's link, a bookmark or a reload: open that meeting
+if asked is not None:
+    linked = meeting_detail(ctx.engine, actor=ctx.actor, meeting_id=asked)
+    if linked is None:
+        st.warning(t(f"{P}.not_found"), icon=":material/search_off:")
+    else:
+        st.session_state["council_meetings_community"] = linked.meeting.community_id
+        st.session_state["council_meetings_show"] = linked.meeting.id
 community_id = cu.community_picker(ctx, "council_meetings_community", allow_all=True)
 managed = [cid for cid in known_communities if ctx.can("council.manage", cid)]
 plan_community = community_id if community_id is not None else (managed[0] if len(managed) == 1 else None)
@@ -283,6 +300,7 @@ if not ids:
 if st.session_state.get("council_meetings_pick") not in ids:
     st.session_state["council_meetings_pick"] = ids[0]
 meeting_id = st.selectbox(t(f"{P}.pick"), ids, format_func=labels.get, key="council_meetings_pick")
+show_in_address("council_meetings_pick", meeting_id)
 
 detail = meeting_detail(ctx.engine, actor=ctx.actor, meeting_id=meeting_id)
 if detail is None:

@@ -30,6 +30,14 @@ size = ctx.settings.page_size
 st.title(t("page.council_topics"))
 st.caption(t("council_page.tp_intro"))
 
+asked = widgets.record_from_address(SELECTED)  # a topic's link, a bookmark or a reload: open that topic
+if asked is not None:
+    linked = cached.read(ctx.engine, "council_topic_timeline", actor=ctx.actor, topic_id=asked)
+    if linked is None:
+        st.warning(t("council_page.topic_not_found"), icon=":material/search_off:")
+    else:
+        st.session_state[SELECTED] = asked
+        st.session_state["ctopics_community"] = linked.topic.community_id
 community = community_picker(ctx, "ctopics_community")
 manage = ctx.can("council.manage", community)
 recorder = ctx.can("council.record", community)
@@ -214,7 +222,9 @@ timeline = cached.read(ctx.engine, "council_topic_timeline", actor=ctx.actor, to
     if selected else None
 if selected and timeline is None:
     st.session_state.pop(SELECTED, None)
-if timeline is not None and timeline.topic.community_id == community:
+panel_open = timeline is not None and timeline.topic.community_id == community
+widgets.show_in_address(SELECTED, selected if panel_open else None)
+if panel_open:
     topic = timeline.topic
     with st.container(border=True, key="ctopics_panel"):
         h1, h2 = st.columns([6, 1])

@@ -395,3 +395,22 @@ def test_chair_mode_finds_a_meeting_still_open_from_last_year(committee):
     assert not at.exception
     assert {"chair_next", "chair_to_summary"} & button_keys(at) or "chair_attendance_save" in button_keys(at), \
         "the meeting held over New Year is still run from chair mode"
+
+
+def test_a_meeting_is_in_the_address_and_its_link_opens_it(demo_db):
+    """A meeting's address (?id=) opens that meeting, even of another year than the one shown first; the meeting
+    shown is always in the address, so that the address bar can be copied or bookmarked."""
+    with demo_db.engine.connect() as conn:
+        first_id, first_day = conn.execute(select(CommitteeMeeting.id, CommitteeMeeting.day)
+                                           .order_by(CommitteeMeeting.day).limit(1)).one()
+    at = run_page("committee_meetings", demo_db.users["secretary"])
+    shown = at.selectbox(key="meetings_pick").value
+    assert shown != first_id and at.query_params["id"] == str(shown)
+    at = run_page("committee_meetings", demo_db.users["secretary"], record=first_id)
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="meetings_pick").value == first_id
+    assert at.selectbox(key="meetings_year").value == first_day.year
+    assert at.query_params["id"] == str(first_id)
+    at = run_page("committee_meetings", demo_db.users["secretary"], record=10**9)
+    assert texts(at.warning)[:1] == ["未找到该会议，或不在您的查看范围内。"]
+    assert at.query_params["id"] == str(at.selectbox(key="meetings_pick").value), "the address names the meeting shown"

@@ -650,3 +650,27 @@ def test_a_topic_title_with_markdown_characters_shows_as_typed(db):
                   cdec_selected=selected_decision(db, "按楼层系数分摊加装电梯费用"))
     assert not at.exception
     assert "加装电梯\\*费用\\*分摊" in texts(at.subheader)
+
+
+def test_a_topic_a_decision_and_a_meeting_are_in_the_address_and_their_links_open_them(db):
+    secretary = db.users["secretary"]
+    topic = db.topics["加装电梯费用分摊"]
+    at = run_page("council_topics", secretary, record=topic)
+    assert not at.exception
+    assert texts(at.subheader)[-1] == "加装电梯费用分摊" and at.query_params["id"] == str(topic)
+    decision = db.decisions["按楼层系数分摊加装电梯费用"]
+    at = run_page("council_decisions", secretary, record=decision)
+    assert not at.exception
+    assert at.session_state["cdec_selected"] == (decision, db.first_meeting)
+    assert "按楼层系数分摊加装电梯费用" in texts(at.text) and at.query_params["id"] == str(decision)
+    at = run_page("council_meetings", secretary, record=db.first_meeting)
+    assert not at.exception
+    assert at.selectbox(key="council_meetings_pick").value == db.first_meeting
+    assert at.query_params["id"] == str(db.first_meeting)
+    # an id that is nobody's (or outside the reader's scope) says so, and the address does not keep it
+    for page, message in (("council_topics", "未找到该议题，或不在您的查看范围内。"),
+                          ("council_decisions", "未找到该决议，或不在您的查看范围内。"),
+                          ("council_meetings", "未找到该会议，或不在您的查看范围内。")):
+        at = run_page(page, secretary, record=10**9)
+        assert not at.exception and message in texts(at.warning), page
+        assert at.query_params.get("id") != str(10**9), page
