@@ -1,4 +1,6 @@
-"""Excel export of the filtered ledger: Chinese headers, frozen header row, readable widths, safe cells.
+"""Excel export of the filtered ledger: Chinese headers, frozen header row, readable widths, safe cells. Every
+column a secretary files through the six steps is there; times and dates are date cells, counts and the score
+number cells, coded columns their labels, and a missing value an empty cell.
 
 Reporters' names, phone and ID numbers are masked unless the user asks for them whole and may see them
 (per row, "personal.view" where the matter is). Every export is written to the audit trail.
@@ -7,8 +9,10 @@ Reporters' names, phone and ID numbers are masked unless the user asks for them 
 from __future__ import annotations
 
 import io
+import numbers
 from datetime import date, datetime
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -20,6 +24,7 @@ from data_access.db import transaction
 from data_access.service.queries import MatterFilter, ledger_chunks
 from domain.access import Actor, scope
 from domain.personal import MASKS, PERSONAL_FIELDS
+from domain.service.workflow import Evaluation
 from domain.settings import Settings
 from i18n import translate
 
@@ -32,9 +37,20 @@ COLUMNS = [("number", "field.number", 20), ("ledger_no", "field.ledger_no", 20),
            ("urgency", "field.urgency", 10), ("mode", "field.mode", 14), ("description", "field.description", 50),
            ("reporter_name", "field.reporter_name", 10), ("reporter_phone", "field.reporter_phone", 14),
            ("reporter_id_number", "field.reporter_id_number", 20),
-           ("step", "field.step", 12),
-           ("handler", "field.handler", 10), ("deadline", "field.deadline", 12),
-           ("reopen_count", "field.reopen_count", 10), ("overdue", "field.overdue", 10)]
+           ("anonymous", "field.anonymous", 10), ("step", "field.step", 12),
+           ("handler", "field.handler", 10), ("supervisor", "field.supervisor", 10),
+           ("deadline", "field.deadline", 12), ("extension_count", "field.extension_count", 10),
+           ("result", "field.result", 40), ("feedback_content", "field.content", 40),
+           ("feedback_method", "field.method", 12), ("evaluation", "field.evaluation", 12),
+           ("evaluation_comment", "field.comment", 30), ("evaluated_at", "field.evaluated_at", 18),
+           ("score", "field.score", 10), ("closed_at", "field.closed_at", 18),
+           ("reopen_count", "field.reopen_count", 10), ("escalated", "field.escalated", 10),
+           ("overdue", "field.overdue", 10)]
+DATETIME_FORMAT, DATE_FORMAT, COUNT_FORMAT = "yyyy-mm-dd hh:mm", "yyyy-mm-dd", "0"
+# columns written as typed cells: local times, dates and whole numbers, each with its Excel number format
+CELL_FORMATS = {"registered_at": DATETIME_FORMAT, "evaluated_at": DATETIME_FORMAT, "closed_at": DATETIME_FORMAT,
+                "deadline": DATE_FORMAT, "extension_count": COUNT_FORMAT, "score": COUNT_FORMAT,
+                "reopen_count": COUNT_FORMAT}
 FORMULA_START = ("=", "+", "-", "@")
 
 
@@ -48,14 +64,31 @@ def safe_cell(value):
 def code_labels(settings: Settings, lang: str) -> dict[str, dict]:
     """code -> label maps for the coded ledger columns."""
     subs = {s.code: s.label(lang) for c in settings.channels for s in c.sub_sources}
+    yes_no = {True: translate(lang, "common.yes"), False: translate(lang, "common.no")}
     return {
         "channel": {c.code: c.label(lang) for c in settings.channels}, "sub_source": subs,
         "category": {c.code: c.label(lang) for c in settings.categories},
         "urgency": {u.code: u.label(lang) for u in settings.urgencies},
         "mode": {m.code: m.label(lang) for m in settings.modes},
         "step": {i: translate(lang, f"step.{i}") for i in range(1, 8)},
-        "overdue": {True: translate(lang, "common.yes"), False: translate(lang, "common.no")},
+        "overdue": yes_no, "anonymous": yes_no, "escalated": yes_no,
+        "feedback_method": {m.code: m.label(lang) for m in settings.feedback_methods},
+        "evaluation": {e.value: translate(lang, f"evaluation.{e.value}") for e in Evaluation},
     }
+
+
+def _plain(value):
+    """A DataFrame value as a spreadsheet takes it: None for a missing one (None, NaN, NaT), a naive local datetime
+    for a timestamp (shown as it was read, in Asia/Shanghai), a whole number as int, numpy scalars as Python's."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.tz_localize(None).to_pydatetime() if value.tzinfo else value.to_pydatetime()
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return int(value) if float(value).is_integer() else float(value)
+    return value
 
 
 def new_sheet(book: Workbook, title: str, columns: list[tuple[str, str, int]], lang: str):
@@ -83,10 +116,10 @@ def ledger_xlsx(engine: Engine, flt: MatterFilter, *, actor: Actor, today: date,
     book = Workbook(write_only=True)
     sheet = new_sheet(book, translate(lang, "ledger.sheet"), COLUMNS, lang)
     maps = code_labels(settings, lang)
+    formats = [CELL_FORMATS.get(c) for c, _, _ in COLUMNS]
     may_see = scope(actor, "personal.view") if unmasked else None
     rows = whole = 0
     for frame in ledger_chunks(engine, flt, actor=actor, today=today, limit=EXPORT_LIMIT):
-        frame["registered_at"] = frame["registered_at"].dt.strftime("%Y-%m-%d %H:%M")
         for column, mapping in maps.items():
             frame[column] = frame[column].map(lambda v, m=mapping: m.get(v, v))
         keep = [bool(may_see and may_see.allows(c, g)) for c, g in zip(frame["community_id"], frame["grid_id"],
@@ -95,13 +128,23 @@ def ledger_xlsx(engine: Engine, flt: MatterFilter, *, actor: Actor, today: date,
             frame[field] = [MASKS[field](v) if isinstance(v, str) and not k else (v if isinstance(v, str) else None)
                             for v, k in zip(frame[field], keep, strict=True)]
         for row in frame[[c for c, _, _ in COLUMNS]].itertuples(index=False):
-            sheet.append([safe_cell(v) for v in row])
+            sheet.append([_typed(sheet, _plain(v), f) if f else safe_cell(_plain(v))
+                          for v, f in zip(row, formats, strict=True)])
         rows += len(frame)
         whole += sum(keep)
     out = io.BytesIO()
     book.save(out)
     _record_export(engine, actor, flt, rows=rows, whole=whole, now=now or clock.now())
     return out.getvalue()
+
+
+def _typed(sheet, value, number_format: str):
+    """A date, time or number cell with its number format (an empty cell when there is no value)."""
+    if value is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def _record_export(engine: Engine, actor: Actor, flt: MatterFilter, *, rows: int, whole: int, now: datetime) -> None:

@@ -100,11 +100,18 @@ LEDGER_COLUMNS = ["id", "number", "ledger_no", "registered_at", "community", "gr
 
 
 PERSONAL_COLUMNS = ["community_id", "grid_id", *PERSONAL_FIELDS]
+# what the later steps file, read for the export only: supervisor (analyse), extensions, result (complete),
+# feedback, evaluation, score (assess) and when the matter was evaluated and closed
+FILED_COLUMNS = ["anonymous", "supervisor", "extension_count", "result", "feedback_content", "feedback_method",
+                 "evaluation", "evaluation_comment", "evaluated_at", "score", "closed_at"]
+LOCAL_TIMES = ("registered_at", "evaluated_at", "closed_at")
 
 
 def _ledger_select(flt: MatterFilter, today: date, actor: Actor, *, personal: bool = False):
+    """The ledger's columns; with `personal` (the export) also PERSONAL_COLUMNS and FILED_COLUMNS."""
     g = aliased(Grid)
-    extra = [Matter.community_id, Matter.grid_id, *(getattr(Matter, f) for f in PERSONAL_FIELDS)] if personal else []
+    extra = [Matter.community_id, Matter.grid_id, *(getattr(Matter, f) for f in PERSONAL_FIELDS),
+             *(getattr(Matter, f) for f in FILED_COLUMNS)] if personal else []
     return (select(Matter.id, Matter.number, Matter.ledger_no, Matter.registered_at, Community.name, g.name,
                    Matter.channel, Matter.sub_source, Matter.category, Matter.urgency, Matter.mode,
                    Matter.description, Matter.step, Matter.handler, Matter.deadline, Matter.reopen_count,
@@ -115,9 +122,10 @@ def _ledger_select(flt: MatterFilter, today: date, actor: Actor, *, personal: bo
 
 
 def _frame(rows, personal: bool = False) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=LEDGER_COLUMNS + (PERSONAL_COLUMNS if personal else []))
+    df = pd.DataFrame(rows, columns=LEDGER_COLUMNS + (PERSONAL_COLUMNS + FILED_COLUMNS if personal else []))
     if not df.empty:
-        df["registered_at"] = pd.to_datetime(df["registered_at"], utc=True).dt.tz_convert(clock.ZONE)
+        for column in (c for c in LOCAL_TIMES if c in df.columns):
+            df[column] = pd.to_datetime(df[column], utc=True).dt.tz_convert(clock.ZONE)
         df["overdue"] = df["overdue"].astype(bool)
     return df
 
@@ -143,7 +151,8 @@ def ledger_page(engine: Engine, flt: MatterFilter, *, actor: Actor, today: date,
 def ledger_chunks(engine: Engine, flt: MatterFilter, *, actor: Actor, today: date, limit: int,
                   chunk: int = 5000) -> Iterator[pd.DataFrame]:
     """The filtered ledger in chunks (for export), newest first, at most `limit` rows, with the reporter's
-    personal fields (unmasked: the caller masks them) and the community and grid ids."""
+    personal fields (unmasked: the caller masks them), the community and grid ids and what the later steps filed
+    (FILED_COLUMNS; evaluated_at and closed_at local like registered_at)."""
     query = (_ledger_select(flt, today, actor, personal=True)
              .order_by(Matter.registered_at.desc(), Matter.id.desc()).limit(limit))
     with reading(engine) as session:
