@@ -51,3 +51,26 @@ def test_translate_falls_back_to_chinese_then_key(monkeypatch):
     monkeypatch.setattr(i18n, "strings", fake)
     assert i18n.translate("en", "only.in_zh", n=1) == "仅中文1"
     assert i18n.translate("en", "no.such.key") == "no.such.key"
+
+
+def test_lists_are_joined_as_the_language_writes_them(monkeypatch):
+    from ui import i18n as ui_i18n
+
+    monkeypatch.setattr(ui_i18n, "lang", lambda: "en")
+    assert ui_i18n.join(["Kangsheng", "Kanghe", 3]) == "Kangsheng, Kanghe, 3"
+    monkeypatch.setattr(ui_i18n, "lang", lambda: "zh")
+    assert ui_i18n.join(["康盛社区", "康和社区"]) == "康盛社区、康和社区"
+    assert ui_i18n.join([]) == ""
+
+
+def test_screens_join_lists_through_the_language_helper():
+    """"、" is Chinese only: a list on a screen is joined by ui.i18n.join, in the session's language."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    joined_by_hand = re.compile(r"""["']、["']\s*\.join""")
+    files = [*(root / "pages").rglob("*.py"), *(root / "ui").rglob("*.py")]
+    found = [f"{path.relative_to(root)}:{number}" for path in files
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if joined_by_hand.search(line)]
+    assert not found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import streamlit as st
 
 from data_access.config import settings
@@ -51,7 +53,12 @@ def error_text(err: DomainError) -> str:
     return t(err.key, **params)
 
 
+def join(items: Iterable[object]) -> str:
+    """A list in a sentence or a cell, written as the session's language writes one: 甲、乙 or A, B."""
+    return t("locale.list_separator").join(str(item) for item in items)
+
+
 def role_names(codes) -> str:
     """The configured names of role codes, joined for display."""
     roles = settings().roles
-    return "、".join(roles[c].label(lang()) for c in codes if c in roles)
+    return join(roles[c].label(lang()) for c in codes if c in roles)

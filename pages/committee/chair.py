@@ -26,7 +26,7 @@ from ui.committee import meeting as mt
 from ui.context import acting_actor, page_context
 from ui.format import day, pct
 from ui.forms import field_error, form_message, submit, widget_key
-from ui.i18n import error_text, md_escape, t
+from ui.i18n import error_text, join, md_escape, t
 from ui.projector import Course
 
 ctx = page_context()
@@ -316,7 +316,7 @@ with st.container(key="chair_screen"):
 if absent:
     att = detail.attendance
     missing = att[~att["present"].fillna(False).astype(bool)]["unit"]
-    st.caption(t("chair.absent_units", units="、".join(md_escape(u) for u in missing)))
+    st.caption(t("chair.absent_units", units=join(md_escape(u) for u in missing)))
 st.markdown(f"##### {t('meetings.progress_title')}")
 mt.progress_table(detail)
 st.markdown(f"##### {t('meetings.tab_outcomes')}")

@@ -11,7 +11,7 @@ from ui import cached, charts, widgets
 from ui.committee import common as cui
 from ui.context import page_context
 from ui.format import day
-from ui.i18n import md_escape, t
+from ui.i18n import join, md_escape, t
 from ui.kpi import card
 
 SHOW = "cdash_show"
@@ -205,7 +205,7 @@ elif what == "agreements":
                 st.success(t("units.all_signed", year=year), icon=":material/verified:")
             else:
                 st.warning(t("units.unsigned", year=year, count=len(unsigned),
-                             names="、".join(md_escape(n) for n in unsigned["unit"])), icon=":material/warning:")
+                             names=join(md_escape(n) for n in unsigned["unit"])), icon=":material/warning:")
             cui.agreements_table(agreements, key="cdash_agreements_table")
 else:
     units: dict[int, str] = {}

@@ -12,7 +12,7 @@ from ui.committee import common as cui
 from ui.context import page_context
 from ui.format import num
 from ui.forms import errors_key, field_error, form_message, submit, widget_key
-from ui.i18n import md_escape, t
+from ui.i18n import join, md_escape, t
 
 NEW = "unit_new"
 UNIT_FIELDS = ["name", "kind", "party_org", "liaison", "liaison_phone", "party_members", "volunteer_team",
@@ -212,7 +212,7 @@ else:
         st.success(t("units.all_signed", year=year), icon=":material/verified:")
     else:
         st.warning(t("units.unsigned", year=year, count=len(unsigned),
-                     names="、".join(md_escape(n) for n in unsigned["unit"])), icon=":material/warning:")
+                     names=join(md_escape(n) for n in unsigned["unit"])), icon=":material/warning:")
     rows = [(int(u), int(a) if widgets.known(a) else None) for u, a in zip(agreements["unit_id"],
                                                                      agreements["agreement_id"], strict=True)]
 

@@ -12,7 +12,7 @@ from domain.service.workflow import Step
 from ui import cached, charts
 from ui.context import page_context
 from ui.format import pct
-from ui.i18n import labels, md_escape, t
+from ui.i18n import join, labels, md_escape, t
 from ui.kpi import card
 from ui.service.tables import matter_table
 from ui.widgets import filter_box, open_record
@@ -84,7 +84,7 @@ else:
         below = [name for name, share in shares.items() if share is not None and share < cfg.satisfaction_floor]
         floor = pct(cfg.satisfaction_floor)
         if below:
-            st.warning(t("overview.below_floor", floor=floor, names="、".join(map(md_escape, below))),
+            st.warning(t("overview.below_floor", floor=floor, names=join(map(md_escape, below))),
                        icon=":material/warning:")
         else:
             st.success(t("overview.all_above_floor", floor=floor), icon=":material/verified:")
