@@ -9,8 +9,9 @@ from data_access.service.exports import code_labels
 from domain.settings import Settings
 from ui.i18n import lang, t
 
-SHOWN = ["number", "registered_at", "community", "grid", "description", "channel", "category", "urgency", "mode",
-         "step", "handler", "deadline", "reopen_count", "overdue", "ledger_no"]
+# what a matter is looked up for comes first, so that a phone shows the number, the step and the deadline
+SHOWN = ["number", "step", "deadline", "description", "community", "grid", "handler", "registered_at", "category",
+         "urgency", "channel", "mode", "overdue", "reopen_count", "ledger_no"]
 OVERDUE_STYLE = "background-color: #fdecea; color: #922b21"
 
 
