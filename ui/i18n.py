@@ -34,6 +34,16 @@ def t(key: str, **params: object) -> str:
     return translate(lang(), key, **params)
 
 
+def relabel(key: str) -> None:
+    """Before a keyed choice whose labels are translated: after a language switch, send its value again, so that
+    the browser shows the label in the new language. (The browser keeps the label it shows and, with a key, the same
+    widget; unless the value is sent anew it goes on showing the old language's label.)"""
+    marker = f"{key}__lang"
+    if st.session_state.get(marker) != lang() and st.session_state.get(key) is not None:
+        st.session_state[key] = st.session_state[key]
+    st.session_state[marker] = lang()
+
+
 def label(option: Option) -> str:
     return option.label(lang())
 

@@ -12,6 +12,7 @@ from ui.context import page_context
 from ui.format import when
 from ui.forms import errors_key, field_error, form_message, search_box, submit, widget_key
 from ui.i18n import lang, t
+from ui.widgets import filter_box
 
 NEW = "users_new"
 NEW_FIELDS = ["username", "display_name", "email", "password", "password_again", "role", "community_id", "grid_id"]
@@ -113,16 +114,13 @@ with st.expander(t("users.new"), expanded=has_errors(NEW), icon=":material/perso
 
 # --- the list ----------------------------------------------------------------------------------------------------
 
-ALL = None
 c1, c2, c3, c4 = st.columns([3, 2, 2, 1])
 with c1:
     text = search_box(t("users.search"), "users_text", limit=60)
 with c2:
-    community_filter = st.selectbox(t("users.filter_community"), [ALL, *communities], key="users_community",
-                                    format_func=lambda v: t("common.all") if v is None else communities[v])
+    community_filter = filter_box(t("users.filter_community"), communities, "users_community", t("common.all"))
 with c3:
-    role_filter = st.selectbox(t("users.filter_role"), [ALL, *role_labels], key="users_role",
-                               format_func=lambda v: t("common.all") if v is None else role_labels[v])
+    role_filter = filter_box(t("users.filter_role"), role_labels, "users_role", t("common.all"))
 
 size = cfg.page_size
 df, total = users.list_users(ctx.engine, actor=ctx.actor, text=text, community_id=community_filter,

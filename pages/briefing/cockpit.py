@@ -43,8 +43,7 @@ with c2:
     else:
         period = Period(this_month.plus(-PRESETS[preset]), this_month)
 with c3:
-    community = st.selectbox(t("overview.community"), [None, *communities], key="cockpit_community",
-                             format_func=lambda c: t("briefing.street") if c is None else communities[c])
+    community = widgets.filter_box(t("overview.community"), communities, "cockpit_community", t("briefing.street"))
 st.caption(t("briefing.caption", start=str(period.first), end=str(period.last),
              scope=t("briefing.street") if community is None else communities[community]))
 
@@ -59,8 +58,8 @@ def records(key: str, page: str, permission: str, **state) -> None:
         st.switch_page(page)
 
 
-LEDGER = {"ledger_community": community, "ledger_grid": None, "ledger_step": None, "ledger_channel": None,
-          "ledger_mode": None, "ledger_category": None, "ledger_text": ""}
+LEDGER = {"ledger_community": community or widgets.ALL, "ledger_grid": widgets.ALL, "ledger_step": widgets.ALL,
+          "ledger_channel": widgets.ALL, "ledger_mode": widgets.ALL, "ledger_category": widgets.ALL, "ledger_text": ""}
 basic = cfg.satisfaction_counts_basic
 briefing = cached.read(ctx.engine, "briefing", period, community, actor=ctx.actor, today=today, settings=cfg)
 figures = briefing.service

@@ -12,7 +12,7 @@ from ui import cached, widgets
 from ui.briefing import screen
 from ui.context import acting_actor, page_context
 from ui.forms import field_error, form_message, submit, widget_key
-from ui.i18n import md_escape, t
+from ui.i18n import md_escape, relabel, t
 
 ctx = page_context()
 ctx.require("briefing.display")
@@ -23,12 +23,13 @@ st.caption(t("links.intro"))
 
 
 communities = dict(cached.read(ctx.engine, "communities", actor=ctx.actor, permission="briefing.display"))
-scopes = ([None] if display.holds(ctx.actor, "briefing.display", None) else []) + \
+# the street is widgets.ALL, not None: a None option would keep its Chinese label after a switch to English
+scopes = ([widgets.ALL] if display.holds(ctx.actor, "briefing.display", None) else []) + \
     [c for c in communities if display.holds(ctx.actor, "briefing.display", c)]
 
 
 def scope_label(community_id) -> str:
-    return t("briefing.street") if community_id is None else communities.get(community_id, str(community_id))
+    return t("briefing.street") if not community_id else communities.get(community_id, str(community_id))
 
 
 with st.expander(t("links.new"), expanded=True, icon=":material/add_link:"):
@@ -36,6 +37,7 @@ with st.expander(t("links.new"), expanded=True, icon=":material/add_link:"):
     c1.text_input(t("links.name"), key=widget_key(NEW, "name"), placeholder=t("links.name_help"))
     with c1:
         field_error(NEW, "name")
+    relabel(widget_key(NEW, "community_id"))
     c2.selectbox(t("links.scope"), scopes, key=widget_key(NEW, "community_id"), format_func=scope_label)
     c3, c4 = st.columns([3, 2])
     c3.multiselect(t("links.slides"), SLIDES, key=widget_key(NEW, "slides"), placeholder=t("common.choose"),
@@ -49,7 +51,8 @@ with st.expander(t("links.new"), expanded=True, icon=":material/add_link:"):
 
     def create(values: dict) -> tuple[str, str]:
         actor = acting_actor()
-        token = display.create(ctx.engine, cfg, actor=actor, data=values)
+        street_or_one = values["community_id"] or None
+        token = display.create(ctx.engine, cfg, actor=actor, data={**values, "community_id": street_or_one})
         return values["name"], token
 
     st.button(t("links.create"), key="display_create", type="primary", icon=":material/add_link:", on_click=submit,
