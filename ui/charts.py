@@ -8,6 +8,7 @@ import pandas as pd
 ACCENT = "#c0392b"      # party red for the main series
 SECOND = "#2e86c1"
 PICK = "pick"  # the name of a chart's point selection (its clicked bar)
+SHORT_LABEL = 6  # characters of the longest name under vertical bars that still stands level (四个汉字 do)
 
 
 def bars(df: pd.DataFrame, *, category: str, value: str, category_title: str, value_title: str,
@@ -16,10 +17,17 @@ def bars(df: pd.DataFrame, *, category: str, value: str, category_title: str, va
     order = sort if sort is not None else "-x" if horizontal else "-y"
     cat = alt.Y if horizontal else alt.X
     val = alt.X if horizontal else alt.Y
+    if horizontal:
+        axis = alt.Axis(labelLimit=200, labelAngle=0, labelOverlap=False)
+    elif len(df) and max(len(str(c)) for c in df[category]) > SHORT_LABEL:
+        # long names (English) under vertical bars would run into each other: slanted, cut at a length, whole on hover
+        axis = alt.Axis(labelLimit=120, labelAngle=-35, labelAlign="right", labelBaseline="top", labelOverlap=False)
+    else:
+        axis = alt.Axis(labelLimit=200, labelAngle=0, labelOverlap=False)
     base = alt.Chart(df).encode(
-        cat(f"{category}:N", title=category_title, sort=order,
-            axis=alt.Axis(labelLimit=200, labelAngle=0, labelOverlap=False)),
-        val(f"{value}:Q", title=value_title),
+        cat(f"{category}:N", title=category_title, sort=order, axis=axis),
+        val(f"{value}:Q", title=value_title, axis=alt.Axis(tickCount=5),
+            scale=alt.Scale(domain=[0, room_for_labels(df[value])], nice=False)),
         tooltip=[alt.Tooltip(f"{category}:N", title=category_title), alt.Tooltip(f"{value}:Q", title=value_title)],
     )
     text = base.mark_text(align="left" if horizontal else "center", dx=4 if horizontal else 0,
@@ -28,14 +36,20 @@ def bars(df: pd.DataFrame, *, category: str, value: str, category_title: str, va
     return chart.properties(height=height or (alt.Step(30) if horizontal else 260))
 
 
+def room_for_labels(values: pd.Series) -> float:
+    """The end of a bar chart's value axis: a fifth beyond the longest bar, so that its number stays inside."""
+    top = float(values.max()) if len(values) else 0.0
+    return top * 1.2 if top > 0 else 1.0
+
+
 def monthly(df: pd.DataFrame, *, month_title: str, count_title: str, series_title: str,
             names: dict[str, str]) -> alt.Chart:
     """Accepted and closed per month as two lines; `names` maps column -> legend label."""
     long = df.melt(id_vars="month", value_vars=list(names), var_name="series", value_name="count")
     long["series"] = long["series"].map(names)
     return alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("month:O", title=month_title, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("count:Q", title=count_title),
+        x=alt.X("month:O", title=month_title, axis=alt.Axis(labelAngle=0, labelOverlap="greedy")),
+        y=alt.Y("count:Q", title=count_title, axis=alt.Axis(tickCount=5)),
         color=alt.Color("series:N", title=series_title,
                         scale=alt.Scale(domain=list(names.values()), range=[SECOND, ACCENT])),
         tooltip=[alt.Tooltip("month:O", title=month_title), alt.Tooltip("series:N", title=series_title),

@@ -26,7 +26,7 @@ st.title(t("overview.title"))
 
 PRESETS = {"month": 0, "quarter": 2, "year": today.month - 1, "12m": 11}
 communities = dict(cached.read(ctx.engine, "communities", actor=ctx.actor))
-c1, c2, c3 = st.columns([3, 2, 2])
+c1, c2, c3 = st.columns([4, 2, 2])  # the periods' names in English need the room
 with c1:
     preset = st.segmented_control(t("overview.period"), [*PRESETS, "custom"], default="12m", key="overview_period",
                                   format_func=lambda p: t(f"overview.period_{p}"), required=True)
@@ -51,6 +51,22 @@ chosen = None if community is None else (community,)
 data = cached.read(ctx.engine, "overview", chosen, start, end, actor=ctx.actor, today=today)
 counts = data.counts
 kpis = compute(counts, count_basic=cfg.satisfaction_counts_basic)
+
+# --- what needs action first: the overdue matters (only for roles that read matters: the list names them) ---------
+
+if ctx.can("matter.read"):
+    st.subheader(t("overview.overdue"))
+    overdue, n_overdue = cached.read(ctx.engine, "overdue", MatterFilter(community_ids=chosen), actor=ctx.actor,
+                                     today=today)
+    if n_overdue == 0:
+        st.success(t("overview.no_overdue"), icon=":material/task_alt:")
+    else:
+        st.caption(t("overview.overdue_count", count=f"{n_overdue:,}", shown=len(overdue)))
+        selected = matter_table(overdue, cfg, key="overview_overdue")
+        if selected is not None:
+            open_record("pages/service/matter.py", selected)
+
+# --- then the period's figures and charts --------------------------------------------------------------------------
 
 cols = st.columns(6)
 satisfaction_def = "def_satisfaction_rate_basic" if cfg.satisfaction_counts_basic else "def_satisfaction_rate_strict"
@@ -114,16 +130,3 @@ else:
             split = split.assign(name=split["code"].map(lambda c, n=names: n.get(c, c)))
             st.altair_chart(charts.bars(split, category="name", value="count", category_title=t(f"field.{field}"),
                                         value_title=t("overview.count")), width="stretch")
-
-if not ctx.can("matter.read"):
-    st.stop()  # the overdue list names matters: only for roles that read them
-st.subheader(t("overview.overdue"))
-overdue, n_overdue = cached.read(ctx.engine, "overdue", MatterFilter(community_ids=chosen), actor=ctx.actor,
-                                 today=today)
-if n_overdue == 0:
-    st.success(t("overview.no_overdue"), icon=":material/task_alt:")
-else:
-    st.caption(t("overview.overdue_count", count=f"{n_overdue:,}", shown=len(overdue)))
-    selected = matter_table(overdue, cfg, key="overview_overdue")
-    if selected is not None:
-        open_record("pages/service/matter.py", selected)
