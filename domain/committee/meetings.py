@@ -23,6 +23,7 @@ from domain.errors import ValidationFailed
 from domain.fields import form_date, form_text
 
 OUTCOME_KINDS = ("decision", "action")
+MAIN_SECTIONS = ("carried", "behind")  # what a progress meeting goes through; the other sections are listed beside
 LIMITS = {"place": 100, "text": 2000, "owner": 60, "attendee": 60, "note": 2000, "summary": 5000}
 
 
@@ -147,6 +148,13 @@ def meeting_agenda(carried: Iterable[ActionItem], claims: Iterable[ClaimFacts], 
     for c in sorted(complete, key=lambda c: (c.last_update or date.min, c.claim_id)):
         result.append(("rest", "claim", c.claim_id))
     return result
+
+
+def on_agenda(section: str) -> bool:
+    """Whether an entry of the generated agenda is one the meeting goes through (an open action item carried over, a
+    claim behind schedule) rather than one listed beside it for the chair to open (no update lately, the rest). The
+    order of the agenda is kept in both parts."""
+    return section in MAIN_SECTIONS
 
 
 def numbered(meetings: Iterable[tuple[int, str, date]]) -> dict[int, int]:

@@ -76,6 +76,8 @@ with cols[3]:
            definition=t("cdash.def_agreements", year=year), why_empty=t("cdash.why_no_units"),
            note=t("cdash.unsigned_count", count=f"{data.agreements_due:,}") if data.agreements_due
            else (t("cdash.all_signed") if data.units else ""))
+if not nothing:  # 完成度 and 已完成 count differently: say how, next to the figures
+    st.caption(t("cdash.completion_vs_complete"))
 cols = st.columns(4)
 with cols[0]:
     figure("overdue", t("cdash.overdue"), None if nothing else data.overdue, kind="count",
