@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from domain.errors import ValidationFailed
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f]")
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")  # a mobile or a landline with its area code
 MIN_YEAR, MAX_YEAR = 2000, 2100
+RECORD_BACK_DAYS = 366  # a record of what happened (progress, a need or topic raised) is entered within a year
 
 
 def plain(value: object) -> str:
@@ -123,8 +124,10 @@ class FormErrors(Errors):
             return None
         return number
 
-    def day(self, data: dict, field: str, *, required: bool, today: date | None = None) -> date | None:
-        """A date (a datetime counts by its date); not after `today` when given."""
+    def day(self, data: dict, field: str, *, required: bool, today: date | None = None,
+            recent: bool = False) -> date | None:
+        """A date (a datetime counts by its date); not after `today` when given; with `recent` (a record of what
+        happened, entered after the fact) not more than RECORD_BACK_DAYS before `today` either."""
         value = data.get(field)
         if value in (None, ""):
             if required:
@@ -137,6 +140,8 @@ class FormErrors(Errors):
             return None
         if today is not None and value > today:
             self.add(field, self.DATE_IN_FUTURE, today=today.isoformat())
+        elif today is not None and recent and value < today - timedelta(days=RECORD_BACK_DAYS):
+            self.add(field, "error.too_far_back", earliest=(today - timedelta(days=RECORD_BACK_DAYS)).isoformat())
         return value
 
     def ident(self, data: dict, field: str, *, required: bool) -> int | None:

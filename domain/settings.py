@@ -120,6 +120,7 @@ class Settings:
     lockout_minutes: int = 15
     idle_timeout_minutes: int = 30
     session_hours: int = 12  # a login lasts at most this long, however active
+    register_back_days: int = 30  # a matter may be registered at most this many days after it was reported
     committee: Committee = field(default_factory=Committee)
     council: Council = field(default_factory=Council)
     briefing: Briefing = field(default_factory=Briefing)
@@ -238,6 +239,7 @@ def parse_settings(raw: dict, database_url: str | None = None) -> Settings:
         reopen_escalation=int(svc.get("reopen_escalation", 3)),
         max_extension_days=int(svc.get("max_extension_days", 15)),
         max_extensions=int(svc.get("max_extensions", 2)),
+        register_back_days=_register_back_days(svc.get("register_back_days", 30)),
         satisfaction_counts_basic=bool(kpi.get("satisfaction_counts_basic", True)),
         good_rate=float(kpi.get("good_rate", 0.8)),
         satisfaction_floor=float(kpi.get("satisfaction_floor", 0.85)),
@@ -248,6 +250,12 @@ def parse_settings(raw: dict, database_url: str | None = None) -> Settings:
         briefing=_briefing(raw.get("briefing") or {}),
         **_security(security),
     )
+
+
+def _register_back_days(value) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 3650:
+        raise ConfigError("config.bad_number", where="service365.register_back_days", value=value)
+    return value
 
 
 def _committee(raw: dict) -> Committee:

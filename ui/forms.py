@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -83,3 +85,13 @@ def search_box(label: str, key: str, *, limit: int, **kwargs) -> str | None:
         st.error(t("error.too_long", max=limit, length=len(text)), icon=":material/error:")
         return None
     return text or None
+
+
+EARLIEST, LATEST = date(1950, 1, 1), date(2100, 12, 31)  # the calendar's reach; each form's rule checks its window
+
+
+def date_field(label: str, key: str, **kwargs):
+    """A date input whose calendar reaches far both ways. The browser puts the last good value back, without a word,
+    for a date typed outside a date input's bounds, so a form never narrows them: its rule says what is wrong,
+    next to the field, and what is on screen is what is saved."""
+    return st.date_input(label, key=key, min_value=EARLIEST, max_value=LATEST, **kwargs)

@@ -271,7 +271,7 @@ def clean_need(data: dict, *, today: date) -> dict:
     matter_id = errors.ident(data, "matter_id", required=source == "matter")
     council_decision_id = errors.ident(data, "council_decision_id", required=source == "council")
     project_id = errors.ident(data, "project_id", required=False)
-    raised_on = errors.day(data, "raised_on", required=False, today=today) or today
+    raised_on = errors.day(data, "raised_on", required=False, today=today, recent=True) or today
     detail = errors.text(data, "detail", required=False)
     errors.raise_if_any()
     return {"community_id": community_id, "title": title, "detail": detail or None, "source": source,
@@ -391,7 +391,7 @@ def clean_progress(data: dict, *, pledge: float, claimed_on: date, today: date, 
             check_progress(done, pledge, "done")
         except ValidationFailed as err:
             errors.update(err.errors)
-    on = errors.day(data, "on", required=False, today=today) or today
+    on = errors.day(data, "on", required=False, today=today, recent=True) or today
     if "on" not in errors and on < claimed_on:
         errors.add("on", "committee_error.before_claim", day=claimed_on.isoformat())
     note = errors.text(data, "note", required=False)

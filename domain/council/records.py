@@ -123,7 +123,7 @@ def clean_topic(data: dict, *, today: date, matter_id: int | None = None, member
     opinions = errors.text(data, "opinions", required=False)
     if opinions and source == "opinion" and "opinion_meeting_id" not in errors and not meeting_open:
         errors.add("opinions", "council_write.opinions_not_open")
-    raised_on = errors.day(data, "raised_on", required=False, today=today) or today
+    raised_on = errors.day(data, "raised_on", required=False, today=today, recent=True) or today
     errors.raise_if_any()
     return {"council_id": council_id, "title": title, "detail": detail or None, "source": source,
             "matter_id": matter_id if source == "matter" else None, "member_id": member_id,

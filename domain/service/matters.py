@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from domain.fields import PHONE, Errors
 from domain.personal import normalise_id_number, valid_id_number
@@ -46,8 +46,12 @@ def clean_matter(data: dict, settings: Settings, grid_ids: set[int], now: dateti
     errors.choice(data, "urgency", {u.code for u in settings.urgencies})
     errors.choice(data, "mode", {m.code for m in settings.modes})
     registered_at = data.get("registered_at") or now
+    earliest = now - timedelta(days=settings.register_back_days)
     if registered_at > now:
         errors.add("registered_at", "error.in_future")
+    elif registered_at < earliest:
+        errors.add("registered_at", "error.registered_too_early", days=settings.register_back_days,
+                   earliest=earliest.date().isoformat())
     errors.raise_if_any()
     return {
         "channel": channel, "sub_source": data["sub_source"], "community_id": data["community_id"],

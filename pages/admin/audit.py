@@ -15,8 +15,8 @@ from data_access.accounts.audit_trail import ACTION_GROUPS, ACTIONS, ENTITIES, E
 from ui import cached
 from ui.context import export_actor, page_context
 from ui.format import when
-from ui.forms import search_box
-from ui.i18n import lang, t
+from ui.forms import date_field, search_box
+from ui.i18n import lang, relabel, t
 
 ctx = page_context()
 ctx.require("audit.read")
@@ -25,7 +25,7 @@ today = clock.today()
 st.title(t("page.audit"))
 st.caption(t("audit.intro"))
 
-ALL, NO_COMMUNITY = None, "none"
+ALL, NO_COMMUNITY = "", "none"  # "" rather than None: a None option would keep its label after a language switch
 CHANGED_STYLE = "background-color: #fdebd0; font-weight: 600"
 communities = dict(cached.read(ctx.engine, "audit_communities", actor=ctx.actor))
 community_options = [ALL, *communities] + ([NO_COMMUNITY] if trail.street_wide(ctx.actor) else [])
@@ -33,11 +33,11 @@ names = {ALL: t("common.all"), NO_COMMUNITY: t("audit.no_community"), **communit
 
 
 def action_name(code: str | None) -> str:
-    return t("common.all") if code is None else trail.action_label(language, code)
+    return t("common.all") if not code else trail.action_label(language, code)
 
 
 def entity_name(code: str | None) -> str:
-    return t("common.all") if code is None else trail.entity_label(language, code)
+    return t("common.all") if not code else trail.entity_label(language, code)
 
 
 def field_name(field: str) -> str:
@@ -49,18 +49,21 @@ with st.expander(t("audit.filters"), expanded=True, icon=":material/filter_alt:"
     c1, c2, c3 = st.columns(3)
     with c1:
         actor_name = search_box(t("audit.actor"), "audit_actor", limit=40, help=t("audit.actor_help"))
+        relabel("audit_action")
         action = st.selectbox(t("audit.action"), [ALL, *ACTION_GROUPS, *ACTIONS], key="audit_action",
                               format_func=action_name, accept_new_options=True)
     with c2:
+        relabel("audit_entity")
         entity = st.selectbox(t("audit.entity"), [ALL, *ENTITIES], key="audit_entity", format_func=entity_name)
         entity_id = st.number_input(t("audit.entity_id"), min_value=1, value=None, step=1, key="audit_entity_id")
     with c3:
+        relabel("audit_community")
         community = st.selectbox(t("audit.community"), community_options, key="audit_community",
                                  format_func=lambda v: names.get(v, str(v)))
-        dates = st.date_input(t("audit.dates"), value=(), key="audit_dates", max_value=today)
+        dates = date_field(t("audit.dates"), value=(), key="audit_dates")
 
 flt = AuditFilter(
-    actor_name=actor_name or None, action=action or None, entity=entity,
+    actor_name=actor_name or None, action=action or None, entity=entity or None,
     community_id=community if isinstance(community, int) else None, without_community=community == NO_COMMUNITY,
     entity_id=int(entity_id) if entity_id else None,
     date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None)

@@ -14,7 +14,7 @@ from ui import cached, widgets
 from ui.committee import common as cui
 from ui.context import export_actor, page_context
 from ui.format import num, pct
-from ui.forms import errors_key, field_error, form_message, submit, widget_key
+from ui.forms import date_field, errors_key, field_error, form_message, submit, widget_key
 from ui.i18n import md_escape, t
 
 CLAIM = "claim_new"
@@ -251,7 +251,7 @@ if may_act:
     with progress_tab:
         c1, c2 = st.columns(2)
         with c1:
-            st.date_input(t("cfield.on"), value=today, max_value=today, key=key(PROGRESS, "on"))
+            date_field(t("cfield.on"), value=today, key=key(PROGRESS, "on"))
             field_error(PROGRESS, "on")
         with c2:
             mode = st.radio(t("claims.mode"), ["done", "percent"], horizontal=True, key=key(PROGRESS, "mode"),

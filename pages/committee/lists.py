@@ -12,7 +12,7 @@ from domain.errors import ValidationFailed
 from ui import cached, widgets
 from ui.committee import common as cui
 from ui.context import page_context
-from ui.forms import errors_key, field_error, form_message, submit, widget_key
+from ui.forms import date_field, errors_key, field_error, form_message, submit, widget_key
 from ui.i18n import md_escape, t
 
 NEED = "need_new"
@@ -102,7 +102,7 @@ with needs_tab:
             text(NEED, "detail", area=True, height=80)
             n2, n3 = st.columns(2)
             with n2:
-                st.date_input(t("cfield.raised_on"), value=today, max_value=today, key=key(NEED, "raised_on"))
+                date_field(t("cfield.raised_on"), value=today, key=key(NEED, "raised_on"))
                 field_error(NEED, "raised_on")
             with n3:
                 choice(NEED, "project_id", project_names, index=None, label="cfield.answered_by")
@@ -235,10 +235,10 @@ with projects_tab:
                 text(ITEM, "frequency", placeholder=t("lists.frequency_placeholder"))
             d1, d2 = st.columns(2)
             with d1:
-                st.date_input(t("cfield.period_start"), value=None, key=key(ITEM, "period_start"))
+                date_field(t("cfield.period_start"), value=None, key=key(ITEM, "period_start"))
                 field_error(ITEM, "period_start")
             with d2:
-                st.date_input(t("cfield.period_end"), value=None, key=key(ITEM, "period_end"))
+                date_field(t("cfield.period_end"), value=None, key=key(ITEM, "period_end"))
                 field_error(ITEM, "period_end")
             text(ITEM, "beneficiaries", placeholder=t("lists.beneficiaries_placeholder"))
             st.button(t("lists.item_create"), key="item_new_save", type="primary", icon=":material/add:",

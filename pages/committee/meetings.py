@@ -22,7 +22,7 @@ from domain.committee.rules import MEETING_KINDS
 from ui.committee import meeting as mt
 from ui.context import page_context
 from ui.format import day
-from ui.forms import field_error, form_message, submit, widget_key
+from ui.forms import date_field, field_error, form_message, submit, widget_key
 from ui.i18n import md_escape, t
 from ui.widgets import record_from_address, show_in_address
 
@@ -77,7 +77,7 @@ def plan_form(form: str, *, kind: str, day_: object, place: str, chair_unit_id: 
         st.selectbox(t("meetings.kind"), MEETING_KINDS, index=MEETING_KINDS.index(kind), format_func=mt.kind_name,
                      key=widget_key(form, "kind"))
         field_error(form, "kind")
-        st.date_input(t("meetings.day"), value=day_, key=widget_key(form, "day"))
+        date_field(t("meetings.day"), value=day_, key=widget_key(form, "day"))
         field_error(form, "day")
     with c2:
         options = list(choices)

@@ -11,7 +11,7 @@ from ui import cached, widgets
 from ui.committee import common as cui
 from ui.context import page_context
 from ui.format import num
-from ui.forms import errors_key, field_error, form_message, submit, widget_key
+from ui.forms import date_field, errors_key, field_error, form_message, submit, widget_key
 from ui.i18n import join, md_escape, t
 
 NEW = "unit_new"
@@ -87,10 +87,10 @@ def unit_form(form: str, record: dict | None) -> None:
         field_error(form, "representative_id")
         d1, d2 = st.columns(2)
         with d1:
-            st.date_input(t("cfield.joined_on"), value=value.get("joined_on") or today, key=key("joined_on"))
+            date_field(t("cfield.joined_on"), value=value.get("joined_on") or today, key=key("joined_on"))
             field_error(form, "joined_on")
         with d2:
-            st.date_input(t("cfield.left_on"), value=value.get("left_on"), key=key("left_on"))
+            date_field(t("cfield.left_on"), value=value.get("left_on"), key=key("left_on"))
             field_error(form, "left_on")
     st.text_area(t("cfield.speciality"), value=value.get("speciality") or "", key=key("speciality"),
                  height=68)
@@ -250,8 +250,8 @@ def agreement_form(form: str, record: dict | None) -> None:
                      index=list(statuses).index(current))
         field_error(form, "status")
     with c4:
-        st.date_input(t("cfield.signed_on"), value=value.get("signed_on") if record is not None else today,
-                      key=key("signed_on"))
+        date_field(t("cfield.signed_on"), value=value.get("signed_on") if record is not None else today,
+                   key=key("signed_on"))
         field_error(form, "signed_on")
     st.text_area(t("cfield.commitments"), value=value.get("commitments") or "", key=key("commitments"), height=90,
                  placeholder=t("units.commitments_placeholder"))

@@ -13,7 +13,7 @@ from ui import cached, widgets
 from ui.context import page_context
 from ui.council import records as cr
 from ui.council.common import community_picker
-from ui.forms import errors_key, field_error, form_message, submit, widget_key
+from ui.forms import date_field, errors_key, field_error, form_message, submit, widget_key
 from ui.i18n import md_escape, t
 
 COUNCIL_NEW = "council_new"
@@ -61,8 +61,8 @@ def council_form(form: str, record: dict | None) -> None:
         st.text_input(t("council_page.estate"), value=value.get("estate") or "", key=key("estate"),
                       help=t("council_page.estate_help"))
         field_error(form, "estate")
-        st.date_input(t("council_page.established_on"), value=value.get("established_on") or today,
-                      min_value=EARLIEST, max_value=today, key=key("established_on"))
+        date_field(t("council_page.established_on"), value=value.get("established_on") or today,
+                   key=key("established_on"))
         field_error(form, "established_on")
     st.checkbox(t("council_page.council_active"), value=bool(value.get("active", True)), key=key("active"))
     field_error(form, "active")
@@ -89,12 +89,12 @@ def member_form(form: str, record: dict | None) -> None:
         field_error(form, "title")
         d1, d2 = st.columns(2)
         with d1:
-            st.date_input(t("council_page.term_start"), value=value.get("term_start") or today, min_value=EARLIEST,
-                          key=key("term_start"))
+            date_field(t("council_page.term_start"), value=value.get("term_start") or today,
+                       key=key("term_start"))
             field_error(form, "term_start")
         with d2:
-            st.date_input(t("council_page.term_end"), value=value.get("term_end"), min_value=EARLIEST,
-                          key=key("term_end"), help=t("council_page.term_end_help"))
+            date_field(t("council_page.term_end"), value=value.get("term_end"),
+                       key=key("term_end"), help=t("council_page.term_end_help"))
             field_error(form, "term_end")
     with c3:
         st.checkbox(t("council_page.member_active"), value=bool(value.get("active", True)), key=key("active"))

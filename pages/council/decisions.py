@@ -16,7 +16,7 @@ from ui import cached, widgets
 from ui.context import export_actor, page_context
 from ui.council import records as cr
 from ui.council.common import community_picker
-from ui.forms import errors_key, field_error, form_message, search_box, submit, widget_key
+from ui.forms import date_field, errors_key, field_error, form_message, search_box, submit, widget_key
 from ui.i18n import labels, lang, md_escape, t
 from ui.widgets import open_record
 
@@ -193,7 +193,7 @@ with st.container(border=True, key="cdec_panel"):
                               key=widget_key(form, "owner"))
                 field_error(form, "owner")
             with a2:
-                st.date_input(t("council_page.due"), value=cr.as_date(decision["due"]), key=widget_key(form, "due"))
+                date_field(t("council_page.due"), value=cr.as_date(decision["due"]), key=widget_key(form, "due"))
                 field_error(form, "due")
             st.button(t("common.save"), key=f"{form}_save", type="primary", icon=":material/save:", on_click=submit,
                       args=(form, ["owner", "due"], lambda v: assign_decision(
@@ -205,13 +205,13 @@ with st.container(border=True, key="cdec_panel"):
             form = f"cdec_notice_{decision_id}"
             n1, n2 = st.columns(2)
             with n1:
-                st.date_input(t("council_page.notice_start"), value=cr.as_date(decision["notice_start"]) or meeting.day,
-                              key=widget_key(form, "notice_start"))
+                date_field(t("council_page.notice_start"), value=cr.as_date(decision["notice_start"]) or meeting.day,
+                           key=widget_key(form, "notice_start"))
                 field_error(form, "notice_start")
             with n2:
-                st.date_input(t("council_page.notice_end"), value=cr.as_date(decision["notice_end"]),
-                              key=widget_key(form, "notice_end"),
-                              help=t("council_page.notice_end_help", days=cfg.council.notice_days))
+                date_field(t("council_page.notice_end"), value=cr.as_date(decision["notice_end"]),
+                           key=widget_key(form, "notice_end"),
+                           help=t("council_page.notice_end_help", days=cfg.council.notice_days))
                 field_error(form, "notice_end")
             st.button(t("common.save"), key=f"{form}_save", type="primary", icon=":material/save:", on_click=submit,
                       args=(form, ["notice_start", "notice_end"], lambda v: set_notice(

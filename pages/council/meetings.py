@@ -21,7 +21,7 @@ from ui.context import page_context
 from ui.council import common as cu
 from ui.council import meeting as cm
 from ui.format import day
-from ui.forms import field_error, form_message, search_box, submit, widget_key
+from ui.forms import date_field, field_error, form_message, search_box, submit, widget_key
 from ui.i18n import md_escape, t
 from ui.widgets import (
     day_or_none,
@@ -104,7 +104,7 @@ def plan_form(form: str, cid: int, *, meeting=None, agenda: pd.DataFrame | None 
         field_error(form, "council_id")
         kind = st.selectbox(t(f"{P}.kind"), list(kinds), format_func=kinds.get, key=key("kind"))
         field_error(form, "kind")
-        held = st.date_input(t(f"{P}.day"), value=meeting.day if meeting else today, key=key("day"))
+        held = date_field(t(f"{P}.day"), value=meeting.day if meeting else today, key=key("day"))
         field_error(form, "day")
         st.time_input(t(f"{P}.start_time"), value=meeting.start_time if meeting else None, key=key("start_time"),
                       step=timedelta(minutes=15))
@@ -216,8 +216,10 @@ with filters[1]:
 with filters[2]:
     status = filter_box(t(f"{P}.status"), {s: cm.code_label("meeting", s) for s in MEETING_STATUSES},
                         "council_meetings_status", t(f"{P}.all_statuses"))
-date_from = filters[3].date_input(t(f"{P}.date_from"), value=None, key="council_meetings_from")
-date_to = filters[4].date_input(t(f"{P}.date_to"), value=None, key="council_meetings_to")
+with filters[3]:
+    date_from = date_field(t(f"{P}.date_from"), value=None, key="council_meetings_from")
+with filters[4]:
+    date_to = date_field(t(f"{P}.date_to"), value=None, key="council_meetings_to")
 search = search_box(t(f"{P}.search"), "council_meetings_search", limit=100, placeholder=t(f"{P}.search_hint"))
 filtered = any(v for v in (council_id, kind, status, date_from, date_to, search))
 

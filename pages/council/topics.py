@@ -12,7 +12,7 @@ from ui import cached, widgets
 from ui.context import page_context
 from ui.council import records as cr
 from ui.council.common import community_picker
-from ui.forms import errors_key, field_error, form_message, search_box, submit, widget_key
+from ui.forms import date_field, errors_key, field_error, form_message, search_box, submit, widget_key
 from ui.i18n import md_escape, t
 
 RAISE = "topic_new"
@@ -148,7 +148,7 @@ if manage or recorder:
                           placeholder=t("council_page.topic_title_placeholder"))
             field_error(RAISE, "title")
         with t2:
-            st.date_input(t("council_page.raised_on"), value=today, max_value=today, key=key("raised_on"))
+            date_field(t("council_page.raised_on"), value=today, key=key("raised_on"))
             field_error(RAISE, "raised_on")
         st.text_area(t("council_page.topic_detail"), key=key("detail"), height=80)
         field_error(RAISE, "detail")

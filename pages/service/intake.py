@@ -9,7 +9,7 @@ from data_access.service.writes import compute_deadline, create_matter
 from ui import cached
 from ui.context import page_context
 from ui.format import day
-from ui.forms import field_error, form_message, submit, widget_key
+from ui.forms import date_field, field_error, form_message, submit, widget_key
 from ui.i18n import labels, t
 from ui.widgets import open_record
 
@@ -63,8 +63,8 @@ with left:
     selectbox("grid_id", grids, index=None, disabled=not grids)
     c1, c2 = st.columns(2)
     with c1:
-        st.date_input(t("field.registered_date"), value=clock.today(), max_value=clock.today(),
-                      key=key("registered_date"))
+        date_field(t("field.registered_date"), value=clock.today(),
+                   key=key("registered_date"))
     with c2:
         st.time_input(t("field.registered_time"), value=clock.now().time().replace(second=0, microsecond=0),
                       key=key("registered_time"), step=600)

@@ -9,10 +9,10 @@ from data_access.service.exports import EXPORT_LIMIT, ledger_xlsx
 from data_access.service.queries import SORTS, MatterFilter
 from ui import cached
 from ui.context import export_actor, page_context
-from ui.forms import search_box
+from ui.forms import date_field, search_box
 from ui.i18n import labels, lang, t
 from ui.service.tables import matter_table
-from ui.widgets import open_record
+from ui.widgets import filter_box, open_record
 
 ctx = page_context()
 ctx.require("matter.read")
@@ -22,12 +22,10 @@ st.title(t("ledger.title"))
 
 communities = dict(cached.read(ctx.engine, "communities", actor=ctx.actor, permission="matter.read"))
 steps = {i: t(f"step.{i}") for i in range(1, 8)}
-ALL = None
 
 
 def choose(label: str, options: dict, key: str):
-    return st.selectbox(label, [ALL, *options], key=key,
-                        format_func=lambda v: t("common.all") if v is None else options[v])
+    return filter_box(label, options, key, t("common.all"))
 
 
 with st.expander(t("ledger.filters"), expanded=True, icon=":material/filter_alt:"):
@@ -43,7 +41,7 @@ with st.expander(t("ledger.filters"), expanded=True, icon=":material/filter_alt:
         mode = choose(t("field.mode"), labels(cfg.modes), "ledger_mode")
         category = choose(t("field.category"), labels(cfg.categories), "ledger_category")
     with c4:
-        dates = st.date_input(t("ledger.date_range"), value=(), key="ledger_dates", max_value=today)
+        dates = date_field(t("ledger.date_range"), value=(), key="ledger_dates")
         overdue_only = st.checkbox(t("ledger.overdue_only"), key="ledger_overdue")
     text = search_box(t("ledger.search"), "ledger_text", limit=100)
 

@@ -14,7 +14,7 @@ from ui import cached
 from ui.context import acting_actor, page_context
 from ui.council import records as council_records
 from ui.format import day, when
-from ui.forms import field_error, form_message, submit, widget_key
+from ui.forms import date_field, field_error, form_message, submit, widget_key
 from ui.i18n import error_text, labels, lang, md_escape, t
 
 NUMBER_LIMIT = 40  # a matter number is far shorter
@@ -150,14 +150,14 @@ def step_form(action: Action) -> None:
     elif action is Action.REGISTER:
         fields = ["ledger_no", "deadline"]
         text("ledger_no", value=f"TZ-{m.community_id:03d}-{clock.local(m.registered_at):%Y}-{m.id:07d}")
-        st.date_input(t("field.deadline"), value=m.deadline, key=key("deadline"))
+        date_field(t("field.deadline"), value=m.deadline, key=key("deadline"))
         field_error(form, "deadline")
     elif action is Action.PROGRESS:
         fields = ["note"]
         text("note", area=True, label="field.progress_note")
     elif action is Action.EXTEND:
         fields = ["deadline", "reason"]
-        st.date_input(t("field.deadline"), value=m.deadline, key=key("deadline"))
+        date_field(t("field.deadline"), value=m.deadline, key=key("deadline"))
         field_error(form, "deadline")
         text("reason", area=True)
     elif action is Action.COMPLETE:

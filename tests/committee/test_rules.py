@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -273,6 +273,7 @@ def test_a_progress_form():
     ({"percent": -5}, "percent", "committee_error.percent_range"),
     ({"done": 1, "on": date(2026, 11, 21)}, "on", "committee_error.date_in_future"),
     ({"done": 1, "on": date(2026, 2, 28)}, "on", "committee_error.before_claim"),
+    ({"done": 1, "on": date(2019, 3, 1)}, "on", "error.too_far_back"),
     ({"done": 1, "file_name": "a.mp4", "file_data": b"x" * (1024 * 1024 + 1)}, "file_data",
      "committee_error.file_too_large"),
 ])
@@ -302,3 +303,10 @@ def test_progress_reported_at_the_last_meeting_is_not_stale():
     last = date(2026, 9, 20)
     entries = [AgendaEntry(1, False, last, "at the meeting"), AgendaEntry(2, False, date(2026, 9, 19), "before")]
     assert [e.claim_id for e in agenda(entries, last)] == [2, 1], "the one updated before the meeting is stale"
+
+
+def test_a_need_raised_more_than_a_year_ago_is_refused_on_its_date():
+    assert refused(clean_need, {"community_id": 1, "title": "老旧小区加装扶手", "raised_on": date(2020, 5, 1)},
+                   today=TODAY) == {"raised_on": "error.too_far_back"}
+    assert clean_need({"community_id": 1, "title": "老旧小区加装扶手", "raised_on": TODAY - timedelta(days=300)},
+                      today=TODAY)["raised_on"] == TODAY - timedelta(days=300)

@@ -247,3 +247,10 @@ def test_a_follow_up_moves_the_topic_on_never_back(stage, after):
 def test_small_helpers():
     assert cut("议事", 5) == "议事" and cut("一二三四五六", 5) == "一二三四…" and len(cut("x" * 2000, 1000)) == 1000
     assert is_id(3) and not is_id(True) and not is_id("3") and not is_id(None)
+
+
+def test_a_topic_raised_more_than_a_year_ago_is_refused_on_its_date():
+    with pytest.raises(ValidationFailed) as err:
+        clean_topic(topic(raised_on=date(2020, 5, 1)), today=TODAY, members={7}, matter_id=None,
+                    opinion_meetings=set(), meeting_open=False)
+    assert err.value.errors["raised_on"][0] == "error.too_far_back"

@@ -255,8 +255,34 @@ def test_intake_saves_a_matter(demo_db):
     assert [area.value for area in at.text_area] == [""], "the form starts afresh after a save"
     assert next(s for s in at.selectbox if s.label == "收集途径").value is None
     assert "intake_open_saved" in [b.key for b in at.button]
-    at.button(key="intake_open_saved").click().run()
-    assert not at.exception  # it opens the matter page with the id in the address (tests/browser/test_page_links.py)
+    # through the app (its navigation knows the matter page): the button opens the matter, its id in the address
+    app = app_test()
+    app.session_state["user_id"] = demo_db.users["secretary"]
+    app.session_state["intake__result"] = saved
+    app.run()
+    app.switch_page("pages/service/intake.py").run()
+    app.button(key="intake_open_saved").click().run()
+    assert not app.exception
+    assert app.subheader[0].value.startswith(number) and app.query_params["id"] == str(saved.id)
+
+
+@pytest.mark.parametrize(("days", "message"), [
+    (-1, "登记时间不能晚于现在。"),
+    (6 * 365, "登记时间最早可补录到 30 天前（{earliest}）：请核对日期。"),
+])
+def test_a_registration_date_outside_the_window_is_refused_by_the_field_and_kept(demo_db, days, message):
+    community_id = home_community(demo_db)
+    before = demo_db.count_matters()
+    at = run_page("intake", demo_db.users["secretary"])
+    fill_intake(at, demo_db, community_id, phone="13812345678", description="小区东门路灯损坏，夜间很暗")
+    typed = clock.today() - timedelta(days=days)
+    at.date_input(key="intake_registered_date").set_value(typed).run()
+    at.button(key="intake_save").click().run()
+    assert not at.exception and not at.success
+    earliest = (clock.now() - timedelta(days=30)).date().isoformat()
+    assert message.format(earliest=earliest) in [e.replace("\\", "") for e in texts(at.error)]  # as shown
+    assert at.date_input(key="intake_registered_date").value == typed, "the date on screen is the one typed"
+    assert demo_db.count_matters() == before, "nothing was written"
 
 
 def test_intake_bad_input_shows_errors_by_the_fields_and_keeps_the_input(demo_db):

@@ -112,9 +112,17 @@ def test_a_good_matter_is_cleaned(cfg):
     ({"sub_source": "wechat"}, "sub_source", "error.unknown_choice"),
     ({"category": None}, "category", "error.required"),
     ({"registered_at": NOW + timedelta(hours=1)}, "registered_at", "error.in_future"),
+    ({"registered_at": NOW - timedelta(days=31)}, "registered_at", "error.registered_too_early"),
+    ({"registered_at": NOW - timedelta(days=6 * 365)}, "registered_at", "error.registered_too_early"),
 ])
 def test_bad_matter_input_names_the_field(cfg, changes, field, key):
     assert errors_of(good_matter(**changes), cfg)[field] == key
+
+
+def test_a_matter_may_be_registered_up_to_the_configured_days_late(cfg):
+    assert cfg.register_back_days == 30
+    late = clean_matter(good_matter(registered_at=NOW - timedelta(days=29)), cfg, {10}, NOW)
+    assert late["registered_at"] == (NOW - timedelta(days=29)).replace(microsecond=0), "saved as typed"
 
 
 def test_landline_and_anonymous_are_accepted(cfg):
