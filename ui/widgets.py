@@ -106,3 +106,12 @@ def show_in_address(key: str, record_id: int | None) -> None:
     else:
         st.query_params["id"] = str(int(record_id))
         st.session_state[f"{key}__address"] = str(int(record_id))
+
+
+def forget_on_new_search(key: str, *criteria) -> None:
+    """Close the record opened (session key `key`) when the search or filters above it change: it would otherwise
+    stand under a list, or a "nothing found", that no longer holds it."""
+    marker = f"{key}__criteria"
+    if marker in st.session_state and st.session_state[marker] != criteria:
+        st.session_state.pop(key, None)
+    st.session_state[marker] = criteria

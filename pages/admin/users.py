@@ -12,7 +12,7 @@ from ui.context import page_context
 from ui.format import when
 from ui.forms import errors_key, field_error, form_message, search_box, submit, widget_key
 from ui.i18n import lang, t
-from ui.widgets import filter_box
+from ui.widgets import filter_box, forget_on_new_search
 
 NEW = "users_new"
 NEW_FIELDS = ["username", "display_name", "email", "password", "password_again", "role", "community_id", "grid_id"]
@@ -122,6 +122,7 @@ with c2:
 with c3:
     role_filter = filter_box(t("users.filter_role"), role_labels, "users_role", t("common.all"))
 
+forget_on_new_search(SELECTED, text, community_filter, role_filter)
 size = cfg.page_size
 df, total = users.list_users(ctx.engine, actor=ctx.actor, text=text, community_id=community_filter,
                              role=role_filter, page=st.session_state.get("users_page", 1), page_size=size,

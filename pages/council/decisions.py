@@ -70,6 +70,7 @@ with f2:
     search = search_box(t("council_page.search"), SEARCH, limit=60,
                         placeholder=t("council_page.decision_search_placeholder"))
 
+widgets.forget_on_new_search(SELECTED, community, council_id, show, search)
 page_key = f"cdec_page_{community}_{council_id}_{show}_{search}"
 rows, total = cached.read(ctx.engine, "council_decisions", actor=ctx.actor, community_ids=chosen,
                           council_id=council_id, show=show, today=today, search=search,

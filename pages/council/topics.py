@@ -170,6 +170,7 @@ with f2:
 with f3:
     search = search_box(t("council_page.search"), SEARCH, limit=60,
                         placeholder=t("council_page.topic_search_placeholder"))
+widgets.forget_on_new_search(SELECTED, community, council_id, stage, search)
 page_key = f"ctopics_page_{council_id}_{stage}_{search}"
 topics, total = cached.read(ctx.engine, "council_topics", actor=ctx.actor, community_id=community,
                             council_id=council_id, stage=stage, search=search,

@@ -674,3 +674,20 @@ def test_a_topic_a_decision_and_a_meeting_are_in_the_address_and_their_links_ope
         at = run_page(page, secretary, record=10**9)
         assert not at.exception and message in texts(at.warning), page
         assert at.query_params.get("id") != str(10**9), page
+
+
+def test_a_new_search_closes_the_topic_or_decision_opened_before(db):
+    """A search that finds nothing shows only that: the record opened before does not stay beneath it."""
+    at = run_page("council_topics", db.users["secretary"], record=db.topics["加装电梯费用分摊"])
+    assert "加装电梯费用分摊" in texts(at.subheader)
+    at.text_input(key="ctopics_search").input("没有这个议题").run()
+    assert not at.exception and "加装电梯费用分摊" not in texts(at.subheader)
+    assert "id" not in at.query_params
+    at = run_page("council_decisions", db.users["secretary"], record=db.decisions["按楼层系数分摊加装电梯费用"])
+    assert "按楼层系数分摊加装电梯费用" in texts(at.text)
+    at.text_input(key="cdec_search").input("没有这个决议").run()
+    assert not at.exception and "按楼层系数分摊加装电梯费用" not in texts(at.text)
+    # a search longer than any title is refused with its limit and length, the text kept
+    at.text_input(key="cdec_search").input("长" * 61).run()
+    assert "内容太长：最多 60 个字，当前 61 个字。" in texts(at.error)
+    assert at.text_input(key="cdec_search").value == "长" * 61

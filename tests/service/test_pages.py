@@ -285,6 +285,22 @@ def test_a_registration_date_outside_the_window_is_refused_by_the_field_and_kept
     assert demo_db.count_matters() == before, "nothing was written"
 
 
+def test_over_long_text_is_refused_with_its_limit_and_length_and_kept(demo_db):
+    """A paste beyond a field's limit is not dropped (a widget's max_chars made the browser ignore it, and the
+    matter was saved without its reporter): the form says the limit and the length, and keeps the text."""
+    community_id = home_community(demo_db)
+    before = demo_db.count_matters()
+    at = run_page("intake", demo_db.users["secretary"])
+    fill_intake(at, demo_db, community_id, phone="13812345678", description="路" * 1001)
+    at.text_input(key="intake_reporter_name").input("名" * 31)
+    at.button(key="intake_save").click().run()
+    assert not at.success and demo_db.count_matters() == before
+    shown = set(texts(at.error))
+    assert {"内容太长：最多 30 个字，当前 31 个字。", "内容太长：最多 1000 个字，当前 1001 个字。"} <= shown
+    assert at.text_input(key="intake_reporter_name").value == "名" * 31
+    assert at.text_area(key="intake_description").value == "路" * 1001
+
+
 def test_intake_bad_input_shows_errors_by_the_fields_and_keeps_the_input(demo_db):
     community_id = home_community(demo_db)
     before = demo_db.count_matters()
