@@ -25,9 +25,10 @@ from domain.errors import DomainError
 from ui.committee import meeting as mt
 from ui.context import acting_actor, page_context
 from ui.format import day, pct
-from ui.forms import field_error, form_message, submit, widget_key
+from ui.forms import date_field, field_error, form_message, submit, widget_key
 from ui.i18n import error_text, join, md_escape, t
 from ui.projector import Course
+from ui.widgets import open_record
 
 ctx = page_context()
 ctx.require("committee.meeting")
@@ -82,6 +83,15 @@ if sticky is not None and not listed.empty and sticky in set(listed["id"]):
 else:
     for candidate in candidates():
         details[candidate] = meeting_detail(ctx.engine, actor=ctx.actor, meeting_id=candidate)
+    if not any(details.values()) and not listed.empty:
+        # nothing to hold: a meeting closed today stays here, with its minutes, for the rest of the day (a reload
+        # or a new login loses the session's STICKY)
+        closed = listed[(listed["status"] == "closed") & (listed["day"] <= today)].sort_values(
+            ["day", "id"], ascending=False)
+        for candidate in closed["id"].head(3):
+            held = meeting_detail(ctx.engine, actor=ctx.actor, meeting_id=int(candidate))
+            if held is not None and held.meeting.closed_at and clock.local(held.meeting.closed_at).date() == today:
+                details[int(candidate)] = held
 shown = [d for d in details.values() if d is not None]
 detail = next((d for d in shown if mt.may_run(ctx, d)), shown[0] if shown else None)
 
@@ -132,14 +142,18 @@ if m.status == "closed":
     c1, c2 = st.columns(2)
     with c1:
         mt.minutes_button(ctx, detail, key="chair_minutes")
-    c2.button(t("chair.leave"), key="chair_leave", icon=":material/logout:",
-              on_click=lambda: st.session_state.pop(STICKY, None))
+    if c2.button(t("chair.leave"), key="chair_leave", icon=":material/logout:"):
+        st.session_state.pop(STICKY, None)
+        open_record("pages/committee/meetings.py", mid)  # its record; chair mode would show it again today
     st.stop()
 
 # --- the meeting is open ----------------------------------------------------------------------------------------
 
 st.session_state[STICKY] = mid
-agenda = detail.agenda.sort_values("position").reset_index(drop=True) if not detail.agenda.empty else detail.agenda
+# the items the meeting goes through one at a time (open action items, claims behind schedule); the others are
+# listed beside them, collapsed
+agenda = mt.main_agenda(detail.agenda.sort_values("position")).reset_index(drop=True) \
+    if not detail.agenda.empty else detail.agenda
 present, absent = mt.present_counts(detail)
 stage, pos = course.begin(agenda, present > 0)
 course.badges(stage, "chair")
@@ -185,7 +199,9 @@ if stage == "attendance":
 
 if stage == "agenda":
     if agenda.empty:
-        st.info(t("chair.agenda_empty"), icon=":material/info:")
+        st.info(t("chair.agenda_empty") if detail.agenda.empty else t("meetings.agenda_nothing_behind"),
+                icon=":material/info:")
+        mt.other_items(detail, key="chair_agenda")
         st.button(t("chair.to_summary"), key="chair_to_summary", on_click=go, args=("summary",))
         st.stop()
     row = agenda.iloc[pos]
@@ -260,7 +276,7 @@ if stage == "agenda":
                 st.number_input(t("chair.done", unit=unit_label), value=done, step=1.0, format="%g",
                                 key=widget_key(form, "done"), help=t("chair.done_help", pledge=mt.fmt_qty(pledge)))
                 field_error(form, "done")
-                st.date_input(t("meetings.col_on"), value=today, max_value=today, key=widget_key(form, "on"))
+                date_field(t("meetings.col_on"), value=today, key=widget_key(form, "on"))
                 field_error(form, "on")
                 st.text_input(t("meetings.col_note"), key=widget_key(form, "note"))
                 field_error(form, "note")
@@ -295,8 +311,7 @@ if stage == "agenda":
                   args=(0, "summary"), width="stretch")
     nav[3].button(t("chair.to_attendance"), key="chair_to_attendance", icon=":material/how_to_reg:",
                   on_click=go, args=("attendance",))
-    with st.expander(t("chair.whole_agenda"), icon=":material/list:"):
-        mt.agenda_table(detail, key="chair_agenda")
+    mt.other_items(detail, key="chair_agenda")
     st.stop()
 
 # --- 3. the summary to confirm, and closing -----------------------------------------------------------------------

@@ -31,7 +31,7 @@ from ui.context import acting_actor, page_context
 from ui.council import common as cu
 from ui.council import meeting as cm
 from ui.format import day
-from ui.forms import field_error, form_message, submit, widget_key
+from ui.forms import date_field, field_error, form_message, submit, widget_key
 from ui.i18n import error_text, md_escape, t
 from ui.projector import Course
 from ui.widgets import day_or_none, known
@@ -75,6 +75,15 @@ STICKY = "council_live_meeting"  # the meeting this session runs; kept after it 
 labels: dict[int, str] = {}
 for frame in (held, due_now):
     for r in frame.sort_values(["day", "id"], ascending=False).itertuples(index=False):
+        labels[int(r.id)] = t(f"{L}.pick_label", day=day(r.day), council=r.council,
+                              kind=cm.meeting_kinds(ctx).get(r.kind, t("council.kind_unknown")),
+                              status=cm.code_label("meeting", r.status))
+# a meeting closed today stays here, with its downloads, for the rest of the day (a reload or a new login loses the
+# session's STICKY)
+recent, _n = meetings(ctx.engine, actor=ctx.actor, community_ids=record_ids, status="closed", date_to=today, limit=3)
+for r in recent.itertuples(index=False):
+    closed = meeting_detail(ctx.engine, actor=ctx.actor, meeting_id=int(r.id))
+    if closed is not None and closed.meeting.closed_at and clock.local(closed.meeting.closed_at).date() == today:
         labels[int(r.id)] = t(f"{L}.pick_label", day=day(r.day), council=r.council,
                               kind=cm.meeting_kinds(ctx).get(r.kind, t("council.kind_unknown")),
                               status=cm.code_label("meeting", r.status))
@@ -321,15 +330,15 @@ def vote_panel(topic_id: int, topic: str, stage_now: object) -> None:
             st.text_input(t(f"{L}.owner"), key=key("owner"), help=t(f"{L}.owner_help"))
             field_error(form, "owner")
         with c2:
-            st.date_input(t(f"{L}.due"), value=None, min_value=m.day, key=key("due"), help=t(f"{L}.owner_help"))
+            date_field(t(f"{L}.due"), value=None, key=key("due"), help=t(f"{L}.owner_help"))
             field_error(form, "due")
         c1, c2 = st.columns(2)
         with c1:
-            st.date_input(t(f"{L}.notice_start"), value=today, key=key("notice_start"))
+            date_field(t(f"{L}.notice_start"), value=today, key=key("notice_start"))
             field_error(form, "notice_start")
         with c2:
-            st.date_input(t(f"{L}.notice_end"), value=today + timedelta(days=cfg.council.notice_days),
-                          key=key("notice_end"), help=t(f"{L}.notice_help", days=cfg.council.notice_days))
+            date_field(t(f"{L}.notice_end"), value=today + timedelta(days=cfg.council.notice_days),
+                       key=key("notice_end"), help=t(f"{L}.notice_help", days=cfg.council.notice_days))
             field_error(form, "notice_end")
         members_present = list(present_names)
 

@@ -12,10 +12,11 @@ import streamlit as st
 
 from data_access.committee.meetings import add_outcome, close_meeting, set_attendance
 from data_access.committee.minutes import minutes_docx
+from domain.committee.meetings import on_agenda
 from domain.committee.rules import may_act_for_unit
 from ui.context import PageContext, export_actor
 from ui.format import day
-from ui.forms import errors_key, field_error, form_message, submit, widget_key
+from ui.forms import date_field, errors_key, field_error, form_message, submit, widget_key
 from ui.i18n import lang, t
 from ui.projector import duration
 
@@ -179,12 +180,46 @@ def agenda_view(detail) -> pd.DataFrame:
         "note": ag["note"].fillna("").to_numpy()})
 
 
+def main_agenda(agenda: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an agenda the meeting goes through (domain.committee.meetings.on_agenda), in their order."""
+    if agenda.empty:
+        return agenda
+    return agenda[[on_agenda(s) for s in agenda["section"]]]
+
+
 def agenda_table(detail, *, key: str) -> None:
+    """The agenda: the items the meeting goes through (open action items, claims behind schedule), then the others
+    in a collapsed list the chair can open."""
     if detail.agenda.empty:
         st.info(t("meetings.agenda_empty") if detail.meeting.status == "planned" else t("meetings.agenda_none"),
                 icon=":material/info:")
         return
-    st.dataframe(agenda_view(detail), hide_index=True, key=key, column_config={
+    view = agenda_view(detail)
+    main = view[[on_agenda(s) for s in detail.agenda.sort_values("position")["section"]]]
+    others = view.drop(index=main.index)
+    if main.empty:
+        st.success(t("meetings.agenda_nothing_behind"), icon=":material/task_alt:")
+    else:
+        _agenda_frame(main, key=key)
+    _others(others, key=key)
+
+
+def other_items(detail, *, key: str) -> None:
+    """The agenda's items the meeting does not go through, in a collapsed list (chair mode walks the others)."""
+    if not detail.agenda.empty:
+        view = agenda_view(detail)
+        _others(view[[not on_agenda(s) for s in detail.agenda.sort_values("position")["section"]]], key=key)
+
+
+def _others(others: pd.DataFrame, *, key: str) -> None:
+    if not others.empty:
+        with st.expander(t("meetings.agenda_others", count=len(others)), icon=":material/list:"):
+            st.caption(t("meetings.agenda_others_hint"))
+            _agenda_frame(others, key=f"{key}_others")
+
+
+def _agenda_frame(view: pd.DataFrame, *, key: str) -> None:
+    st.dataframe(view, hide_index=True, key=key, column_config={
         "position": st.column_config.NumberColumn(t("meetings.col_position"), format="%d", width="small"),
         "section": t("meetings.col_section"), "unit": t("meetings.col_unit"), "what": t("meetings.col_what"),
         "progress": t("meetings.col_progress"),
@@ -248,7 +283,7 @@ def outcome_form(ctx: PageContext, detail, form: str) -> None:
                      key=widget_key(form, "owner_unit_id"))
         field_error(form, "owner_unit_id")
     with c3:
-        st.date_input(t("meetings.col_due"), value=None, key=widget_key(form, "due"), min_value=detail.meeting.day)
+        date_field(t("meetings.col_due"), value=None, key=widget_key(form, "due"))
         field_error(form, "due")
     meeting_id = detail.meeting.id
     fields = ["kind", "text", "owner", "owner_unit_id", "due"]
