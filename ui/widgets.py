@@ -67,6 +67,12 @@ def known(value: object) -> bool:
     return value is not None and not pd.isna(value) if not isinstance(value, (list, tuple)) else True
 
 
+def text_or_empty(value: object) -> str:
+    """A text cell of a DataFrame as a widget's value: "" when missing (a NaN is truthy, so `value or ""` would put
+    the word "nan" in the box, and a save would store it)."""
+    return str(value) if known(value) else ""
+
+
 def day_or_none(value: object) -> str:
     """A date cell of a DataFrame in the UI's format (— when empty)."""
     if not known(value):

@@ -26,9 +26,9 @@ from ui.committee import meeting as mt
 from ui.context import acting_actor, page_context
 from ui.format import day, pct
 from ui.forms import date_field, field_error, form_message, submit, widget_key
-from ui.i18n import error_text, join, md_escape, t
-from ui.projector import Course
-from ui.widgets import open_record
+from ui.i18n import error_text, join, lang, md_escape, t
+from ui.projector import Course, duration_words
+from ui.widgets import open_record, text_or_empty
 
 ctx = page_context()
 ctx.require("committee.meeting")
@@ -219,7 +219,7 @@ if stage == "agenda":
             def clock_face() -> None:
                 spent = max(0, int(time.time() - started))
                 st.metric(t("chair.timer"), f"{spent // 60:02d}:{spent % 60:02d}",
-                          help=t("chair.timer_help", minutes=round(before / 60, 1)))
+                          help=t("chair.timer_help", spent=duration_words(before, lang())))
 
             clock_face()
         if is_claim:
@@ -227,7 +227,7 @@ if stage == "agenda":
                 st.text(f"{row['unit']} · {row['project']}")
             with st.container(key="chair_huge_3"):
                 st.text(row["item"])
-            unit_label = row["unit_label"] or ""
+            unit_label = text_or_empty(row["unit_label"])
             done, pledge = float(row["done"] or 0), float(row["pledge"] or 0)
             share = float(row["share"]) if pd.notna(row["share"]) else (done / pledge if pledge else 0.0)
             with st.container(key="chair_big_4"):
@@ -240,7 +240,7 @@ if stage == "agenda":
             with st.container(key="chair_big_5"):
                 st.text(t("chair.carried_from"))
             with st.container(key="chair_huge_6"):
-                st.text(row["text"] or "")
+                st.text(text_or_empty(row["text"]))
             due = row["due"]
             overdue = pd.notna(due) and due is not None and due < today
             with st.container(key="chair_big_7"):
@@ -265,7 +265,7 @@ if stage == "agenda":
                     "done": st.column_config.NumberColumn(t("meetings.col_done"), format="%g"),
                     "note": t("meetings.col_note"), "by": t("chair.col_by"),
                     "in_meeting": st.column_config.CheckboxColumn(t("chair.col_in_meeting"))})
-        st.text_area(t("chair.note"), value=row["note"] or "", key=f"chair_note_{aid}", height=90,
+        st.text_area(t("chair.note"), value=text_or_empty(row["note"]), key=f"chair_note_{aid}", height=90,
                      help=t("chair.note_help"))
     with right:
         if is_claim:

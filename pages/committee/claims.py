@@ -218,7 +218,7 @@ st.divider()
 head, close = st.columns([5, 1])
 with head:
     st.subheader(t("claims.claim_title", unit=md_escape(claim["unit"]), item=md_escape(claim["item"])))
-    label = md_escape(claim["unit_label"] or "")
+    label = md_escape(widgets.text_or_empty(claim["unit_label"]))
     facts = [t("claims.fact_project", project=md_escape(claim["project"])),
              t("claims.fact_pledge", pledge=num(claim["pledge"], "#,##0.##"), unit=label,
                target=num(claim["target"], "#,##0.##")),
@@ -229,7 +229,7 @@ with head:
     st.caption(" · ".join(facts))
     if claim["status"] != "active":
         st.warning(t("claims.withdrawn_note", day=widgets.day_or_none(claim["withdrawn_on"]),
-                     reason=md_escape(claim["withdraw_reason"] or "")), icon=":material/undo:")
+                     reason=md_escape(widgets.text_or_empty(claim["withdraw_reason"]))), icon=":material/undo:")
     elif claim["behind"]:
         st.warning(t("claims.behind_note"), icon=":material/schedule:")
 with close:

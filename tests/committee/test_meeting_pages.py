@@ -235,6 +235,7 @@ def test_next_and_previous_move_through_the_agenda_and_save_the_time_and_note(co
     assert "议题 1 / 2" in markdowns(at)
     assert at.button(key="chair_prev").disabled
     first = committee.detail().agenda.sort_values("position").iloc[0]
+    assert at.text_area(key=f"chair_note_{first['id']}").value == "", "an item without a note starts empty, not 'nan'"
     at.text_area(key=f"chair_note_{first['id']}").input("请加快进度")
     at.button(key="chair_next").click().run()
     assert not at.exception

@@ -19,6 +19,7 @@ from ui.format import day
 from ui.forms import date_field, errors_key, field_error, form_message, submit, widget_key
 from ui.i18n import lang, t
 from ui.projector import duration
+from ui.widgets import text_or_empty
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SECTION_COLOURS = {"carried": "violet", "behind": "red", "stale": "orange", "rest": "gray"}
@@ -138,7 +139,7 @@ def attendance_form(ctx: PageContext, detail, form: str, *, then=None) -> None:
         cols = box.columns([3, 1, 3], vertical_alignment="center")
         cols[0].text(row.unit)
         cols[1].checkbox(t("meetings.present"), value=bool(row.present), key=widget_key(form, f"present_{uid}"))
-        cols[2].text_input(t("meetings.col_attendee"), value=row.attendee or "",
+        cols[2].text_input(t("meetings.col_attendee"), value=text_or_empty(row.attendee),
                            key=widget_key(form, f"attendee_{uid}"), label_visibility="collapsed",
                            placeholder=t("meetings.attendee_hint"))
     with box:
