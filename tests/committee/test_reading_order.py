@@ -1,6 +1,6 @@
-"""Issue 14 on the committee's pages: the overview says what 完成度 and 已完成 count; a progress meeting's agenda is
-the open action items and the claims behind schedule, the other items in a collapsed list; a meeting closed today
-stays in chair mode with its minutes."""
+"""The committee's pages in the order a reader acts: the overview says what 完成度 and 已完成 count; a progress
+meeting's agenda is the open action items and the claims behind schedule, the other items in a collapsed list; a
+meeting closed today stays in chair mode with its minutes."""
 
 from __future__ import annotations
 
