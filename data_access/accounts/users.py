@@ -29,6 +29,7 @@ from domain.access import Actor
 from domain.accounts import check_password, clean_account
 from domain.errors import DomainError, PermissionDenied, ValidationFailed
 from domain.settings import Settings
+from i18n import translate
 
 PERMISSION = "account.manage"
 COLUMNS = ["id", "username", "display_name", "email", "active", "locked", "last_login_at", "roles"]
@@ -218,10 +219,11 @@ def list_users(engine: Engine, *, actor: Actor, text: str = "", community_id: in
                 label = spec.label(lang) if spec else code
                 place = f"{community}/{grid}" if community and grid else community
                 held_roles.setdefault(user_id, []).append(f"{label}@{place}" if place else label)
+    separator = translate(lang, "locale.list_separator")  # 、 or ", "
     df = pd.DataFrame(
         [{"id": r.id, "username": r.username, "display_name": r.display_name, "email": r.email,
           "active": bool(r.is_active), "locked": r.locked_until is not None and r.locked_until > now,
-          "last_login_at": r.last_login_at, "roles": "、".join(held_roles.get(r.id, []))} for r in rows],
+          "last_login_at": r.last_login_at, "roles": separator.join(held_roles.get(r.id, []))} for r in rows],
         columns=COLUMNS)
     return df, total
 

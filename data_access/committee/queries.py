@@ -362,7 +362,7 @@ def items(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | None
         df[flag] = df[flag].astype(bool)
     df["claims"] = df["claims"].astype(int)
     df["share"] = df["share"].astype(float)
-    df.insert(ITEM_COLUMNS.index("claimed_by"), "claimed_by", ["、".join(names.get(int(i), [])) for i in df["id"]])
+    df.insert(ITEM_COLUMNS.index("claimed_by"), "claimed_by", [names.get(int(i), []) for i in df["id"]])
     df["state"] = [_state(row) for _, row in df.iterrows()] if not df.empty else pd.Series(dtype=object)
     return df[ITEM_COLUMNS], count
 

@@ -324,7 +324,7 @@ def test_progress_counts_what_is_done_not_what_is_claimed(engine, committee):
     assert withdrawn.completion == pytest.approx(before.completion)
     # I5: its claim was withdrawn after 5 of 20 were done; the work stays done and counts
     i5 = all_items(engine, c, project_id=c.projects["P2"]).set_index("id").loc[c.items["I5"]]
-    assert i5["done"] == 5 and not i5["claimed"] and i5["claimed_by"] == ""
+    assert i5["done"] == 5 and not i5["claimed"] and i5["claimed_by"] == []
 
 
 def test_stale_is_measured_from_the_last_closed_progress_meeting(engine, committee):
@@ -379,7 +379,7 @@ def test_item_rows_carry_shares_states_and_who_claimed(engine, committee, settin
     assert states == {"I1": "complete", "I2": "behind", "I3": "overdue", "I8": "on_track", "I4": "behind",
                       "I5": "behind", "I6": "unclaimed", "I7": "complete"}
     i8 = df.loc[c.items["I8"]]
-    assert i8["claimed_by"] == "甲公司、乙学校" and i8["claims"] == 2 and i8["last_update_on"] == D("2026-11-01")
+    assert i8["claimed_by"] == ["甲公司", "乙学校"] and i8["claims"] == 2 and i8["last_update_on"] == D("2026-11-01")
     assert i8["share"] == pytest.approx(0.9) and i8["project"] == "助老服务" and i8["community"] == "康盛社区"
     assert df.loc[c.items["I4"], "last_update_on"] is None
     for row in df.itertuples():  # the SQL agrees with domain.behind_schedule, item by item

@@ -10,7 +10,7 @@ from data_access import clock
 from ui import cached, widgets
 from ui.context import PageContext
 from ui.format import num
-from ui.i18n import labels, t
+from ui.i18n import join, labels, t
 from ui.widgets import day_or_none, known, share_column
 
 # --- pickers -----------------------------------------------------------------------------------------------------
@@ -56,7 +56,7 @@ def items_table(df: pd.DataFrame, *, key: str, with_community: bool = False, on_
         "period": [f"{day_or_none(a)} ~ {day_or_none(b)}" for a, b in zip(df["period_start"], df["period_end"],
                                                                          strict=True)],
         "beneficiaries": df["beneficiaries"].fillna(t("common.none")),
-        "claimed_by": df["claimed_by"].fillna("").replace("", t("cfield.unclaimed")),
+        "claimed_by": [join(names) if names else t("cfield.unclaimed") for names in df["claimed_by"]],
         "share": df["share"].fillna(0.0),
         "last_update": [day_or_none(v) for v in df["last_update_on"]],
         "state": [state_label(s) for s in df["state"]],
