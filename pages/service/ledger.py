@@ -12,7 +12,7 @@ from ui.context import export_actor, page_context
 from ui.forms import date_field, search_box
 from ui.i18n import labels, lang, t
 from ui.service.tables import matter_table
-from ui.widgets import filter_box, open_record
+from ui.widgets import ALL, filter_box, open_record
 
 ctx = page_context()
 ctx.require("matter.read")
@@ -28,7 +28,13 @@ def choose(label: str, options: dict, key: str):
     return filter_box(label, options, key, t("common.all"))
 
 
-with st.expander(t("ledger.filters"), expanded=True, icon=":material/filter_alt:"):
+FILTERS = ("ledger_community", "ledger_grid", "ledger_step", "ledger_channel", "ledger_mode", "ledger_category",
+           "ledger_dates", "ledger_overdue")
+text = search_box(t("ledger.search"), "ledger_text", limit=100)  # first: what a grid worker on a phone looks up
+chosen = sum(1 for k in FILTERS if st.session_state.get(k) not in (None, ALL, (), False))
+# folded (a phone would scroll past eight boxes to reach the table); its title says how many are in use
+with st.expander(t("ledger.filters_chosen", count=chosen) if chosen else t("ledger.filters"), key="ledger_filters",
+                 icon=":material/filter_alt:"):
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         community = choose(t("field.community"), communities, "ledger_community")
@@ -43,7 +49,6 @@ with st.expander(t("ledger.filters"), expanded=True, icon=":material/filter_alt:
     with c4:
         dates = date_field(t("ledger.date_range"), value=(), key="ledger_dates")
         overdue_only = st.checkbox(t("ledger.overdue_only"), key="ledger_overdue")
-    text = search_box(t("ledger.search"), "ledger_text", limit=100)
 
 flt = MatterFilter(
     community_ids=None if community is None else (community,), grid_id=grid, step=step, channel=channel, mode=mode,

@@ -478,6 +478,17 @@ def test_ledger_overdue_only(demo_db):
     assert set(table["number"]) == overdue
     (caption,) = [c for c in texts(at.caption) if c.startswith("第 ")]
     assert ledger_total(caption) == len(overdue)
+    # the folded filters say how many are in use, so that a filtered list is never taken for the whole ledger
+    assert [e.label for e in at.expander] == ["筛选条件（已选 1 项）"]
+
+
+def test_ledger_puts_the_search_first_and_folds_the_filters(demo_db):
+    """On a phone eight filter boxes would stand between the search and the table: the search comes first and the
+    filters fold away under a title."""
+    at = run_page("ledger", demo_db.users["secretary"])
+    assert [e.label for e in at.expander] == ["筛选条件"]
+    assert "ledger_text" not in [w.key for w in at.expander[0].text_input]
+    assert "ledger_step" in [w.key for w in at.expander[0].selectbox]
 
 
 def test_ledger_search(demo_db):

@@ -29,6 +29,8 @@ def matter_table(df: pd.DataFrame, settings: Settings, *, key: str) -> int | Non
     config = {c: st.column_config.Column(t(f"field.{c}")) for c in SHOWN}
     config["registered_at"] = st.column_config.DatetimeColumn(t("field.registered_at"), format="YYYY-MM-DD HH:mm")
     config["deadline"] = st.column_config.DateColumn(t("field.deadline"), format="YYYY-MM-DD")
+    if lang() == "en":  # "Register in ledger" and "Resident evaluation" would be cut at the width of their header
+        config["step"] = st.column_config.Column(t("field.step"), width=150)
     event = st.dataframe(styled, hide_index=True, column_config=config, on_select="rerun",
                          selection_mode="single-row", key=key)
     rows = event.selection.rows if event is not None else []
