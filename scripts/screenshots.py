@@ -31,9 +31,9 @@ EVERY_PAGE = [("secretary", "page.overview", "overview"), ("secretary", "page.le
               ("secretary", "page.council_councils", "councils"), ("secretary", "page.council_topics", "topics"),
               ("secretary", "page.council_meetings", "council_meetings"),
               ("secretary", "page.council_decisions", "decisions"), ("unitrep", "page.committee_chair", "chair"),
-              ("recorder", "page.council_live", "live")]
-# not yet: the leader's and the admin's pages (cockpit, display links, users, audit); after the leader's login the
-# language selectbox's "English" option was not found within 60 s, which is still to be looked into
+              ("recorder", "page.council_live", "live"), ("leader", "page.briefing_cockpit", "cockpit"),
+              ("leader", "page.briefing_links", "display_links"), ("admin", "page.users", "users"),
+              ("admin", "page.audit", "audit")]
 
 
 def first_open_number(page, url: str) -> str:
@@ -88,7 +88,9 @@ def sign_in(page, username: str) -> None:
 
 def choose_language(page, lang: str) -> None:
     """Switch the session's language in the sidebar (it is kept across logins)."""
-    page.locator(".st-key-lang input").click()
+    box = page.locator(".st-key-lang input")
+    box.scroll_into_view_if_needed()  # below a long menu (the leader's), out of sight
+    box.click()
     page.get_by_role("option", name={"zh": "中文", "en": "English"}[lang], exact=True).click()
     page.wait_for_timeout(2000)
 

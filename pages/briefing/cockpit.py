@@ -29,7 +29,7 @@ st.title(t("briefing.title"))
 this_month = Month(today.year, today.month)
 PRESETS = {"month": 0, "quarter": 2, "year": today.month - 1, "12m": 11}
 communities = dict(cached.read(ctx.engine, "communities", actor=ctx.actor))
-c1, c2, c3 = st.columns([3, 2, 2])
+c1, c2, c3 = st.columns([4, 2, 2])  # the periods' names in English need the room
 with c1:
     preset = st.segmented_control(t("overview.period"), [*PRESETS, "custom"], default="year", key="cockpit_period",
                                   format_func=lambda p: t(f"overview.period_{p}"), required=True)

@@ -148,7 +148,7 @@ def test_when_the_database_goes_away_the_last_figures_stay_and_the_screen_recove
 def test_the_logged_in_leader_sees_the_street_in_english_and_a_secretary_their_community(demo_db):
     at = run_page("briefing_screen", demo_db.users["leader"], lang="en")
     shown = screen(at)
-    assert shown["title"] == "青春山街道 · the whole street" and shown["locale"] == "en-GB"
+    assert shown["title"] == "青春山街道 · Whole street" and shown["locale"] == "en-GB"
     assert "365 refined service" in shown["slides"][1]["html"]
     shown = screen(run_page("briefing_screen", demo_db.users["secretary"]))
     assert shown["title"] == "青春山街道 · 康盛社区"
