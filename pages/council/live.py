@@ -34,7 +34,7 @@ from ui.format import day
 from ui.forms import date_field, field_error, form_message, submit, widget_key
 from ui.i18n import error_text, md_escape, t
 from ui.projector import Course
-from ui.widgets import day_or_none, known
+from ui.widgets import day_or_none, known, open_record
 
 L = "council_live"
 ctx = page_context()
@@ -158,8 +158,9 @@ if m.status == "closed":
     if m.kind == cm.REVIEW_KIND:
         cm.reviews_record(detail)
     cm.downloads(ctx, detail, key="council_live_download")
-    st.button(t(f"{L}.leave"), key="council_live_leave", icon=":material/logout:",
-              on_click=lambda: st.session_state.pop(STICKY, None))
+    if st.button(t(f"{L}.leave"), key="council_live_leave", icon=":material/logout:"):
+        st.session_state.pop(STICKY, None)
+        open_record("pages/council/meetings.py", mid)  # its record; the live screen would show it again today
     st.stop()
 
 # --- the meeting is open ---------------------------------------------------------------------------------------------

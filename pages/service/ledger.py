@@ -32,9 +32,9 @@ FILTERS = ("ledger_community", "ledger_grid", "ledger_step", "ledger_channel", "
            "ledger_dates", "ledger_overdue")
 text = search_box(t("ledger.search"), "ledger_text", limit=100)  # first: what a grid worker on a phone looks up
 chosen = sum(1 for k in FILTERS if st.session_state.get(k) not in (None, ALL, (), False))
-# folded (a phone would scroll past eight boxes to reach the table); its title says how many are in use
-with st.expander(t("ledger.filters_chosen", count=chosen) if chosen else t("ledger.filters"), key="ledger_filters",
-                 icon=":material/filter_alt:"):
+# folded unless some are in use (a phone would scroll past eight boxes to reach the table); the title counts them
+with st.expander(t("ledger.filters_chosen", count=chosen) if chosen else t("ledger.filters"), expanded=chosen > 0,
+                 key="ledger_filters", icon=":material/filter_alt:"):
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         community = choose(t("field.community"), communities, "ledger_community")

@@ -43,11 +43,13 @@ def _database(url: str):
 
 
 def _open_meeting(engine, settings):
-    """The meeting the chair just opened and the first claim on its agenda whose item is not complete yet."""
+    """The meeting the chair just opened, the items it goes through, and the first claim among them whose item is not
+    complete yet."""
     from data_access.accounts.auth import login as check_login
     from data_access.committee.meetings import meeting_detail
     from data_access.db import transaction
     from data_access.models import Claim, CommitteeMeeting, ServiceItem
+    from domain.committee.meetings import on_agenda
 
     actor = check_login(engine, settings, "unitrep", DEMO_PASSWORD).actor
     with transaction(engine) as session:
@@ -56,7 +58,8 @@ def _open_meeting(engine, settings):
                                          .where(ServiceItem.done < ServiceItem.target,
                                                 Claim.done < Claim.pledge)).scalars())
     detail = meeting_detail(engine, actor=actor, meeting_id=meeting_id)
-    agenda = detail.agenda.sort_values("position").reset_index(drop=True)
+    agenda = detail.agenda[detail.agenda["section"].map(on_agenda)]  # what the meeting goes through
+    agenda = agenda.sort_values("position").reset_index(drop=True)
     index = next(i for i, row in agenda.iterrows() if row["claim_id"] in incomplete)
     return detail, agenda, index
 
@@ -114,7 +117,7 @@ def test_rotating_secretary_runs_the_next_progress_meeting_and_downloads_the_min
             total = len(agenda)
             assert f"议题 1 / {total}" in position.inner_text()
             sections = [SECTIONS[["carried", "behind", "stale", "rest"].index(s)] for s in agenda["section"]]
-            assert sections == sorted(sections, key=SECTIONS.index), "carried, behind, stale, then the rest"
+            assert sections == sorted(sections, key=SECTIONS.index), "open action items, then claims behind schedule"
             expect(page.locator('[data-testid="stMain"]').get_by_text(sections[0], exact=True).first).to_be_visible()
             page.locator(".st-key-chair_next button").click()
             expect(page.get_by_text(f"议题 2 / {total}")).to_be_visible()

@@ -52,6 +52,7 @@ def test_chinese_calendar_and_no_english_hints_in_an_english_browser(tmp_path):
             # the ledger's date range: its quick select in Chinese too
             page.get_by_role("link", name="民情台账").click()
             expect(page.get_by_role("heading", name="民情台账")).to_be_visible()
+            page.get_by_text("筛选条件", exact=True).click()  # the filters start folded
             page.locator(".st-key-ledger_dates [data-testid=stDateInputField]").click()
             quick = page.locator('[data-testid="stDateInputQuickSelect"]')
             expect(quick).to_contain_text("日期范围")

@@ -461,9 +461,9 @@ def test_the_live_screen_runs_a_decision_meeting_end_to_end(estate, downloads):
     notice = docx.Document(io.BytesIO(downloads[notice_names[-1]]()))
     assert "同意3号楼加装电梯" in "\n".join(p.text for p in notice.paragraphs) + "\n".join(
         c.text for table in notice.tables for row in table.rows for c in row.cells)
-    at.button(key="council_live_leave").click().run()
-    assert not at.exception
-    assert "今天没有要主持的议事会议" in " ".join(texts(at.info))
+    # leaving opens the meeting's record (the live screen keeps a meeting closed today): tested through the app in
+    # tests/council/test_live_closed_today.py
+    assert "council_live_leave" in [b.key for b in at.button]
 
 
 def test_a_named_vote_takes_one_ballot_per_member_present(estate):
