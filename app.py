@@ -1,12 +1,15 @@
 """Gongzhi (共治): the router. Page config, start-up checks, login gate, navigation by role."""
 
+import logging
 import runpy
 from pathlib import Path
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from data_access import clock
 from data_access.config import settings
+from domain.calendar import arrangement_running_out
 from domain.errors import DomainError
 from i18n import LANGUAGES
 from ui import context, theme
@@ -31,6 +34,17 @@ except SQLAlchemyError as err:
     st.error(t("app.startup_failed"), icon=":material/error:")
     st.error(t("app.database_unreachable", detail=str(getattr(err, "orig", None) or err).splitlines()[0][:200]))
     st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def log_calendar_end(end) -> None:
+    """Once per process: config.yaml's official holidays end soon (the admin sees it on the users page)."""
+    logging.getLogger("gongzhi").warning("config.yaml's holiday arrangement ends on %s: add next year's holidays and "
+                                         "make-up working days (until then the holidays library's rules apply)", end)
+
+
+if calendar_end := arrangement_running_out(cfg.calendar, clock.today()):
+    log_calendar_end(calendar_end)
 
 context.restore_session()  # a reload, a bookmark or a server restart finds the login in its cookie
 actor = context.current_actor()

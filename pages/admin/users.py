@@ -6,7 +6,9 @@ import math
 import pandas as pd
 import streamlit as st
 
+from data_access import clock
 from data_access.accounts import users
+from domain.calendar import arrangement_running_out
 from domain.settings import Settings
 from ui.context import page_context
 from ui.format import when
@@ -25,6 +27,8 @@ cfg: Settings = ctx.settings
 language = lang()
 st.title(t("page.users"))
 st.caption(t("users.intro"))
+if calendar_end := arrangement_running_out(cfg.calendar, clock.today()):  # next year's arrangement is due
+    st.warning(t("calendar.arrangement_ends", end=calendar_end.isoformat()), icon=":material/event_busy:")
 
 communities = users.communities(ctx.engine, actor=ctx.actor)
 role_labels = {code: role.label(language) for code, role in cfg.roles.items()}
