@@ -12,6 +12,13 @@ The leadership briefing of a period, as its user would download it (the export i
 A display link for a wall screen, printed as its URL (briefing.base_url in config.yaml is the server's address):
 
     python -m data_access.cli display-link --user leader --name 街道大厅大屏 --days 30
+
+Backups of the SQLite database (safe while the app runs; stop the app before a restore). PostgreSQL is backed up
+with pg_dump and pg_restore instead (README, Backups):
+
+    python -m data_access.cli backup --out gongzhi-copy.db
+    python -m data_access.cli backup --daily          # into backup.folder, keeping the newest backup.keep
+    python -m data_access.cli restore --from gongzhi-copy.db
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from data_access import audit, clock
+from data_access import backup as backups
 from data_access.accounts import users
 from data_access.accounts.auth import load_actor
 from data_access.bootstrap import open_database
@@ -34,7 +42,7 @@ from data_access.briefing.content import facts, gather, scope_name
 from data_access.briefing.documents import briefing_docx
 from data_access.briefing.presentation import briefing_pptx
 from data_access.config import load_settings
-from data_access.db import reading, transaction
+from data_access.db import make_engine, migrate, reading, transaction
 from data_access.models import Community, Grid, Street, User
 from domain.access import Actor, Grant, can
 from domain.briefing.changes import Month, Period
@@ -173,6 +181,73 @@ def _display_link_command(engine, settings, args) -> int:
     return 0
 
 
+def _audit_database(url: str, action: str, after: dict) -> None:
+    """Record a backup or a restore in the audit trail of the database, as "cli"."""
+    engine = make_engine(url)
+    try:
+        with transaction(engine) as session:
+            audit.record(session, actor=CLI, action=action, entity="database", entity_id=None, at=clock.now(),
+                         after=after)
+    finally:
+        engine.dispose()
+
+
+def _backup_command(settings, args) -> int:
+    """backup --out FILE [--force] or backup --daily; the file and its counts, then the audit entry."""
+    url = settings.database_url
+    try:
+        if args.daily:
+            out, numbers, removed = backups.daily(url, backups.resolve(settings.backup.folder),
+                                                  settings.backup.keep, clock.today())
+        else:
+            out, removed = Path(args.out), []
+            numbers = backups.backup(url, out, force=args.force)
+    except backups.BackupError as err:
+        print(f"backup refused: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"backup failed: {err}", file=sys.stderr)
+        return 1
+    print(f"backup written: {out.resolve()}")
+    print(backups.counts_text(numbers))
+    for path in removed:
+        print(f"removed (older than the newest {settings.backup.keep}): {path}")
+    try:
+        _audit_database(url, "database.backup", {"file": str(out.resolve()), "daily": bool(args.daily),
+                                                 "counts": numbers, "removed": [p.name for p in removed]})
+    except Exception as err:  # the backup is made; a busy or older database only loses its audit entry
+        print(f"warning: the backup was not recorded in the audit trail: {err}", file=sys.stderr)
+    return 0
+
+
+def _restore_command(settings, args) -> int:
+    """restore --from FILE: checked, the current database kept, replaced, upgraded, audited."""
+    url, source = settings.database_url, Path(args.source)
+    try:
+        done = backups.restore(url, source, backups.resolve(settings.backup.folder), clock.now())
+    except backups.BackupError as err:
+        print(f"restore refused: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"restore failed: {err}", file=sys.stderr)
+        return 1
+    if done.kept is not None:
+        print(f"the database as it was is kept in {done.kept.resolve()}")
+    print(f"restored from {source.resolve()} (schema revision {done.revision})")
+    print(backups.counts_text(done.counts))
+    engine = make_engine(url)
+    try:
+        migrate(engine)  # an older backup is upgraded as the app's start-up would
+        with transaction(engine) as session:
+            audit.record(session, actor=CLI, action="database.restore", entity="database", entity_id=None,
+                         at=clock.now(), after={"from": str(source.resolve()), "revision": done.revision,
+                                                "kept": str(done.kept.resolve()) if done.kept else None,
+                                                "counts": done.counts})
+    finally:
+        engine.dispose()
+    return 0
+
+
 def _problems(language: str, err: ValidationFailed) -> str:
     """One line per refused field, in the configured language."""
     return "\n".join(f"{translate(language, f'users.{field}')}: {translate(language, key, **params)}"
@@ -205,8 +280,20 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--days", type=int, default=None, help="how long it works (default: config.yaml's)")
     d.add_argument("--community", help="community code; the whole street without one")
     d.add_argument("--slides", help="comma-separated slide names; every slide without")
+    k = commands.add_parser("backup", help="copy the SQLite database while the app runs (PostgreSQL: pg_dump)")
+    where = k.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", help="the file to write")
+    where.add_argument("--daily", action="store_true",
+                       help="write backup.folder/gongzhi-YYYY-MM-DD.db and keep the newest backup.keep (for cron)")
+    k.add_argument("--force", action="store_true", help="replace --out if it exists")
+    r = commands.add_parser("restore", help="replace the SQLite database by a backup (stop the app first)")
+    r.add_argument("--from", dest="source", required=True, help="the backup file")
     args = parser.parse_args(argv)
     settings = load_settings()
+    if args.command == "backup":
+        return _backup_command(settings, args)
+    if args.command == "restore":
+        return _restore_command(settings, args)
     engine = open_database(settings)
     if args.command == "briefing":
         return _briefing_command(engine, settings, args)

@@ -95,6 +95,14 @@ class Briefing:
 
 
 @dataclass(frozen=True)
+class Backup:
+    """The daily copies of the SQLite database (`python -m data_access.cli backup --daily`)."""
+
+    folder: str = "data/backups"  # relative to the project unless absolute; a restore keeps its copy here too
+    keep: int = 14                # the newest this many daily copies are kept
+
+
+@dataclass(frozen=True)
 class Settings:
     language: str
     demo_mode: bool
@@ -124,6 +132,7 @@ class Settings:
     committee: Committee = field(default_factory=Committee)
     council: Council = field(default_factory=Council)
     briefing: Briefing = field(default_factory=Briefing)
+    backup: Backup = field(default_factory=Backup)
 
     def channel(self, code: str) -> Channel:
         return _find(self.channels, code)
@@ -248,6 +257,7 @@ def parse_settings(raw: dict, database_url: str | None = None) -> Settings:
         committee=_committee(raw.get("committee") or {}),
         council=_council(raw.get("council") or {}),
         briefing=_briefing(raw.get("briefing") or {}),
+        backup=_backup(raw.get("backup") or {}),
         **_security(security),
     )
 
@@ -289,6 +299,17 @@ def _briefing(raw: dict) -> Briefing:
         raise ConfigError("config.bad_number", where="briefing.link_days", value=values["link_days"])
     return Briefing(**values, secret_file=str(raw.get("secret_file") or Briefing.secret_file),
                     base_url=str(raw.get("base_url") or Briefing.base_url).rstrip("/"))
+
+
+def _backup(raw: dict) -> Backup:
+    """Where the daily backups go and how many are kept."""
+    folder = raw.get("folder", Backup.folder)
+    if not isinstance(folder, str) or not folder.strip():
+        raise ConfigError("config.bad_option", section="backup.folder", item=str(folder))
+    keep = raw.get("keep", Backup.keep)
+    if not isinstance(keep, int) or isinstance(keep, bool) or not 1 <= keep <= 3660:
+        raise ConfigError("config.bad_number", where="backup.keep", value=keep)
+    return Backup(folder=folder.strip(), keep=keep)
 
 
 def _security(raw: dict) -> dict:
