@@ -12,6 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from domain.fields import plain
 from i18n import translate
 
 TITLE_FONT = "方正小标宋简体"  # song-style bold of official documents (Word falls back to 宋体 where it is missing)
@@ -51,11 +52,11 @@ def title_paragraph(doc, text: str) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.line_spacing = Pt(36)
     paragraph.paragraph_format.space_after = Pt(24)
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(plain(text))
     run.bold = True
     run.font.size = TITLE_SIZE
     fonts(run._r, TITLE_FONT, TITLE_FONT)
-    doc.core_properties.title = text
+    doc.core_properties.title = plain(text)
 
 
 def field_paragraph(doc, label: str, value: str, lang: str) -> None:
@@ -63,18 +64,18 @@ def field_paragraph(doc, label: str, value: str, lang: str) -> None:
     paragraph.paragraph_format.first_line_indent = Pt(32)
     run = paragraph.add_run(label + translate(lang, "minutes.colon"))
     fonts(run._r, HEADING_FONT)
-    paragraph.add_run(value)
+    paragraph.add_run(plain(value))
 
 
 def heading_paragraph(doc, text: str) -> None:
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.first_line_indent = Pt(32)
     paragraph.paragraph_format.keep_with_next = True
-    fonts(paragraph.add_run(text)._r, HEADING_FONT)
+    fonts(paragraph.add_run(plain(text))._r, HEADING_FONT)
 
 
 def body_paragraph(doc, text: str) -> None:
-    paragraph = doc.add_paragraph(text)
+    paragraph = doc.add_paragraph(plain(text))
     paragraph.paragraph_format.first_line_indent = Pt(32)
 
 
@@ -85,5 +86,6 @@ def day_words(day: date | None, lang: str) -> str:
 
 
 def text_or_none(value) -> str | None:
-    """A text cell of a DataFrame, None when empty (pandas gives NaN for NULL)."""
-    return value if isinstance(value, str) and value else None
+    """A stored text as a document prints it, None when empty (pandas gives NaN for NULL). Made plain: a row
+    stored before typed text was cleaned may hold control characters, which Word files cannot."""
+    return (plain(value) or None) if isinstance(value, str) else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from domain.errors import ValidationFailed
+from domain.fields import plain
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
@@ -34,19 +35,19 @@ def check_password(password: str, *, username: str, min_length: int, field: str 
 def clean_account(data: dict, *, min_length: int, with_password: bool) -> dict:
     """Validate a new account's username, display name, e-mail and (optionally) password and its repetition."""
     errors: dict[str, tuple[str, dict]] = {}
-    username = (data.get("username") or "").strip().lower()
+    username = plain(data.get("username")).lower()
     if not username:
         errors["username"] = ("error.required", {})
     elif not USERNAME.match(username):
         errors["username"] = ("error.bad_username", {})
     elif username in RESERVED:
         errors["username"] = ("error.reserved_username", {"name": username})
-    name = (data.get("display_name") or "").strip()
+    name = plain(data.get("display_name"))
     if not name:
         errors["display_name"] = ("error.required", {})
     elif len(name) > MAX_NAME:
         errors["display_name"] = ("error.too_long", {"max": MAX_NAME, "length": len(name)})
-    email = (data.get("email") or "").strip().lower()
+    email = plain(data.get("email")).lower()
     if email and (len(email) > 120 or not EMAIL.match(email)):
         errors["email"] = ("error.bad_email", {})
     out = {"username": username, "display_name": name, "email": email or None}

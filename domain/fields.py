@@ -63,7 +63,7 @@ class Errors(dict):
         self.setdefault(field, (key, params))
 
     def text(self, data: dict, field: str, *, required: bool, minimum: int = 1) -> str:
-        value = (data.get(field) or "").strip()
+        value = plain(data.get(field))
         if not value:
             if required:
                 self.add(field, "error.required")

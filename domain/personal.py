@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from domain.fields import plain
+
 ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -12,7 +14,7 @@ PERSONAL_FIELDS = ("reporter_name", "reporter_phone", "reporter_id_number")
 
 
 def normalise_id_number(value: str) -> str:
-    return value.strip().replace(" ", "").upper()
+    return plain(value).replace(" ", "").upper()
 
 
 def valid_id_number(value: str) -> bool:

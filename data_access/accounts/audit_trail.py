@@ -17,7 +17,6 @@ from datetime import date, datetime
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Engine, false, func, select
 
 from data_access import audit, clock
@@ -26,6 +25,7 @@ from data_access.models import AuditLog, Community
 from data_access.service.exports import new_sheet, safe_cell
 from domain.access import Actor, scope
 from domain.errors import PermissionDenied
+from domain.fields import plain
 from domain.personal import MASKS, masked
 from domain.service.workflow import Action
 from i18n import strings, translate
@@ -139,10 +139,10 @@ def where(flt: AuditFilter, actor: Actor) -> list:
     conds = _scope_conditions(actor)
     if conds is None:
         return [false()]
-    name = (flt.actor_name or "").strip().lower()
+    name = plain(flt.actor_name).lower()
     if name:
         conds.append(AuditLog.actor_name == name)
-    action = (flt.action or "").strip()
+    action = plain(flt.action)
     if action.endswith("."):
         conds.append(AuditLog.action.startswith(action, autoescape=True))
     elif action:
@@ -297,7 +297,6 @@ def _safe(value):
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
         value = value if len(value) <= CELL_MAX else value[:CELL_MAX - 1] + "…"
     return safe_cell(value)
 

@@ -18,6 +18,7 @@ from data_access.models import User, UserRole
 from domain.access import Actor, grants_for
 from domain.accounts import clean_account
 from domain.errors import DomainError
+from domain.fields import plain
 from domain.settings import Settings
 
 DEMO_PASSWORD = "gongzhi-demo"
@@ -73,7 +74,7 @@ def login(engine: Engine, settings: Settings, username: str, password: str,
           now: datetime | None = None) -> LoginResult:
     """Check a username and password; count failures and lock the account after too many in a row."""
     now = now or clock.now()
-    name = username.strip().lower()
+    name = plain(username).lower()
     with transaction(engine) as session:
         user = session.execute(select(User).where(User.username == name).with_for_update()).scalars().first()
         if user is None:
@@ -113,7 +114,7 @@ def login_by_email(engine: Engine, settings: Settings, email: str, *, verified: 
     An address the provider marks as unverified (`verified` False) is refused: anyone could have typed it.
     Refusals are audited like failed logins."""
     now = now or clock.now()
-    address = (email or "").strip().lower()
+    address = plain(email).lower()
     with transaction(engine) as session:
         user = session.execute(select(User).where(User.email == address).with_for_update()).scalars().first() \
             if address and verified is not False else None

@@ -28,6 +28,7 @@ from data_access.models import Community, Grid, User, UserRole
 from domain.access import Actor
 from domain.accounts import check_password, clean_account
 from domain.errors import DomainError, PermissionDenied, ValidationFailed
+from domain.fields import plain
 from domain.settings import Settings
 from i18n import translate
 
@@ -183,7 +184,7 @@ def list_users(engine: Engine, *, actor: Actor, text: str = "", community_id: in
     _require_admin(actor)
     now = now or clock.now()
     conditions = []
-    needle = (text or "").strip().lower()
+    needle = plain(text).lower()
     if needle:
         pattern = _like(needle)
         conditions.append(or_(func.lower(User.username).like(pattern, escape="\\"),
@@ -283,8 +284,8 @@ def create_user(engine: Engine, *, actor: Actor, settings: Settings, data: dict,
         values = clean_account(data, min_length=settings.password_min_length, with_password=True)
     except ValidationFailed as err:
         errors.update(err.errors)
-        values = {"username": (data.get("username") or "").strip().lower(),
-                  "email": (data.get("email") or "").strip().lower() or None}
+        values = {"username": plain(data.get("username")).lower(),
+                  "email": plain(data.get("email")).lower() or None}
     hashed = None if errors else hash_password(values["password"])  # slow: done before the write lock is taken
     try:
         with transaction(engine) as session:

@@ -44,6 +44,7 @@ from domain.committee.meetings import (
     numbered,
 )
 from domain.errors import DomainError, ValidationFailed
+from domain.fields import plain
 from domain.settings import Settings
 
 ENTITY = "committee_meeting"
@@ -321,8 +322,9 @@ def mark_agenda_item(engine: Engine, *, actor: Actor, meeting_id: int, agenda_it
         errors = {}
         if seconds is not None and (not isinstance(seconds, int | float) or seconds < 0):
             errors["seconds"] = ("meeting_error.seconds_negative", {})
-        if note is not None and len(note.strip()) > LIMITS["note"]:
-            errors["note"] = ("error.too_long", {"max": LIMITS["note"], "length": len(note.strip())})
+        note = None if note is None else plain(note)
+        if note is not None and len(note) > LIMITS["note"]:
+            errors["note"] = ("error.too_long", {"max": LIMITS["note"], "length": len(note)})
         if errors:
             raise ValidationFailed(errors)
         before = audit.snapshot(item)
@@ -331,7 +333,7 @@ def mark_agenda_item(engine: Engine, *, actor: Actor, meeting_id: int, agenda_it
         if seconds is not None:
             item.seconds = int(seconds)
         if note is not None:
-            item.note = note.strip() or None
+            item.note = note or None
         after = audit.snapshot(item)
         if after != before:
             meeting.updated_at = now
@@ -403,7 +405,7 @@ def close_meeting(engine: Engine, *, actor: Actor, meeting_id: int, summary: str
         present = session.execute(select(func.count()).select_from(MeetingAttendance)
                                   .where(MeetingAttendance.meeting_id == meeting.id,
                                          MeetingAttendance.present == true())).scalar_one()
-        summary = (summary or "").strip() or None
+        summary = plain(summary) or None
         errors = {}
         if not present:
             errors["attendance"] = ("meeting_error.no_one_present", {})

@@ -34,6 +34,7 @@ from data_access.documents import (
 from domain.access import Actor
 from domain.committee.meetings import attendance_summary
 from domain.errors import DomainError
+from domain.fields import plain
 from i18n import translate
 
 SECTIONS = ("behind", "stale", "rest")
@@ -203,7 +204,7 @@ def _cell(cell, text: str, bold: bool = False) -> None:
     paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     if bold:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(str(text))
+    run = paragraph.add_run(plain(str(text)))
     run.bold = bold
     run.font.size = TABLE_SIZE
     if bold:

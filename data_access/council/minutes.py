@@ -33,6 +33,7 @@ from data_access.documents import (
 from domain.access import Actor
 from domain.council.rules import CHOICES, RATINGS, REVIEW_KINDS, VOTE_KINDS, Vote, VotingRule, quorum
 from domain.errors import DomainError
+from domain.fields import plain
 from domain.settings import Settings
 from i18n import translate
 from i18n.council_words import quorum_words, vote_words
@@ -265,7 +266,7 @@ def build_notice(detail: CouncilMeetingDetail, lang: str = "zh", *, settings: Se
     body_paragraph(doc, notice.objection)
     doc.add_paragraph()
     for text in (notice.issuer, notice.date):
-        paragraph = doc.add_paragraph(text)
+        paragraph = doc.add_paragraph(plain(text))
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return _bytes(doc)
 

@@ -48,6 +48,7 @@ from data_access.org import communities
 from data_access.sql import as_date, count_if, float_or_none, frame, page_of, ratio, within
 from domain.access import Actor, scope
 from domain.council.rules import TOPIC_STAGES
+from domain.fields import plain
 from domain.settings import Settings
 
 SHOW = ("all", "passed", "in_notice", "overdue", "due_for_review", "reviewed", "not_carried")
@@ -152,8 +153,8 @@ def _year(column, year: int) -> list:
 
 
 def _search(text: str | None) -> str | None:
-    text = (text or "").strip()
-    return text or None
+    """Typed search text made plain (a NUL would stop PostgreSQL); None when empty."""
+    return plain(text) or None
 
 
 def _like(column, text: str):

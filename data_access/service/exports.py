@@ -23,6 +23,7 @@ from data_access import audit, clock
 from data_access.db import transaction
 from data_access.service.queries import MatterFilter, ledger_chunks
 from domain.access import Actor, scope
+from domain.fields import plain
 from domain.personal import MASKS, PERSONAL_FIELDS
 from domain.service.workflow import Evaluation
 from domain.settings import Settings
@@ -55,9 +56,12 @@ FORMULA_START = ("=", "+", "-", "@")
 
 
 def safe_cell(value):
-    """Text that a spreadsheet would run as a formula is kept as text (leading apostrophe)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    """A text as a spreadsheet cell: without the control characters Excel refuses (a form feed pasted from Word, in
+    rows stored before typed text was cleaned), and kept as text when a spreadsheet would run it as a formula."""
+    if isinstance(value, str):
+        value = plain(value)
+        if value.startswith(FORMULA_START):
+            return "'" + value
     return value
 
 

@@ -19,6 +19,7 @@ from data_access.db import reading, transaction
 from data_access.models import Community, Grid, Matter, MatterEvent, MatterTally
 from domain.access import Actor, Scope, require, scope
 from domain.errors import DomainError
+from domain.fields import plain
 from domain.personal import PERSONAL_FIELDS, masked
 from domain.service.kpi import TALLY_DIMENSIONS
 from domain.service.workflow import Step
@@ -85,7 +86,7 @@ def where(flt: MatterFilter, today: date) -> list:
         conds.append(Matter.registered_at >= clock.day_start(flt.date_from))
     if flt.date_to:
         conds.append(Matter.registered_at < clock.day_end(flt.date_to))
-    text = flt.text.strip()
+    text = plain(flt.text)
     if text:
         conds.append(Matter.description.icontains(text, autoescape=True)
                      | Matter.number.icontains(text, autoescape=True)
@@ -219,7 +220,8 @@ def personal_data(engine: Engine, matter_id: int, *, actor: Actor, now=None) -> 
 
 def find_by_number(engine: Engine, number: str, *, actor: Actor) -> int | None:
     """The id of the matter with this number or ledger number, within the actor's scope."""
-    query = select(Matter.id).where((Matter.number == number.strip()) | (Matter.ledger_no == number.strip()),
+    number = plain(number)
+    query = select(Matter.id).where((Matter.number == number) | (Matter.ledger_no == number),
                                     *readable(actor))
     with reading(engine) as session:
         return session.execute(query).scalars().first()

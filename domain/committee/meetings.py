@@ -20,7 +20,7 @@ from domain.committee.rules import (
     share,
 )
 from domain.errors import ValidationFailed
-from domain.fields import form_date, form_text
+from domain.fields import form_date, form_text, plain
 
 OUTCOME_KINDS = ("decision", "action")
 MAIN_SECTIONS = ("carried", "behind")  # what a progress meeting goes through; the other sections are listed beside
@@ -100,7 +100,7 @@ def clean_attendance(rows: Iterable[dict], unit_ids: Iterable[int]) -> list[dict
     for row in rows:
         if row.get("unit_id") not in known:
             raise ValidationFailed({"attendance": ("meeting_error.unknown_unit", {})})
-        attendee = (row.get("attendee") or "").strip() or None
+        attendee = plain(row.get("attendee")) or None
         if attendee and len(attendee) > LIMITS["attendee"]:
             raise ValidationFailed({"attendance": ("error.too_long", {"max": LIMITS["attendee"],
                                                                       "length": len(attendee)})})

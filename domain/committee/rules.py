@@ -9,7 +9,7 @@ from datetime import date
 
 from domain.access import Actor, can
 from domain.errors import PermissionDenied, ValidationFailed
-from domain.fields import PHONE, FormErrors
+from domain.fields import PHONE, FormErrors, plain
 from domain.settings import Settings
 
 CLAIM_ACTIVE, CLAIM_WITHDRAWN = "active", "withdrawn"
@@ -396,7 +396,7 @@ def clean_progress(data: dict, *, pledge: float, claimed_on: date, today: date, 
         errors.add("on", "committee_error.before_claim", day=claimed_on.isoformat())
     note = errors.text(data, "note", required=False)
     file_data = data.get("file_data") or None
-    file_name = str(data.get("file_name") or "").strip()
+    file_name = plain(data.get("file_name"))
     if file_data is not None:
         if not isinstance(file_data, (bytes, bytearray, memoryview)):
             errors.add("file_data", "committee_error.not_a_file")
@@ -407,7 +407,7 @@ def clean_progress(data: dict, *, pledge: float, claimed_on: date, today: date, 
             file_name = "file"
     errors.raise_if_any()
     return {"on": on, "done": done, "note": note or None, "file_name": _short_name(file_name) if file_data else None,
-            "file_type": (str(data.get("file_type") or "")[:80] or None) if file_data else None,
+            "file_type": (plain(data.get("file_type"))[:80] or None) if file_data else None,
             "file_data": bytes(file_data) if file_data else None}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from domain.fields import PHONE, Errors
+from domain.fields import PHONE, Errors, plain
 from domain.personal import normalise_id_number, valid_id_number
 from domain.service.workflow import Action, Evaluation
 from domain.settings import Settings
@@ -35,7 +35,7 @@ def clean_matter(data: dict, settings: Settings, grid_ids: set[int], now: dateti
         errors.add("grid_id", "error.grid_outside_community")
     anonymous = bool(data.get("anonymous"))
     name = "" if anonymous else errors.text(data, "reporter_name", required=False)
-    phone = "" if anonymous else (data.get("reporter_phone") or "").strip().replace(" ", "")
+    phone = "" if anonymous else plain(data.get("reporter_phone")).replace(" ", "")
     if phone and not PHONE.match(phone):
         errors.add("reporter_phone", "error.bad_phone")
     id_number = "" if anonymous else normalise_id_number(data.get("reporter_id_number") or "")
