@@ -51,11 +51,13 @@ ACTIONS = ["matter.create", *(f"matter.{a.value}" for a in Action if a is not Ac
            "account.login", "account.login_sso", "account.login_failed", "account.login_refused", "account.locked",
            "account.create_first_admin", "user.create", "user.update", "user.roles", "user.password_reset",
            "user.enable", "user.disable", "user.unlock", "community.create", "personal.view",
-           "export.ledger", "export.audit", "demo.seed", *COMMITTEE_ACTIONS, *COUNCIL_ACTIONS, "export.briefing"]
+           "export.ledger", "export.audit", "demo.seed", *COMMITTEE_ACTIONS, *COUNCIL_ACTIONS, "export.briefing",
+           "account.logout", "display.create", "display.rename", "display.revoke", "display.use", "database.backup",
+           "database.restore"]
 ACTION_GROUPS = sorted({code.split(".", 1)[0] + "." for code in ACTIONS})
 ENTITIES = ["matter", "user", "community", "street", "audit_log", "member_unit", "agreement", "need", "resource",
             "project", "service_item", "claim", "committee_meeting", "action_item", "council", "council_member",
-            "council_topic", "council_meeting", "council_decision", "council_review", "briefing"]
+            "council_topic", "council_meeting", "council_decision", "council_review", "briefing", "display_link", "database"]
 COLUMNS = ["id", "at", "actor_name", "action", "entity", "entity_id", "community", "summary"]
 # (column, header key, width) of the export
 EXPORT_COLUMNS = [("id", "audit.col_id", 10), ("at", "audit.col_at", 20), ("actor_name", "audit.col_actor", 14),
