@@ -2,10 +2,12 @@
 
 import logging
 import runpy
+import time
 from pathlib import Path
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
 from data_access import clock
 from data_access.config import settings
@@ -22,6 +24,38 @@ if st.query_params.get("display"):  # a wall screen's display link: no login, no
                   position="hidden").run()
     st.stop()
 theme.apply()  # calendars in the session's language, no English input hints, the sidebar closing on a phone
+RETRY_SECONDS = 5
+
+
+def away(err: Exception) -> bool:
+    """Whether `err` says the database cannot be reached (rather than that a statement was wrong)."""
+    return isinstance(err, (OperationalError, InterfaceError)) or (
+        isinstance(err, DBAPIError) and err.connection_invalidated)
+
+
+@st.fragment(run_every=RETRY_SECONDS)
+def wait_for_database() -> None:
+    """Try the database again every few seconds (not within a run that just failed); once it answers, the page
+    comes back by itself."""
+    if time.monotonic() - st.session_state.get("database_away_since", 0.0) < RETRY_SECONDS:
+        return
+    try:
+        with context.current_engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return
+    st.rerun()
+
+
+def database_away(err: Exception) -> None:
+    """A calm page in place of the driver's message: the database's address and the traceback go to the server's
+    log only, and the page tries again by itself."""
+    logging.getLogger("gongzhi").warning("the database cannot be reached", exc_info=err)
+    st.info(t("app.database_away"), icon=":material/cloud_off:")
+    st.session_state["database_away_since"] = time.monotonic()
+    wait_for_database()
+    st.stop()
+
 
 try:
     cfg = settings()
@@ -31,9 +65,7 @@ except DomainError as err:
     st.error(error_text(err))
     st.stop()
 except SQLAlchemyError as err:
-    st.error(t("app.startup_failed"), icon=":material/error:")
-    st.error(t("app.database_unreachable", detail=str(getattr(err, "orig", None) or err).splitlines()[0][:200]))
-    st.stop()
+    database_away(err)
 
 
 @st.cache_resource(show_spinner=False)
@@ -46,8 +78,13 @@ def log_calendar_end(end) -> None:
 if calendar_end := arrangement_running_out(cfg.calendar, clock.today()):
     log_calendar_end(calendar_end)
 
-context.restore_session()  # a reload, a bookmark or a server restart finds the login in its cookie
-actor = context.current_actor()
+try:
+    context.restore_session()  # a reload, a bookmark or a server restart finds the login in its cookie
+    actor = context.current_actor()
+except SQLAlchemyError as err:
+    if not away(err):
+        raise
+    database_away(err)
 context.sync_cookie()
 # (permission, page file, title key, icon, url): each page is listed only for those who may use it
 SECTIONS = {
@@ -155,4 +192,9 @@ else:
             if st.user.get("is_logged_in"):
                 st.logout()
             st.rerun()
-navigation.run()
+try:
+    navigation.run()
+except SQLAlchemyError as err:  # the database went away while the page ran
+    if not away(err):
+        raise
+    database_away(err)

@@ -72,10 +72,44 @@ def test_matters_with_codes_missing_from_config_stop_the_start(fresh, monkeypatc
     assert "complaint" in messages and "未定义" in messages
 
 
-def test_an_unreachable_database_is_reported_in_chinese(fresh, monkeypatch):
+def test_an_unreachable_database_gets_a_calm_page_without_its_address(fresh, monkeypatch):
+    """Before anyone logs in: no driver message, host, port or traceback on screen (they go to the server's log),
+    and the page tries again by itself."""
     monkeypatch.setenv("GONGZHI_DATABASE_URL", "postgresql://nobody:wrong@127.0.0.1:9/nowhere")
     settings.cache_clear()
     at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and not at.error
+    assert [e.value for e in at.info] == ["数据库暂时无法连接，系统将自动重试。您刚才的操作如未提示“已保存”，则没有保存。"]
+    shown = " ".join(str(e.value) for kind in ("markdown", "caption", "info", "text", "code")
+                     for e in at.get(kind))
+    assert "127.0.0.1" not in shown and "nowhere" not in shown and "psycopg" not in shown
+
+
+def test_a_database_that_goes_away_while_a_page_runs_gets_the_same_page(fresh, monkeypatch):
+    """Logged in, the database stops answering: the page says so calmly instead of Streamlit's exception box."""
+    from sqlalchemy.exc import OperationalError
+
+    from ui import cached
+
+    at = AppTest.from_file(APP, default_timeout=60).run()  # seeds the demo
+    at.session_state["user_id"] = demo_user("secretary")  # the overview opens first
+
+    def gone(*args, **kwargs):
+        raise OperationalError("SELECT", {}, Exception("connection to server at 127.0.0.1 port 5432 failed"))
+
+    monkeypatch.setitem(cached.QUERIES, "overview", gone)
+    at.run()
     assert not at.exception
-    messages = " ".join(e.value for e in at.error)
-    assert "系统启动失败" in messages and "无法连接或打开数据库" in messages
+    assert "数据库暂时无法连接" in " ".join(e.value for e in at.info)
+    assert "127.0.0.1" not in " ".join(str(e.value) for e in at.get("markdown"))
+
+
+def demo_user(username: str) -> int:
+    from sqlalchemy import select
+
+    from data_access.db import reading
+    from data_access.models import User
+    from ui.context import current_engine
+
+    with reading(current_engine()) as session:
+        return session.execute(select(User.id).where(User.username == username)).scalar_one()
