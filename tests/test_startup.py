@@ -79,7 +79,8 @@ def test_an_unreachable_database_gets_a_calm_page_without_its_address(fresh, mon
     settings.cache_clear()
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception and not at.error
-    assert [e.value for e in at.info] == ["数据库暂时无法连接，系统将自动重试。您刚才的操作如未提示“已保存”，则没有保存。"]
+    calm = "数据库暂时无法连接，系统将自动重试。您刚才的操作如未提示“已保存”，则没有保存。"
+    assert [e.value for e in at.info] == [calm]
     shown = " ".join(str(e.value) for kind in ("markdown", "caption", "info", "text", "code")
                      for e in at.get(kind))
     assert "127.0.0.1" not in shown and "nowhere" not in shown and "psycopg" not in shown

@@ -57,7 +57,8 @@ ACTIONS = ["matter.create", *(f"matter.{a.value}" for a in Action if a is not Ac
 ACTION_GROUPS = sorted({code.split(".", 1)[0] + "." for code in ACTIONS})
 ENTITIES = ["matter", "user", "community", "street", "audit_log", "member_unit", "agreement", "need", "resource",
             "project", "service_item", "claim", "committee_meeting", "action_item", "council", "council_member",
-            "council_topic", "council_meeting", "council_decision", "council_review", "briefing", "display_link", "database"]
+            "council_topic", "council_meeting", "council_decision", "council_review", "briefing", "display_link",
+            "database"]
 COLUMNS = ["id", "at", "actor_name", "action", "entity", "entity_id", "community", "summary"]
 # (column, header key, width) of the export
 EXPORT_COLUMNS = [("id", "audit.col_id", 10), ("at", "audit.col_at", 20), ("actor_name", "audit.col_actor", 14),

@@ -2,8 +2,6 @@
 members, convener, meetings held) and their members (seat, title, term, active, convener, participation rate);
 the secretary creates and changes both, everybody else reads."""
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
@@ -22,7 +20,6 @@ MEMBER_NEW = "member_new"
 MEMBER_FIELDS = ["name", "seat", "title", "term_start", "term_end", "active", "convener"]
 COUNCIL = "ccouncils_council"  # the council whose members are shown
 MEMBER_SELECTED = "ccouncils_member"
-EARLIEST = date(1980, 1, 1)
 
 ctx = page_context()
 ctx.require("council.read")
