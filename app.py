@@ -2,12 +2,10 @@
 
 import logging
 import runpy
-import time
 from pathlib import Path
 
 import streamlit as st
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import clock
 from data_access.config import settings
@@ -16,6 +14,7 @@ from domain.errors import DomainError
 from i18n import LANGUAGES
 from ui import context, theme
 from ui.i18n import error_text, md_escape, role_names, t
+from ui.outage import away, database_away, restore_typed
 
 st.set_page_config(page_title="共治 Gongzhi", page_icon=":material/diversity_3:", layout="wide")
 
@@ -23,40 +22,8 @@ if st.query_params.get("display"):  # a wall screen's display link: no login, no
     st.navigation([st.Page("pages/briefing/screen.py", title=t("page.briefing_screen"), url_path="screen")],
                   position="hidden").run()
     st.stop()
+restore_typed()  # what an outage's calm page made Streamlit forget, before any input is drawn
 theme.apply()  # calendars in the session's language, no English input hints, the sidebar closing on a phone
-RETRY_SECONDS = 5
-
-
-def away(err: Exception) -> bool:
-    """Whether `err` says the database cannot be reached (rather than that a statement was wrong)."""
-    return isinstance(err, (OperationalError, InterfaceError)) or (
-        isinstance(err, DBAPIError) and err.connection_invalidated)
-
-
-@st.fragment(run_every=RETRY_SECONDS)
-def wait_for_database() -> None:
-    """Try the database again every few seconds (not within a run that just failed); once it answers, the page
-    comes back by itself."""
-    if time.monotonic() - st.session_state.get("database_away_since", 0.0) < RETRY_SECONDS:
-        return
-    try:
-        with context.current_engine().connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        return
-    st.rerun()
-
-
-def database_away(err: Exception) -> None:
-    """A calm page in place of the driver's message: the database's address and the traceback go to the server's
-    log only, and the page tries again by itself."""
-    logging.getLogger("gongzhi").warning("the database cannot be reached", exc_info=err)
-    st.info(t("app.database_away"), icon=":material/cloud_off:")
-    st.session_state["database_away_since"] = time.monotonic()
-    wait_for_database()
-    st.stop()
-
-
 try:
     cfg = settings()
     context.current_engine()

@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from domain.errors import DomainError, ValidationFailed
 from domain.fields import plain
-from ui import context
+from ui import context, outage
 from ui.i18n import error_text, md_escape, t
 
 
@@ -48,13 +48,12 @@ def submit(form: str, fields: list[str], save, *, success: str | None = None, si
     and every typed value stays in its widget. With `signed_in`, nothing is saved unless the session is
     still valid and the user's rights are those the form was shown with.
     """
-    if signed_in and context.acting_actor() is None:
-        if "user_id" in st.session_state:
-            st.session_state[f"{form}__message"] = ("error", t("error.rights_changed"))
-        return
-    values = {field: st.session_state.get(widget_key(form, field)) for field in fields}
     try:
-        result = save(values)
+        if signed_in and context.acting_actor() is None:
+            if "user_id" in st.session_state:
+                st.session_state[f"{form}__message"] = ("error", t("error.rights_changed"))
+            return
+        result = save({field: st.session_state.get(widget_key(form, field)) for field in fields})
     except ValidationFailed as err:
         st.session_state[errors_key(form)] = err.errors
         st.session_state[f"{form}__message"] = ("error", error_text(err))
@@ -63,8 +62,8 @@ def submit(form: str, fields: list[str], save, *, success: str | None = None, si
         st.session_state[errors_key(form)] = {}
         st.session_state[f"{form}__message"] = ("error", error_text(err))
         return
-    except SQLAlchemyError as err:  # a lock timeout or a constraint hit at the same moment: nothing was written
-        st.session_state[f"{form}__message"] = ("error", t("error.unexpected", detail=type(err.orig or err).__name__))
+    except SQLAlchemyError as err:  # the database went away, a lock timed out...: nothing was written, input kept
+        st.session_state[f"{form}__message"] = ("error", outage.refusal(err))
         return
     st.session_state[errors_key(form)] = {}
     for field in fields:

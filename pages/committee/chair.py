@@ -9,6 +9,7 @@ import time
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import clock
 from data_access.committee.meetings import (
@@ -27,6 +28,7 @@ from ui.context import acting_actor, page_context
 from ui.format import day, pct
 from ui.forms import date_field, field_error, form_message, submit, widget_key
 from ui.i18n import error_text, join, lang, md_escape, t
+from ui.outage import refusal
 from ui.projector import Course, duration_words
 from ui.widgets import open_record, text_or_empty
 
@@ -162,18 +164,21 @@ go = course.go
 
 def leave_item(step: int, to: str | None = None) -> None:
     """Callback of next / previous / summary: save the time spent on the item and its note, then move."""
-    if acting_actor() is None:
-        st.session_state["chair_move_error"] = t("error.rights_changed")
-        return
     row = agenda.iloc[pos]
     aid = int(row["id"])
     note = (st.session_state.get(f"chair_note_{aid}") or "").strip()
     try:
+        if acting_actor() is None:
+            st.session_state["chair_move_error"] = t("error.rights_changed")
+            return
         mark_agenda_item(ctx.engine, actor=ctx.actor, meeting_id=mid, agenda_item_id=aid,
                          discussed=True if step > 0 or to else None,
                          seconds=int(row["seconds"] or 0) + course.elapsed(aid), note=note)
     except DomainError as err:
         st.session_state["chair_move_error"] = error_text(err)
+        return
+    except SQLAlchemyError as err:  # the note stays in its box, through an outage too
+        st.session_state["chair_move_error"] = refusal(err)
         return
     if to:
         course.go(to)

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import clock
 from data_access.council.meetings import (
@@ -33,6 +34,7 @@ from ui.council import meeting as cm
 from ui.format import day
 from ui.forms import date_field, field_error, form_message, submit, widget_key
 from ui.i18n import error_text, md_escape, t
+from ui.outage import refusal
 from ui.projector import Course
 from ui.widgets import day_or_none, known, open_record
 
@@ -188,14 +190,21 @@ def save_item(aid: int, minutes_before: object, discussed_before: bool, *, discu
     except DomainError as err:
         st.session_state["council_live_move_error"] = error_text(err)
         return False
+    except SQLAlchemyError as err:  # the minutes stay in their box, through an outage too
+        st.session_state["council_live_move_error"] = refusal(err)
+        return False
     course.restart(aid)
     return True
 
 
 def leave_item(aid: int, minutes_before: object, discussed_before: bool, step: int, to: str | None = None) -> None:
     """Callback of next / previous / summary / save: save the item's minutes and time, then move."""
-    if acting_actor() is None:
-        st.session_state["council_live_move_error"] = t("error.rights_changed")
+    try:
+        if acting_actor() is None:
+            st.session_state["council_live_move_error"] = t("error.rights_changed")
+            return
+    except SQLAlchemyError as err:
+        st.session_state["council_live_move_error"] = refusal(err)
         return
     forward = step > 0 or to == "summary"  # back to the check-in the item is not done
     if not save_item(aid, minutes_before, discussed_before, discussed=True if forward else None):
