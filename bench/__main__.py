@@ -1,7 +1,10 @@
 """`python -m bench --scale city`: generate (or reuse) the database, time the pages and the naive peer, write results.
 
-Writes bench/results/{scale}-sqlite.json (the headline figures) and {scale}-sqlite-details.json (samples,
-per-statement floor times, generation time, the peer's memory, the app commit, the machine).
+Writes bench/results/{scale}-{db}.json (the headline figures) and {scale}-{db}-details.json (samples,
+per-statement floor times, generation time, the peer's memory, the app commit, the machine), {db} being `sqlite`
+(the default, the file bench/data/{scale}.db) or `postgresql` (`--db postgresql`: the same city copied from that file
+into a PostgreSQL database, bench.database; `--postgresql-url` or $GONGZHI_BENCH_POSTGRESQL_URL, by default
+postgresql://gongzhi:gongzhi@127.0.0.1:5432/gongzhi_{scale}).
 
 `--only briefing` times only the leadership briefing (bench.briefing_measure, then bench.screens) and updates its
 keys in both files, keeping the other areas' figures of the last full run.
@@ -20,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench import briefing_measure, committee, council, report
+from bench import briefing_measure, committee, council, database, report
 from bench.generate import SCALES, checkpoint, ensure
 from data_access import clock
 from data_access.config import load_settings
@@ -29,28 +32,27 @@ from data_access.models import AuditLog, Community, Grid, MatterEvent, User, Use
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
-DB = "sqlite"
 PAGES = ("overview", "ledger", "matter", "audit", "audit_secretary", "users")
 
 
-def child(module: str, db: Path, repeat: int) -> dict:
+def child(module: str, db: str, repeat: int) -> dict:
     """Run `python -m module DB` in its own process (its own peak RSS); its last stdout line is JSON."""
-    env = {**os.environ, "GONGZHI_DATABASE_URL": f"sqlite:///{db}", "GONGZHI_DEMO": "0"}
+    env = {**os.environ, "GONGZHI_DATABASE_URL": database.url(db), "GONGZHI_DEMO": "0"}
     done = subprocess.run([sys.executable, "-m", module, str(db), "--repeat", str(repeat)], cwd=ROOT, env=env,
                           stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def screens_child(db: Path, minutes: float, screens: int) -> dict:
+def screens_child(db: str, minutes: float, screens: int) -> dict:
     """bench.screens in its own process (it starts the server and the browser): 20 wall screens for 10 minutes."""
-    env = {**os.environ, "GONGZHI_DATABASE_URL": f"sqlite:///{db}", "GONGZHI_DEMO": "0"}
+    env = {**os.environ, "GONGZHI_DATABASE_URL": database.url(db), "GONGZHI_DEMO": "0"}
     done = subprocess.run([sys.executable, "-m", "bench.screens", str(db), "--minutes", str(minutes), "--screens",
                            str(screens)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def briefing_figures(measured: dict, screens: dict | None) -> tuple[dict, dict]:
-    """The briefing's headline figures (for {scale}-sqlite.json) and its details."""
+    """The briefing's headline figures (for {scale}-{db}.json) and its details."""
     figures = ("cold_s", "warm_s", "sql_floor_s")
     headline = {
         "briefing_pages": {name: {k: p[k] for k in (*figures, "data_cold_s")} for name, p in measured["pages"].items()},
@@ -84,7 +86,7 @@ def briefing_table(measured: dict, screens: dict | None) -> str:
     return "\n".join(lines)
 
 
-def briefing_runs(db: Path, args, load: dict) -> tuple[dict, dict | None]:
+def briefing_runs(db: str, args, load: dict) -> tuple[dict, dict | None]:
     """The briefing's timings, then (unless --screen-minutes 0) the wall screens; the load after each."""
     print("== leadership briefing: read, cockpit (AppTest), PowerPoint", flush=True)
     measured = child("bench.briefing_measure", db, args.repeat)
@@ -97,9 +99,10 @@ def briefing_runs(db: Path, args, load: dict) -> tuple[dict, dict | None]:
     return measured, screens
 
 
-def only_briefing(scale, db: Path, args, started: float) -> None:
+def only_briefing(scale, db: str, args, started: float) -> None:
     """Time the briefing alone and put its figures into the existing results files."""
-    result_path, details_path = RESULTS / f"{scale.name}-{DB}.json", RESULTS / f"{scale.name}-{DB}-details.json"
+    result_path = RESULTS / f"{scale.name}-{args.db}.json"
+    details_path = RESULTS / f"{scale.name}-{args.db}-details.json"
     result = json.loads(result_path.read_text(encoding="utf-8"))
     details = json.loads(details_path.read_text(encoding="utf-8"))
     load = {"before": os.getloadavg()[0]}
@@ -125,8 +128,8 @@ def app_version() -> str:
     return commit + ("+changes" if git("status", "--porcelain", "--", ".", ":!bench", ":!docs") else "")
 
 
-def counts(db: Path) -> dict:
-    engine = make_engine(f"sqlite:///{db}")
+def counts(db: str) -> dict:
+    engine = make_engine(database.url(db))
     with engine.connect() as conn:
         rows = {table.__tablename__: conn.execute(select(func.count()).select_from(table)).scalar_one()
                 for table in (Community, Grid, MatterEvent, User, UserRole, AuditLog)}
@@ -147,30 +150,42 @@ def main() -> None:
     parser.add_argument("--screen-minutes", type=float, default=10,
                         help="how long the briefing's wall screens run (bench.screens); 0: not at all")
     parser.add_argument("--screens", type=int, default=20, help="wall screens (browser tabs) on the one server")
+    parser.add_argument("--db", choices=database.KINDS, default="sqlite",
+                        help="the database to time: the SQLite file, or the same city copied into PostgreSQL")
+    parser.add_argument("--postgresql-url", default=None,
+                        help=f"with --db postgresql; default ${database.URL_ENV}, else "
+                             f"{database.DEFAULT_POSTGRESQL_URL} ({{scale}}: the scale's name)")
     args = parser.parse_args()
     scale = SCALES[args.scale]
     started = time.perf_counter()
     now = args.now or clock.day_start(clock.today())
 
     print(f"== {scale.name}: {scale.matters:,} matters in {scale.communities} communities", flush=True)
-    db, generation_s, trail_s, committee_s = ensure(scale, load_settings(), now)
-    engine = make_engine(f"sqlite:///{db}")  # the resident councils, added once (bench.council)
+    path, generation_s, trail_s, committee_s = ensure(scale, load_settings(), now)
+    engine = make_engine(f"sqlite:///{path}")  # the resident councils, added once (bench.council)
     try:
         council_s = council.ensure(engine, load_settings(), now)
         if council_s is not None:
             checkpoint(engine)
     finally:
         engine.dispose()
+    db, copied = str(path), None
+    if args.db == "postgresql":  # the same city, copied from the SQLite file unless the database holds it
+        db = database.postgresql_url(scale.name, args.postgresql_url)
+        copied = database.ensure_postgresql(path, db, scale.matters, print)
     if args.only == "briefing":
         only_briefing(scale, db, args, started)
         return
-    details_path = RESULTS / f"{scale.name}-{DB}-details.json"
-    if details_path.exists():  # reused: keep the time it took to generate
-        before = json.loads(details_path.read_text(encoding="utf-8"))["generation"]
+    details_path = RESULTS / f"{scale.name}-{args.db}-details.json"
+    generated_path = RESULTS / f"{scale.name}-sqlite-details.json"  # the rows are made once, in the SQLite file
+    if generated_path.exists():  # reused: keep the time it took to generate
+        before = json.loads(generated_path.read_text(encoding="utf-8"))["generation"]
         generation_s = before["seconds"] if generation_s is None else generation_s
         trail_s = before.get("trail_seconds") if trail_s is None else trail_s
         committee_s = before.get("committee_seconds") if committee_s is None else committee_s
         council_s = before.get("council_seconds") if council_s is None else council_s
+    if args.db == "postgresql" and copied is None and details_path.exists():  # reused: keep what the copy took
+        copied = json.loads(details_path.read_text(encoding="utf-8"))["generation"].get("copy")
 
     print("== pages (AppTest) and their SQL floor", flush=True)
     load = {"before": os.getloadavg()[0]}
@@ -188,7 +203,7 @@ def main() -> None:
     figures = ("cold_s", "warm_s", "sql_floor_s")
     pages = {name: {k: measured["pages"][name][k] for k in figures} for name in PAGES}
     rows = counts(db)
-    result = {"scale": scale.name, "db": DB,
+    result = {"scale": scale.name, "db": args.db,
               "rows": {"matters": measured["matters"], "audit_log": rows["audit_log"], "users": rows["user_account"],
                        "member_units": rows["member_unit"], "progress_updates": rows["progress_update"],
                        "councils": rows["council"], "council_decisions": rows["council_decision"]},
@@ -205,7 +220,9 @@ def main() -> None:
                        "trail_seconds": None if trail_s is None else round(trail_s, 1),
                        "committee_seconds": None if committee_s is None else round(committee_s, 1),
                        "council_seconds": None if council_s is None else round(council_s, 1),
-                       "file_mb": round(db.stat().st_size / 2**20), "rows": rows},
+                       "file_mb": round(path.stat().st_size / 2**20), "rows": rows,
+                       **({"database": database.shown(db), "database_mb": database.database_size_mb(db),
+                           "copy": copied} if args.db == "postgresql" else {})},
         "app": app_version(), "today": measured["today"], "repeat": args.repeat, "opened": measured["targets"],
         "pages": measured["pages"],
         "startup_s": measured["startup_s"], "audit_queries": measured["audit_queries"],
@@ -217,10 +234,11 @@ def main() -> None:
         "peak_rss_after_council_reads_mb": councils["peak_rss_after_reads_mb"],
         **briefing_details, "briefing_peak_rss_mb": briefed["peak_rss_mb"],
         "machine": report.machine(), "load_average_1min": load,
+        **({"postgresql": database.server(db)} if args.db == "postgresql" else {}),
         "wall_s": round(time.perf_counter() - started, 1),
     }
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{scale.name}-{DB}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / f"{scale.name}-{args.db}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     details_path.write_text(json.dumps(details, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     print(f"\n{report.markdown(result)}\n")

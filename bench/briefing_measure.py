@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bench.database import kind, locate, url
 from bench.measure import median
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,7 +124,7 @@ def calls(actors: dict, e: Expect, today: date) -> dict:
                                                            today=today, settings=settings())}
 
 
-def cached_mb(db: Path) -> float | None:
+def cached_mb(db: str) -> float | None:
     """How much of the database file the OS file cache holds (fincore), in MiB; None without fincore."""
     try:
         out = subprocess.run(["fincore", "--bytes", "--noheadings", "--output", "RES", str(db)], capture_output=True,
@@ -133,7 +134,7 @@ def cached_mb(db: Path) -> float | None:
         return None
 
 
-def evict(db: Path) -> None:
+def evict(db: str) -> None:
     """Drop the database file's clean pages (and its WAL's) from the OS file cache; no other file is touched."""
     for path in (db, Path(f"{db}-wal")):
         if path.exists():
@@ -145,7 +146,7 @@ def evict(db: Path) -> None:
                 os.close(fd)
 
 
-def disk_cold(db: Path, views: dict, e: Expect, repeat: int, log) -> dict:
+def disk_cold(db: str, views: dict, e: Expect, repeat: int, log) -> dict:
     """Each read with a new engine after the file was dropped from the OS file cache."""
     from data_access.db import make_engine
 
@@ -155,7 +156,7 @@ def disk_cold(db: Path, views: dict, e: Expect, repeat: int, log) -> dict:
         for _ in range(repeat):
             evict(db)
             before.append(cached_mb(db))
-            engine = make_engine(f"sqlite:///{db}")
+            engine = make_engine(url(db))
             start = time.perf_counter()
             result = call(engine)
             samples.append(time.perf_counter() - start)
@@ -169,7 +170,7 @@ def disk_cold(db: Path, views: dict, e: Expect, repeat: int, log) -> dict:
     return results
 
 
-def cached_reads(db: Path, actors: dict, e: Expect, today: date, repeat: int, log) -> dict:
+def cached_reads(db: str, actors: dict, e: Expect, today: date, repeat: int, log) -> dict:
     """ui.cached.read and read_for_screens of the briefing: a miss after the cache was emptied, then hits."""
     from bench.measure import clear_caches, timed
     from data_access.config import settings
@@ -177,7 +178,7 @@ def cached_reads(db: Path, actors: dict, e: Expect, today: date, repeat: int, lo
     from ui import cached
 
     period = year_so_far(today)
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url(db))
     results = {}
     for who, community in (("leader", None), ("secretary", e.community_id)):
         for name, read in (("read", cached.read), ("read_for_screens", cached.read_for_screens)):
@@ -198,7 +199,7 @@ def cached_reads(db: Path, actors: dict, e: Expect, today: date, repeat: int, lo
     return results
 
 
-def pptx(db: Path, actors: dict, e: Expect, today: date, repeat: int, log) -> dict:
+def pptx(db: str, actors: dict, e: Expect, today: date, repeat: int, log) -> dict:
     """The PowerPoint of the warm briefing: build alone, and briefing_pptx (build and its audit entry)."""
     import io
 
@@ -211,7 +212,7 @@ def pptx(db: Path, actors: dict, e: Expect, today: date, repeat: int, log) -> di
     from i18n.briefing_words import briefing_text, period_words
 
     cfg = settings()
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url(db))
     views = calls(actors, e, today)
     results = {}
     for who in ("leader", "secretary"):
@@ -330,7 +331,7 @@ def page_sql(recorder, view: str, users: dict[str, int], e: Expect) -> list[tupl
     return recorder.statements
 
 
-def measure(db: Path, repeat: int) -> dict:
+def measure(db: str, repeat: int) -> dict:
     from bench.measure import DEMO_USERS, Recorder, configure, log, peak_rss_mb, time_floor, time_reads
 
     configure(db)
@@ -342,7 +343,7 @@ def measure(db: Path, repeat: int) -> dict:
     from data_access.db import make_engine
 
     today = clock.today()
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url(db))
     with engine.connect() as conn:
         users = {name: id_ for name, id_ in conn.execute(text("select username, id from user_account")).all()
                  if name in DEMO_USERS}
@@ -375,9 +376,10 @@ def measure(db: Path, repeat: int) -> dict:
     except Exception as error:  # noqa: BLE001 - data_access/briefing/presentation.py is still being written
         deck, deck_failed = None, f"{type(error).__name__}: {error}"[:300]
         log(f"  briefing pptx not timed: {deck_failed}")
-    cold_disk = disk_cold(db, views, e, repeat, log)  # last: it empties the OS file cache of the database
-    for view, result in cold_disk.items():
-        reads[view].update(result)
+    if kind(db) == "sqlite":  # PostgreSQL's files belong to its server, and it keeps its own buffer cache
+        cold_disk = disk_cold(db, views, e, repeat, log)  # last: it empties the OS file cache of the database
+        for view, result in cold_disk.items():
+            reads[view].update(result)
     return {
         "today": today.isoformat(), "period": f"{period.first}..{period.last}", "community_id": community,
         "expected": {"accepted": e.accepted, "communities": e.communities, "council_passed": e.passed},
@@ -421,10 +423,10 @@ def checks(measured: dict, screens: dict | None) -> list[tuple[str, str, bool]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("db", type=Path)
+    parser.add_argument("db", help="a SQLite file or a database URL")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    print(json.dumps(measure(args.db.resolve(), args.repeat)))
+    print(json.dumps(measure(locate(args.db), args.repeat)))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+
+from bench.database import url
 
 VIEWS = ("dashboard_leader", "dashboard_secretary", "items_behind_leader", "units_secretary", "claims_secretary",
          "meetings_secretary", "meeting_detail", "minutes_docx")
@@ -127,14 +128,14 @@ def check(view: str, result, e: Expect) -> dict:
     return shown
 
 
-def probes(db: Path, users: dict[str, int], community_id: int, today: date, repeat: int, recorder) -> dict:
+def probes(db: str, users: dict[str, int], community_id: int, today: date, repeat: int, recorder) -> dict:
     """Time every view (VIEWS): cold and warm samples, the SQL floor, what it returned."""
     from bench.measure import time_reads
     from data_access.accounts import auth
     from data_access.config import settings
     from data_access.db import make_engine
 
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url(db))
     actors = {name: auth.load_actor(engine, settings(), users[name]) for name in ("leader", "secretary")}
     e = expect(engine, community_id, today)
     engine.dispose()

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bench.database import locate, url
 from bench.measure import median
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,14 +168,14 @@ def check(view: str, result, e: Expect) -> dict:
     return shown
 
 
-def probes(db: Path, users: dict[str, int], community_id: int, today: date, repeat: int, recorder) -> dict:
+def probes(db: str, users: dict[str, int], community_id: int, today: date, repeat: int, recorder) -> dict:
     """Time every read (VIEWS): cold and warm samples, the SQL floor, what it returned."""
     from bench.measure import time_reads
     from data_access.accounts import auth
     from data_access.config import settings
     from data_access.db import make_engine
 
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url(db))
     actors = {name: auth.load_actor(engine, settings(), users[name]) for name in ("leader", "secretary")}
     e = expect(engine, community_id, today)
     engine.dispose()
@@ -246,7 +247,7 @@ def page_sql(recorder, view: str, users: dict[str, int]) -> list[tuple[str, tupl
     return recorder.statements
 
 
-def measure(db: Path, repeat: int) -> dict:
+def measure(db: str, repeat: int) -> dict:
     from bench.measure import DEMO_USERS, Recorder, configure, log, peak_rss_mb, time_floor
 
     configure(db)
@@ -256,7 +257,7 @@ def measure(db: Path, repeat: int) -> dict:
     from data_access.db import make_engine
 
     today = clock.today()
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url(db))
     with engine.connect() as conn:
         users = {name: id_ for name, id_ in conn.execute(text("select username, id from user_account")).all()
                  if name in DEMO_USERS}
@@ -298,10 +299,10 @@ def measure(db: Path, repeat: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("db", type=Path)
+    parser.add_argument("db", help="a SQLite file or a database URL")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    print(json.dumps(measure(args.db.resolve(), args.repeat)))
+    print(json.dumps(measure(locate(args.db), args.repeat)))
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bench.database import Replay, locate, url
+
 ROOT = Path(__file__).resolve().parent.parent
 VIEWS = {"overview": ("pages/service/overview.py", "leader"), "ledger": ("pages/service/ledger.py", "leader"),
          "matter": ("pages/service/matter.py", "leader"),
@@ -82,9 +84,9 @@ def peak_rss_mb() -> float:
     return round(kib / 1024, 1)
 
 
-def configure(db: Path) -> None:
-    """Point the app at the benchmark database before any page loads the settings."""
-    os.environ["GONGZHI_DATABASE_URL"] = f"sqlite:///{db}"
+def configure(db: str) -> None:
+    """Point the app at the benchmark database (a SQLite file's path or a URL) before any page loads the settings."""
+    os.environ["GONGZHI_DATABASE_URL"] = url(db)
     os.environ["GONGZHI_DEMO"] = "0"
     from data_access.config import settings
 
@@ -172,12 +174,11 @@ def find_targets(engine, today: date) -> Targets:
 
 
 def page_state(view: str, t: Targets) -> dict:
-    """Session state set before the first run: the logged-in user, and the ledger's filter widgets."""
+    """Session state set before the first run: the logged-in user, and the ledger's filter widgets (the matter page's
+    record is in its address: `session`)."""
     state = {"user_id": t.users[VIEWS[view][1]]}
     if view == "ledger":
         state.update(ledger_community=t.community_id, ledger_category=LEDGER_CATEGORY)
-    elif view == "matter":
-        state["matter_id"] = t.matter_id
     return state
 
 
@@ -219,6 +220,8 @@ def session(view: str, t: Targets):
     quiet()
     for key, value in page_state(view, t).items():
         at.session_state[key] = value
+    if view == "matter":  # the page reads its record from the address (?id=)
+        at.query_params["id"] = str(t.matter_id)
     return at
 
 
@@ -267,17 +270,16 @@ class Recorder:
         return self.statements
 
 
-def time_floor(view: str, statements: list[tuple[str, tuple]], db: Path, repeat: int) -> dict:
-    """Replay the statements on one raw connection, `repeat` times; the total and each statement's median."""
-    import sqlite3
-
-    conn = sqlite3.connect(db)
+def time_floor(view: str, statements: list[tuple[str, tuple]], db: str, repeat: int) -> dict:
+    """Replay the statements on one raw connection (sqlite3 or psycopg), `repeat` times; the total and each
+    statement's median."""
+    conn = Replay(db)
     totals, each = [], [[] for _ in statements]
     for _ in range(repeat):
         total = 0.0
         for index, (sql, params) in enumerate(statements):
             start = time.perf_counter()
-            conn.execute(sql, params).fetchall()
+            conn.run(sql, params)
             seconds = time.perf_counter() - start
             each[index].append(seconds)
             total += seconds
@@ -289,23 +291,22 @@ def time_floor(view: str, statements: list[tuple[str, tuple]], db: Path, repeat:
     return {"total": totals, "statements": timings}
 
 
-def time_reads(area: str, views: dict[str, Callable], check: Callable, db: Path, repeat: int, recorder: Recorder
+def time_reads(area: str, views: dict[str, Callable], check: Callable, db: str, repeat: int, recorder: Recorder
                ) -> dict:
     """Time each read of `views` (name -> call(engine)) as the pages call it: cold (a new engine and the call), warm
     (the same call again), its SQL floor (its SELECT statements replayed on a raw connection) and what it returned
     (check(name, result), which raises unless the result agrees with the tables)."""
     from data_access.db import make_engine
 
-    url = f"sqlite:///{db}"
     for call in views.values():  # untimed: imports, and python-docx's template, as a running server has them
-        engine = make_engine(url)
+        engine = make_engine(url(db))
         call(engine)
         engine.dispose()
     results = {}
     for view, call in views.items():
         cold, warm = [], []
         for _ in range(repeat):
-            engine = make_engine(url)
+            engine = make_engine(url(db))
             start = time.perf_counter()
             result = call(engine)
             cold.append(time.perf_counter() - start)
@@ -314,7 +315,7 @@ def time_reads(area: str, views: dict[str, Callable], check: Callable, db: Path,
             check(view, call(engine))
             warm.append(time.perf_counter() - start)
             engine.dispose()
-        engine = make_engine(url)
+        engine = make_engine(url(db))
         call(engine)
         recorder.statements, recorder.on = [], True
         call(engine)
@@ -346,7 +347,7 @@ def time_startup(repeat: int) -> list[float]:
     return samples
 
 
-def audit_probes(db: Path, t: Targets, today: date, repeat: int) -> dict:
+def audit_probes(db: str, t: Targets, today: date, repeat: int) -> dict:
     """The audit trail's count and one page (data_access.audit_trail) as `admin`, per filter; median of `repeat`
     after one untimed run (or once, if that took more than SLOW_PROBE_S). The page's default view is the first
     probe; the others are what its filters ask."""
@@ -357,7 +358,7 @@ def audit_probes(db: Path, t: Targets, today: date, repeat: int) -> dict:
     from data_access.config import settings
     from data_access.db import make_engine
 
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url(db))
     admin = auth.load_actor(engine, settings(), t.users["admin"])
     last_page = max(1, -(-t.audit_total["admin"] // t.page_size))
     probes = {
@@ -396,13 +397,13 @@ def audit_probes(db: Path, t: Targets, today: date, repeat: int) -> dict:
     return results
 
 
-def measure(db: Path, repeat: int) -> dict:
+def measure(db: str, repeat: int) -> dict:
     configure(db)
     from data_access import clock
     from data_access.db import make_engine
 
     today = clock.today()
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url(db))
     t = find_targets(engine, today)
     engine.dispose()
     log(f"Ledger: community #{t.community_id}, {LEDGER_CATEGORY} ({t.ledger_total:,} rows); matter #{t.matter_id}; "
@@ -450,10 +451,10 @@ def measure(db: Path, repeat: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("db", type=Path)
+    parser.add_argument("db", help="a SQLite file or a database URL")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    print(json.dumps(measure(args.db.resolve(), args.repeat)))
+    print(json.dumps(measure(locate(args.db), args.repeat)))
 
 
 if __name__ == "__main__":

@@ -14,11 +14,11 @@ import statistics
 import sys
 import time
 from dataclasses import astuple
-from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine
 
+from bench.database import url
 from bench.measure import overview_period, peak_rss_mb
 from data_access import clock
 from data_access.config import load_settings
@@ -72,11 +72,11 @@ def overview(engine: Engine, today, *, count_basic: bool) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("db", type=Path)
+    parser.add_argument("db", help="a SQLite file or a database URL")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     settings = load_settings()
-    engine = make_engine(f"sqlite:///{args.db.resolve()}")
+    engine = make_engine(url(args.db))
     today = clock.today()
     samples = []
     for _ in range(args.repeat):

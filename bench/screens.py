@@ -48,6 +48,9 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+from bench.database import locate
+from bench.database import url as database_url
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -126,7 +129,7 @@ def make_config(folder: Path, refresh: int) -> Path:
     return path
 
 
-def make_link(db: Path) -> tuple[str, int]:
+def make_link(db: str) -> tuple[str, int]:
     """A display link for the whole street, every slide, one day, made by `leader`; (token, link id)."""
     from sqlalchemy import text
 
@@ -135,7 +138,7 @@ def make_link(db: Path) -> tuple[str, int]:
     from data_access.config import settings
     from data_access.db import make_engine
 
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(database_url(db))
     with engine.connect() as conn:
         leader = conn.execute(text("select id from user_account where username = 'leader'")).scalar_one()
     actor = auth.load_actor(engine, settings(), leader)
@@ -331,14 +334,14 @@ def sql_summary(path: Path, start: float, end: float, refresh: int, screens: int
     }
 
 
-def run(db: Path, minutes: float, screens: int, refresh: int, interval: int, keep: Path | None = None) -> dict:
+def run(db: str, minutes: float, screens: int, refresh: int, interval: int, keep: Path | None = None) -> dict:
     from playwright.sync_api import sync_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="bench-screens-"))
     statements = folder / "statements.jsonl"
     config = make_config(folder, refresh)
     secret = folder / "display-secret"
-    os.environ.update({"GONGZHI_DATABASE_URL": f"sqlite:///{db}", "GONGZHI_DEMO": "0",
+    os.environ.update({"GONGZHI_DATABASE_URL": database_url(db), "GONGZHI_DEMO": "0",
                        "GONGZHI_CONFIG": str(config), "GONGZHI_SECRET_FILE": str(secret)})
     token, link_id = make_link(db)
     port = free_port()
@@ -411,14 +414,14 @@ def main() -> None:
         serve(Path(sys.argv[2]), sys.argv[4:] if sys.argv[3:4] == ["--"] else sys.argv[3:])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("db", type=Path)
+    parser.add_argument("db", help="a SQLite file or a database URL")
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--screens", type=int, default=20)
     parser.add_argument("--refresh", type=int, default=20, help="briefing.refresh_seconds for the run (10 or more)")
     parser.add_argument("--interval", type=int, default=10, help="seconds a slide stays (?interval=)")
     parser.add_argument("--screenshot", type=Path, default=None)
     args = parser.parse_args()
-    result = run(args.db.resolve(), args.minutes, args.screens, args.refresh, args.interval, args.screenshot)
+    result = run(locate(args.db), args.minutes, args.screens, args.refresh, args.interval, args.screenshot)
     print(json.dumps(result, ensure_ascii=False))
 
 
