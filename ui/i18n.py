@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Iterable
 
 import streamlit as st
@@ -22,12 +24,32 @@ def lang() -> str:
         return "zh"
 
 
-MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!<>|~:$")
+ESCAPED = frozenset(string.punctuation)  # every ASCII punctuation character: CommonMark lets each be escaped
+WORD_JOINER = "\u2060"  # invisible, no break: keeps an autolink, shortcode or icon name from forming
+JOINED = frozenset(":@")  # http://, mailto:, :smile:, :material/home:, :red[...]; a@b.example
+WWW = re.compile(r"(?<=www)(?=\.)", re.IGNORECASE)  # www.example.org
+BREAKS = re.compile(r"[ \t\n\r\f\v\x85\u2028\u2029]+")  # what Markdown reads as spaces and line breaks (not 　)
 
 
 def md_escape(text: object) -> str:
-    """User text made safe inside a Markdown-rendering element (caption, info, error...): it shows as typed."""
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))
+    """User text (a name, a place, a note...) made literal in any element Streamlit renders as Markdown: markdown,
+    caption, info / warning / error / success, toast, help tooltips, the labels of widgets, expanders, tabs and
+    metrics, and the options of radios, pills and segmented controls. What the user typed shows as typed and can
+    make no markup and no link:
+
+    - one line: line breaks and runs of spaces and tabs become one space (as Markdown shows them), none leads, so
+      no paragraph, heading, list, quote or code block can start inside it;
+    - every ASCII punctuation character is backslash-escaped: no emphasis, link, image, HTML tag, entity, code,
+      table, math or Streamlit directive (:red[...]);
+    - a word joiner (U+2060, invisible) follows each ":" and "@" and sits inside "www.": remark-gfm finds
+      autolink literals (http://..., www...., e-mail addresses) in the text after the escapes are resolved, and
+      Streamlit turns :emoji: shortcodes and :material/...: names into pictures the same way, so escaping alone
+      does not stop them.
+
+    This is the only way user text enters Markdown (docs/architecture.md); plain-text elements (st.text, tables,
+    chart labels, selectbox and multiselect options) take the text as it is."""
+    line = WWW.sub(WORD_JOINER, BREAKS.sub(" ", str(text)).strip(" "))
+    return "".join("\\" + ch + (WORD_JOINER if ch in JOINED else "") if ch in ESCAPED else ch for ch in line)
 
 
 def t(key: str, **params: object) -> str:

@@ -18,7 +18,7 @@ from ui import cached, widgets
 from ui.briefing.cards import figure_card
 from ui.context import export_actor, page_context
 from ui.format import pct
-from ui.i18n import labels, lang, t
+from ui.i18n import labels, lang, md_escape, t
 
 ctx = page_context()
 ctx.require("briefing.read")
@@ -45,7 +45,7 @@ with c2:
 with c3:
     community = widgets.filter_box(t("overview.community"), communities, "cockpit_community", t("briefing.street"))
 st.caption(t("briefing.caption", start=str(period.first), end=str(period.last),
-             scope=t("briefing.street") if community is None else communities[community]))
+             scope=t("briefing.street") if community is None else md_escape(communities[community])))
 
 start_day, end_day = first_day(period.first), min(month_end(first_day(period.last)), today)
 

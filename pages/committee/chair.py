@@ -112,8 +112,8 @@ if detail is None:
 m = detail.meeting
 mid = m.id
 st.markdown(f"### {md_escape(detail.community)} · {mt.title(m.kind, detail.number)} · {day(m.day)}")
-st.caption(f"{t('meetings.chair')}：{mt.chair_text(detail)} · {t('meetings.place')}："
-           f"{m.place or t('common.none')}")
+st.caption(f"{t('meetings.chair')}：{md_escape(mt.chair_text(detail))} · {t('meetings.place')}："
+           f"{md_escape(m.place or t('common.none'))}")
 
 if not mt.may_run(ctx, detail):
     st.warning(t("chair.not_your_meeting", unit=md_escape(detail.chair or t("common.none")),
@@ -278,7 +278,7 @@ if stage == "agenda":
             with st.container(border=True):
                 st.markdown(f"##### {t('chair.progress_title')}")
                 form_message(form)
-                st.number_input(t("chair.done", unit=unit_label), value=done, step=1.0, format="%g",
+                st.number_input(t("chair.done", unit=md_escape(unit_label)), value=done, step=1.0, format="%g",
                                 key=widget_key(form, "done"), help=t("chair.done_help", pledge=mt.fmt_qty(pledge)))
                 field_error(form, "done")
                 date_field(t("meetings.col_on"), value=today, key=widget_key(form, "on"))

@@ -321,7 +321,7 @@ with history_tab:
         checked = export_actor(ctx)
         for update_id, name in zip(history["id"], history["file_name"], strict=True):
             if widgets.known(name):  # the file is read on click, as the session stands then
-                st.download_button(t("claims_file.download", name=name), key=f"claims_file_{update_id}",
+                st.download_button(t("claims_file.download", name=md_escape(name)), key=f"claims_file_{update_id}",
                                    data=lambda u=int(update_id): (progress_file(ctx.engine, actor=checked(),
                                                                                 update_id=u) or ("", "", b""))[2],
                                    file_name=name, icon=":material/attach_file:")

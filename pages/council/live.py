@@ -244,8 +244,8 @@ if stage == "attendance":
             st.text(row.name)
         cols[1].caption(" · ".join(md_escape(x) for x in (cm.seat_label(ctx, row.seat),
                                                           row.title if known(row.title) else "") if x))
-        statuses.append(cols[2].radio(row.name, ATTENDANCE, key=key, horizontal=True, label_visibility="collapsed",
-                                      format_func=cm.code_labels("attendance").get))
+        statuses.append(cols[2].radio(md_escape(row.name), ATTENDANCE, key=key, horizontal=True,
+                                      label_visibility="collapsed", format_func=cm.code_labels("attendance").get))
     with quorum_slot:
         cm.quorum_line(rule, cm.counts(statuses), key="council_live_quorum")
     field_error(form, "attendance")

@@ -459,5 +459,6 @@ def test_a_file_attached_to_progress_is_offered_for_download_in_the_history(db):
                           "file_data": b"\xff\xd8photo"})
     at = run_page("committee_claims", db.users["leader"], claims_selected=claim_id)
     assert not at.exception
-    buttons = [e for e in at.get("download_button") if e.proto.label == zh("claims_file.download", name="助餐.jpg")]
+    label = zh("claims_file.download", name=md_escape("助餐.jpg"))
+    buttons = [e for e in at.get("download_button") if e.proto.label == label]
     assert len(buttons) == 1, "one download, for the one update that carries a file"
