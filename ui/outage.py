@@ -60,11 +60,11 @@ def keep_typed() -> None:
 
 
 def restore_typed() -> None:
-    """At the start of a run, before any input is drawn: put back what the calm page made Streamlit forget."""
-    kept = st.session_state.pop(KEPT, None)
-    for key, value in (kept or {}).items():
-        if key not in st.session_state:
-            st.session_state[key] = value
+    """At the start of a run, before any input is drawn: put back what the calm page made the browser forget.
+    Every kept value is set again, also one the server still holds: the browser draws the inputs afresh, empty,
+    unless the value is sent to it as a new one."""
+    for key, value in st.session_state.pop(KEPT, {}).items():
+        st.session_state[key] = value
 
 
 @st.fragment(run_every=RETRY_SECONDS)
