@@ -15,6 +15,7 @@ class Matter(SQLModel, table=True):
         Index("ix_matter_period_cover", "registered_at", "community_id", "step", "channel", "mode", "category",
               "evaluation", "reopen_count", "handled_on_time", "handling_days"),
         Index("ix_matter_deadline_cover", "deadline", "community_id", "handled_on_time"),
+        Index("ix_matter_urgency", "urgency"),  # the start-up code check walks its distinct values
     )
     id: int | None = Field(default=None, primary_key=True)
     number: str | None = Field(default=None, max_length=24, unique=True)

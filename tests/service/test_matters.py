@@ -426,6 +426,19 @@ def test_unknown_codes_in_the_database_stop_the_start(demo_engine, settings):
     assert err.value.key == "config.codes_in_use" and "complaint" in err.value.params["codes"]
 
 
+def test_an_urgency_no_longer_configured_stops_the_start(demo_engine, settings):
+    """Urgency is not in the tally: its stored values are walked through ix_matter_urgency, every one found."""
+    with demo_engine.connect() as conn:
+        stored = set(conn.execute(select(Matter.urgency).distinct()).scalars())
+    assert len(stored) > 1
+    assert q.unknown_codes(demo_engine, "urgency", set()) == sorted(stored)
+    dropped = max(stored)
+    trimmed = replace(settings, urgencies=tuple(u for u in settings.urgencies if u.code != dropped))
+    with pytest.raises(ConfigError) as err:
+        check_codes(demo_engine, trimmed)
+    assert err.value.params == {"column": "urgency", "codes": dropped}
+
+
 def test_two_users_saving_the_same_step_at_once_write_it_once(demo_engine, settings, actors, monkeypatch):
     import threading
     import time
