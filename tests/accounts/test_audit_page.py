@@ -178,3 +178,26 @@ def test_a_trail_longer_than_the_export_limit_is_counted_only_that_far(audit_db,
     assert any("共 100+ 条" in c for c in texts(at.caption)), texts(at.caption)
     assert at.number_input(key="audit_page").max == 2, "100 entries in pages of 50"
     assert any("100+" in w for w in texts(at.warning)), "the export warns that only the newest 100 go out"
+
+
+@pytest.mark.parametrize(("username", "action"), [("secretary", ""), ("admin", "matter.")])
+def test_every_page_number_shows_its_entries_oldest_last(audit_db, username, action):
+    """The screen passes its count, so pages in the older half are read from the oldest end: the last, the middle
+    and the second page each show the entries a plain sort of the reader's entries puts there, in order."""
+    conditions = [AuditLog.action.startswith(action)] if action else []
+    if username == "secretary":
+        conditions.append(AuditLog.community_id == community(audit_db, "康盛社区"))
+    with reading(audit_db.engine) as session:
+        rows = session.execute(select(AuditLog.id, AuditLog.at).where(*conditions)).all()
+    ids = [row.id for row in sorted(rows, key=lambda row: (row.at, row.id), reverse=True)]
+    size = audit_db.settings.page_size
+    last = math.ceil(len(ids) / size)
+    assert last >= 3
+    at = run_page("audit", audit_db.users[username])
+    if action:
+        at.selectbox(key="audit_action").select(action).run()
+    assert at.number_input(key="audit_page").max == last
+    for page in (last, (last + 1) // 2, 2):
+        at.number_input(key="audit_page").set_value(page).run()
+        assert not at.exception
+        assert list(table(at)["id"]) == ids[(page - 1) * size: page * size], page
