@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
 from data_access import clock
 from ui.i18n import lang, t
 
+# parsed once: Babel parses a locale's name again on every call given a string (a file-system check each time,
+# some milliseconds; a page formats hundreds of dates)
+LOCALES = {"en": Locale.parse("en_US"), "zh": Locale.parse("zh_CN")}
 
-def _locale() -> str:
-    return "en_US" if lang() == "en" else "zh_CN"
+
+def _locale() -> Locale:
+    return LOCALES["en"] if lang() == "en" else LOCALES["zh"]
 
 
 def pct(value: float | None) -> str:

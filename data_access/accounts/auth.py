@@ -75,10 +75,17 @@ def login(engine: Engine, settings: Settings, username: str, password: str,
     """Check a username and password; count failures and lock the account after too many in a row."""
     now = now or clock.now()
     name = plain(username).lower()
+    # bcrypt's quarter of a second runs before the write transaction: on SQLite a transaction holds the one write
+    # lock of the file, and logins that each held it through the hash made the others wait past the busy timeout
+    # ("database is locked" for a few of 50 people logging in together, bench.load)
+    with reading(engine) as session:
+        stored = session.execute(select(User.password_hash).where(User.username == name)).scalars().first()
+    matches = check_password(password, stored or _NOBODY)
     with transaction(engine) as session:
         user = session.execute(select(User).where(User.username == name).with_for_update()).scalars().first()
+        if user is not None and user.password_hash != stored:  # the password was changed meanwhile
+            matches = check_password(password, user.password_hash)
         if user is None:
-            check_password(password, _NOBODY)
             # not the name typed: people type their password into the username box
             audit.record(session, actor=Actor(None, UNKNOWN, ""), action="account.login_failed",
                          entity="user", entity_id=None, at=now, after={"reason": "unknown_user"})
@@ -87,7 +94,7 @@ def login(engine: Engine, settings: Settings, username: str, password: str,
             audit.record(session, actor=_as_actor(user), action="account.login_refused", entity="user",
                          entity_id=user.id, at=now, after={"reason": "locked"})
             return LoginResult(None, "login.locked", {"until": f"{clock.local(user.locked_until):%H:%M}"})
-        if not check_password(password, user.password_hash):
+        if not matches:
             before = {"failed_logins": user.failed_logins, "locked_until": None}
             user.failed_logins += 1
             if user.failed_logins >= settings.max_failed_logins:
