@@ -225,18 +225,23 @@ def _order(ascending: bool) -> tuple:
     return (AuditLog.at.asc(), AuditLog.id.asc()) if ascending else (AuditLog.at.desc(), AuditLog.id.desc())
 
 
-def _page_ids(conds: list, codes: list[str] | None, *, offset: int, limit: int, ascending: bool):
+def _page_ids(conds: list, codes: list[str] | None, *, offset: int, limit: int, ascending: bool, dialect: str):
     """The ids of one page, in order, read through an index alone (no row is fetched for the entries skipped).
 
-    With a group's codes: one read per code through ix_audit_log_action_at, merged in order (`UNION ALL ...
-    ORDER BY`: SQLite merges the sorted arms and stops at the page; PostgreSQL does a Merge Append), so only
-    about offset + limit index entries are read, whatever the group's size or age."""
+    With a group's codes: one read per code through ix_audit_log_action_at (action, at, id), merged in order, so
+    that only about offset + limit index entries are read whatever the group's size or age. SQLite merges the
+    arms of `UNION ALL ... ORDER BY` itself, reading each in index order and stopping at the page. PostgreSQL
+    merges (Merge Append) only arms that are each ordered and limited to offset + limit; SQLite would sort those."""
     if codes is None:
         return select(AuditLog.id).where(*conds).order_by(*_order(ascending)).offset(offset).limit(limit)
     if not codes:
         return select(AuditLog.id).where(false())
     arms = [select(AuditLog.id, AuditLog.at).where(AuditLog.action == code, *conds) for code in codes]
-    merged = union_all(*arms) if len(arms) > 1 else arms[0]
+    if len(arms) == 1:
+        return arms[0].with_only_columns(AuditLog.id).order_by(*_order(ascending)).offset(offset).limit(limit)
+    if dialect != "sqlite":
+        arms = [arm.order_by(*_order(ascending)).limit(offset + limit) for arm in arms]
+    merged = union_all(*arms)
     columns = merged.selected_columns
     order = (columns.at.asc(), columns.id.asc()) if ascending else (columns.at.desc(), columns.id.desc())
     return merged.order_by(*order).offset(offset).limit(limit)
@@ -318,8 +323,9 @@ def entries_page(engine: Engine, flt: AuditFilter, *, actor: Actor, page: int = 
         offset, limit = total - end, end - offset
     with reading(engine) as session:
         conds, codes = _matching(session, flt, actor)
-        ids = list(session.execute(_page_ids(conds, codes, offset=offset, limit=limit, ascending=ascending))
-                   .scalars())
+        query = _page_ids(conds, codes, offset=offset, limit=limit, ascending=ascending,
+                          dialect=engine.dialect.name)
+        ids = list(session.execute(query).scalars())
         if ascending:
             ids.reverse()
         found = {row[0]: row for row in session.execute(_columns().where(AuditLog.id.in_(ids)))} if ids else {}

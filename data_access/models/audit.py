@@ -15,7 +15,7 @@ class AuditLog(SQLModel, table=True):
         Index("ix_audit_log_community_at", "community_id", "at"),
         Index("ix_audit_log_entity", "entity", "entity_id", "at"),  # one record's history, newest first
         Index("ix_audit_log_entity_at", "entity", "at"),
-        Index("ix_audit_log_action_at", "action", "at"),
+        Index("ix_audit_log_action_at", "action", "at", "id"),  # an action group page merges its codes in order
         Index("ix_audit_log_actor_at", "actor_name", "at"),
     )
     id: int | None = Field(default=None, primary_key=True)
