@@ -13,7 +13,7 @@ from domain.settings import Settings
 from ui.context import page_context
 from ui.format import when
 from ui.forms import errors_key, field_error, form_message, search_box, submit, widget_key
-from ui.i18n import lang, t
+from ui.i18n import lang, md_escape, t
 from ui.widgets import filter_box, forget_on_new_search
 
 NEW = "users_new"
@@ -113,7 +113,7 @@ with st.expander(t("users.new"), expanded=has_errors(NEW), icon=":material/perso
     place_widgets(NEW)
     st.button(t("users.create"), key="users_new_save", type="primary", icon=":material/person_add:",
               on_click=submit, args=(NEW, NEW_FIELDS, create),
-              kwargs={"success": lambda username: t("users.created", username=username)})
+              kwargs={"success": lambda username: t("users.created", username=md_escape(username))})
     form_message(NEW)
 
 # --- the list ----------------------------------------------------------------------------------------------------
