@@ -243,7 +243,7 @@ if panel_open:
             st.text(topic.detail)
         if topic.stage == "withdrawn":
             withdrawn = t("council_page.topic_withdrawn_on", day=widgets.day_or_none(topic.withdrawn_on),
-                          reason=md_escape(" ".join(topic.withdraw_reason.split()))) if topic.withdraw_reason else \
+                          reason=md_escape(topic.withdraw_reason)) if topic.withdraw_reason else \
                 t("council_page.topic_withdrawn")
             st.warning(withdrawn, icon=":material/block:")
         source_text = ""
