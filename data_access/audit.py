@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from enum import Enum
 
@@ -9,6 +10,7 @@ from sqlmodel import Session, SQLModel
 
 from data_access.models import AuditLog
 from domain.access import Actor
+from domain.fields import plain, shown
 
 
 def snapshot(row: SQLModel | None, fields: list[str] | None = None) -> dict | None:
@@ -30,11 +32,26 @@ def described(flt) -> dict:
 
 
 def _plain(value):
+    """A value as JSON both databases store: text without control characters (PostgreSQL's JSON holds no NUL), a
+    number that JSON can write (not nan or inf, nor beyond what PostgreSQL reads), and lists and objects of those;
+    anything else (bytes, a set) as its short text."""
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, Enum):
-        return value.value
-    return value
+        return _plain(value.value)
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return plain(value)
+    if isinstance(value, int):
+        return value if abs(value) < 2**63 else str(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {shown(k) if not isinstance(k, str) else plain(k): _plain(v) for k, v in value.items()}
+    return shown(value)
 
 
 def record(session: Session, *, actor: Actor, action: str, entity: str, entity_id: int | None,

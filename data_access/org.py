@@ -7,6 +7,7 @@ from sqlalchemy import Engine, select
 from data_access.db import reading
 from data_access.models import Community, Grid
 from domain.access import Actor, scope
+from domain.fields import is_id
 
 
 def communities(engine: Engine, *, actor: Actor, permission: str = "overview.read") -> list[tuple[int, str]]:
@@ -22,7 +23,7 @@ def communities(engine: Engine, *, actor: Actor, permission: str = "overview.rea
 def grids(engine: Engine, community_id: int | None, *, actor: Actor,
           permission: str = "matter.read") -> list[tuple[int, str]]:
     """(id, name) of a community's grids where the actor holds `permission`."""
-    if not community_id:
+    if not is_id(community_id):
         return []
     allowed = scope(actor, permission)
     query = select(Grid.id, Grid.name).where(Grid.community_id == community_id).order_by(Grid.id)

@@ -3,10 +3,12 @@ total in one pass, and turning rows and aggregates into frames, floats and dates
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy import Float, case, cast, false, func, select
+
+from domain.fields import in_reach, is_id
 
 
 def as_date(value) -> date | None:
@@ -35,16 +37,53 @@ def frame(rows, columns: list[str]) -> pd.DataFrame:
     return pd.concat([df[full].infer_objects(), df.drop(columns=full)], axis=1)[columns]
 
 
+MAX_OFFSET = 2**31 - 1  # an offset beyond any table (PostgreSQL refuses one beyond a bigint)
+
+
+def row_offset(offset: object) -> int:
+    """An offset a read can use: a whole number from 0 to MAX_OFFSET; anything else (nan, a list) is 0."""
+    if not isinstance(offset, int) or isinstance(offset, bool):
+        return 0
+    return min(max(offset, 0), MAX_OFFSET)
+
+
+def page_offset(page: object, size: int) -> int:
+    """The offset of page `page` (from 1) of `size` rows; a page that is no whole number is the first."""
+    page = page if isinstance(page, int) and not isinstance(page, bool) else 1
+    return row_offset((min(max(page, 1), MAX_OFFSET // max(size, 1) + 1) - 1) * size)
+
+
 def page_of(session, query, offset: int, limit: int) -> tuple[list[tuple], int]:
     """The rows of one page of an ordered query and how many rows it has in all, in one pass (a window count);
     only a page past the end needs a count of its own."""
-    offset = max(offset, 0)
+    offset = row_offset(offset)
     rows = session.execute(query.add_columns(func.count().over()).offset(offset).limit(limit)).all()
     if rows:
         return [tuple(r)[:-1] for r in rows], int(rows[0][-1])
     if offset == 0:
         return [], 0
     return [], int(session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one())
+
+
+def id_equals(column, value):
+    """`column == value` for a row id; for anything else a filter or an address may carry (2^63, a list) a condition
+    no row meets."""
+    return column == value if is_id(value) else false()
+
+
+def code_equals(column, value):
+    """`column == value` for a code (text); for anything else a condition no row meets."""
+    return column == value if isinstance(value, str) else false()
+
+
+def day_within(column, first, last) -> list:
+    """`column` from the date `first` to `last` (either None: open); a date beyond a date field's reach (or no date)
+    matches nothing."""
+    conds = []
+    for day, cond in ((first, lambda d: column >= d), (last, lambda d: column <= d)):
+        if day is not None:
+            conds.append(cond(day) if in_reach(day) and not isinstance(day, datetime) else false())
+    return conds
 
 
 def ratio(part, whole):

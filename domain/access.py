@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from domain.errors import PermissionDenied
+from domain.fields import is_id
 
 if TYPE_CHECKING:
     from domain.settings import Settings
@@ -72,7 +73,10 @@ def grants_for(settings: Settings, rows: Iterable[tuple[str, int | None, int | N
 
 
 def can(actor: Actor, permission: str, community_id: int | None = None, grid_id: int | None = None) -> bool:
-    """True if a grant gives `permission` at this place; with no place given, anywhere at all."""
+    """True if a grant gives `permission` at this place; with no place given, anywhere at all. A place that is not
+    an id (a list, 2^63) is nowhere."""
+    if (community_id is not None and not is_id(community_id)) or (grid_id is not None and not is_id(grid_id)):
+        return False
     return any(permission in g.can and (community_id is None or g.covers(community_id, grid_id))
                for g in actor.grants)
 
@@ -98,12 +102,17 @@ class Scope:
 
     def community_ids(self, chosen: Iterable[int] | None = None) -> tuple[int, ...] | None:
         """Communities touched at all (whole or through a grid), cut to `chosen`; None means every one."""
+        if chosen is not None:  # ids only: anything else a filter carries chooses nothing
+            chosen = {c for c in chosen if is_id(c)} if isinstance(chosen, list | tuple | set | frozenset) else set()
         if self.everything:
             return None if chosen is None else tuple(sorted(chosen))
         allowed = self.communities | self.grid_communities
-        return tuple(sorted(allowed if chosen is None else allowed & set(chosen)))
+        return tuple(sorted(allowed if chosen is None else allowed & chosen))
 
     def allows(self, community_id: int, grid_id: int | None = None) -> bool:
+        """Whether the read may look at this community (or grid); an id that is no id (a list, 2^63) is nowhere."""
+        if (community_id is not None and not is_id(community_id)) or (grid_id is not None and not is_id(grid_id)):
+            return False
         return self.everything or community_id in self.communities or (grid_id is not None and grid_id in self.grids)
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from domain.errors import DomainError, ValidationFailed
-from domain.fields import plain
+from domain.fields import EARLIEST, LATEST, plain
 from ui import context, outage
 from ui.i18n import error_text, md_escape, t
 
@@ -86,7 +84,7 @@ def search_box(label: str, key: str, *, limit: int, **kwargs) -> str | None:
     return text or None
 
 
-EARLIEST, LATEST = date(1950, 1, 1), date(2100, 12, 31)  # the calendar's reach; each form's rule checks its window
+# EARLIEST, LATEST (domain.fields): the calendar's reach, checked by every date rule; each form's rule checks its window
 
 
 def date_field(label: str, key: str, **kwargs):

@@ -420,7 +420,7 @@ def trail_xlsx(engine: Engine, flt: AuditFilter, *, actor: Actor, lang: str, now
     allowed = scope(actor, PERMISSION)
     # Recorded where the data came from: the chosen community, else the reader's only community (so that its
     # secretaries see it); a street-wide export of several communities has none.
-    community_id = flt.community_id
+    community_id = flt.community_id if is_id(flt.community_id) else None
     if community_id is None and not flt.without_community and not allowed.everything \
             and len(allowed.communities) == 1:
         (community_id,) = allowed.communities

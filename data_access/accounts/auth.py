@@ -40,6 +40,10 @@ def hash_password(password: str) -> str:
 
 
 def check_password(password: str, hashed: str) -> bool:
+    """Whether the password matches the hash; a password that is no text, holds a NUL or cannot be encoded never
+    does."""
+    if not isinstance(password, str):
+        return False
     try:
         return bcrypt.checkpw(password.encode("utf-8"), hashed.encode("ascii"))
     except ValueError:

@@ -23,7 +23,7 @@ TOUCH_EVERY = timedelta(seconds=60)  # last_used_at is written at most this ofte
 
 
 def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+    return hashlib.sha256(str(token).encode("utf-8", "replace")).hexdigest()
 
 
 def start(engine: Engine, user_id: int, *, now: datetime | None = None) -> str:

@@ -28,7 +28,7 @@ from data_access.models import Community, Grid, User, UserRole
 from domain.access import Actor
 from domain.accounts import check_password, clean_account
 from domain.errors import DomainError, PermissionDenied, ValidationFailed
-from domain.fields import plain
+from domain.fields import form, is_id, plain, shown
 from domain.settings import Settings
 from i18n import translate
 
@@ -88,7 +88,8 @@ def _roles_of(session: Session, user_id: int) -> list[RoleRow]:
 
 
 def _locked_user(session: Session, user_id: int) -> User:
-    user = session.execute(select(User).where(User.id == user_id).with_for_update()).scalars().first()
+    user = session.execute(select(User).where(User.id == user_id).with_for_update()).scalars().first() \
+        if is_id(user_id) else None
     if user is None:
         raise DomainError("users.not_found")
     return user
@@ -122,18 +123,19 @@ def _clean_roles(session: Session, settings: Settings, roles: list[dict] | None)
 
     if not roles:
         refuse("users.role_required")
+    if not isinstance(roles, list | tuple):
+        refuse("error.not_a_form")
     cleaned: list[RoleRow] = []
     for item in roles:
-        item = item or {}
+        item = form(item)
         code = item.get("role")
         community_id, grid_id = item.get("community_id"), item.get("grid_id")
-        spec = settings.roles.get(code) if code else None
+        spec = settings.roles.get(code) if code and isinstance(code, str) else None
         if spec is None:
-            refuse("users.role_unknown", role=str(code or ""))
-        try:
-            community_id = None if community_id in (None, "") else int(community_id)
-            grid_id = None if grid_id in (None, "") else int(grid_id)
-        except (TypeError, ValueError):
+            refuse("users.role_unknown", role=shown(code or ""))
+        community_id = None if community_id in (None, "") else community_id
+        grid_id = None if grid_id in (None, "") else grid_id
+        if not (community_id is None or is_id(community_id)) or not (grid_id is None or is_id(grid_id)):
             refuse("users.community_unknown")
         if spec.scope == "street":
             if community_id is not None or grid_id is not None:
@@ -185,6 +187,8 @@ def list_users(engine: Engine, *, actor: Actor, text: str = "", community_id: in
     now = now or clock.now()
     conditions = []
     needle = plain(text).lower()
+    community_id = community_id if community_id is None or is_id(community_id) else -1  # no community's
+    role = role if role is None or isinstance(role, str) else "?"  # no role's
     if needle:
         pattern = _like(needle)
         conditions.append(or_(func.lower(User.username).like(pattern, escape="\\"),
@@ -197,11 +201,11 @@ def list_users(engine: Engine, *, actor: Actor, text: str = "", community_id: in
         if role:
             held.append(UserRole.role == role)
         conditions.append(exists().where(*held))
-    page_size = max(1, int(page_size))
+    page_size = min(max(1, page_size), 1000) if isinstance(page_size, int) else 50
     with reading(engine) as session:
         total = session.execute(select(func.count()).select_from(User).where(*conditions)).scalar_one()
         pages = max(1, -(-total // page_size))
-        page = min(max(1, int(page)), pages)
+        page = min(max(1, page), pages) if isinstance(page, int) else 1
         rows = session.execute(
             select(User.id, User.username, User.display_name, User.email, User.is_active, User.locked_until,
                    User.last_login_at)
@@ -233,6 +237,8 @@ def user_detail(engine: Engine, user_id: int, *, actor: Actor, now: datetime | N
     """The account `user_id` with its role rows (role, community_id, grid_id); None if there is none."""
     _require_admin(actor)
     now = now or clock.now()
+    if not is_id(user_id):
+        return None
     with reading(engine) as session:
         user = session.get(User, user_id)
         if user is None:
@@ -260,7 +266,7 @@ def communities(engine: Engine, *, actor: Actor) -> dict[int, str]:
 def grids(engine: Engine, community_id: int | None, *, actor: Actor) -> dict[int, str]:
     """id -> name of a community's grids (none without a community)."""
     _require_admin(actor)
-    if not community_id:
+    if not is_id(community_id):
         return {}
     with reading(engine) as session:
         return dict(session.execute(select(Grid.id, Grid.name).where(Grid.community_id == community_id)
@@ -279,13 +285,14 @@ def create_user(engine: Engine, *, actor: Actor, settings: Settings, data: dict,
     """
     _require_admin(actor)
     now = now or clock.now()
+    data = form(data)
     errors: dict[str, tuple[str, dict]] = {}
     try:
         values = clean_account(data, min_length=settings.password_min_length, with_password=True)
     except ValidationFailed as err:
         errors.update(err.errors)
-        values = {"username": plain(data.get("username")).lower(),
-                  "email": plain(data.get("email")).lower() or None}
+        values = {"username": plain(data.get("username")).lower() if "username" not in errors else "",
+                  "email": plain(data.get("email")).lower() or None if "email" not in errors else None}
     hashed = None if errors else hash_password(values["password"])  # slow: done before the write lock is taken
     try:
         with transaction(engine) as session:
@@ -331,6 +338,7 @@ def update_user(engine: Engine, *, actor: Actor, user_id: int, data: dict, now: 
     """Change an account's display name and e-mail (the keys present in `data`)."""
     _require_admin(actor)
     now = now or clock.now()
+    data = form(data)
     values = {}
     try:
         with transaction(engine) as session:
@@ -387,7 +395,8 @@ def reset_password(engine: Engine, *, actor: Actor, settings: Settings, user_id:
     now = now or clock.now()
     password, password_again = password or "", password_again or ""
     with reading(engine) as session:
-        username = session.execute(select(User.username).where(User.id == user_id)).scalar()
+        username = session.execute(select(User.username).where(User.id == user_id)).scalar() \
+            if is_id(user_id) else None
     if username is None:
         raise DomainError("users.not_found")
     check_password(password, username=username, min_length=settings.password_min_length)
@@ -415,6 +424,8 @@ def set_active(engine: Engine, *, actor: Actor, user_id: int, active: bool, now:
     _require_admin(actor)
     now = now or clock.now()
     settings = _settings(settings)
+    if not isinstance(active, bool):
+        raise ValidationFailed({"active": ("error.unknown_choice", {"value": shown(active)})})
     with transaction(engine) as session:
         lock_accounts(session)
         user = _locked_user(session, user_id)

@@ -28,7 +28,7 @@ from data_access.models import Community, DisplayLink, User
 from domain.access import Actor, Grant, scope
 from domain.briefing.screen import SLIDES, parse_slides, read_token, sign
 from domain.errors import DomainError, PermissionDenied
-from domain.fields import Errors, is_id, plain
+from domain.fields import Errors, form, is_id, shown
 from domain.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,8 +106,8 @@ def screen_actor(creator: Actor, community_id: int | None) -> Actor:
 def _check(errors: LinkErrors, data: dict, settings: Settings) -> tuple[str, tuple[str, ...], int]:
     name = errors.text(data, "name", required=True)
     slides = data.get("slides") or ()
-    if isinstance(slides, str) or not all(isinstance(s, str) for s in slides):
-        errors.add("slides", "error.unknown_choice", value=str(slides)[:40])
+    if not isinstance(slides, list | tuple) or not all(isinstance(s, str) for s in slides):
+        errors.add("slides", "error.unknown_choice", value=shown(slides))
         slides = ()
     unknown = [s for s in slides if s not in SLIDES]
     if unknown:
@@ -122,7 +122,7 @@ def _check(errors: LinkErrors, data: dict, settings: Settings) -> tuple[str, tup
 def create(engine: Engine, settings: Settings, *, actor: Actor, data: dict, now: datetime | None = None) -> str:
     """A new link from {name, community_id (None: the street), slides (names; none: all), days}; its token."""
     now = now or clock.now()
-    data = {**data, "name": plain(data.get("name"))}
+    data = form(data)
     community_id = data.get("community_id")
     if community_id is not None and not is_id(community_id):
         raise PermissionDenied("error.permission", permission="briefing.display")
@@ -153,7 +153,7 @@ def _own(session, actor: Actor, link_id: object) -> DisplayLink:
 
 def rename(engine: Engine, *, actor: Actor, link_id: int, name: object, now: datetime | None = None) -> None:
     errors = LinkErrors()
-    cleaned = errors.text({"name": plain(name)}, "name", required=True)
+    cleaned = errors.text({"name": name}, "name", required=True)
     errors.raise_if_any()
     with transaction(engine) as session:
         link = _own(session, actor, link_id)
@@ -215,7 +215,7 @@ def open_link(engine: Engine, settings: Settings, token: str, *, now: datetime |
     """What a screen with this token shows; LinkRefused when the token is forged or altered, the link revoked or
     expired, or its creator disabled or no longer allowed. The first use of a day is audited once."""
     now = now or clock.now()
-    found = read_token(secret(settings), token)
+    found = read_token(secret(settings), token) if isinstance(token, str) else None
     if found is None:
         raise LinkRefused("screen.forged")
     link_id, version = found

@@ -18,10 +18,25 @@ from data_access import audit, clock
 from data_access.db import transaction
 from data_access.documents import BODY_FONT, a4_page, body_paragraph, body_styles, day_words, fonts, title_paragraph
 from domain.access import Actor, require
-from domain.fields import plain
+from domain.fields import Errors, plain
 from i18n import translate
 
 NUMERALS = "一二三四五六七八九十"
+
+
+class BriefingErrors(Errors):
+    """The briefing's text and title as the cockpit's text area and title field give them (typed, so limited)."""
+
+    LIMITS = {"text": 20_000, "title": 100}
+
+
+def clean_briefing(text: object, title: object) -> tuple[str, str]:
+    """The text and title of a briefing document: plain text within BriefingErrors.LIMITS, else
+    ValidationFailed."""
+    errors = BriefingErrors()
+    values = errors.text({"text": text}, "text", required=False), errors.text({"title": title}, "title", required=False)
+    errors.raise_if_any()
+    return values
 
 
 def sections(text: str) -> list[str]:
@@ -74,9 +89,10 @@ def briefing_docx(engine: Engine, *, actor: Actor, text: str, title: str, period
     in the audit trail as export.briefing."""
     require(actor, "briefing.read", community_id)
     now = now or clock.now()
-    data = build(text, title=plain(title), day=clock.local(now).date(), lang=lang)
+    text, title = clean_briefing(text, title)
+    data = build(text, title=title, day=clock.local(now).date(), lang=lang)
     with transaction(engine) as session:
         audit.record(session, actor=actor, action="export.briefing", entity="briefing", entity_id=None,
                      community_id=community_id, at=now,
-                     after={"format": "docx", "period": period, "lang": lang, "bytes": len(data)})
+                     after={"format": "docx", "period": plain(period)[:40], "lang": lang, "bytes": len(data)})
     return data

@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 
 from data_access import audit, clock
 from data_access.briefing.content import Briefing, scope_name
-from data_access.briefing.documents import sections
+from data_access.briefing.documents import clean_briefing, sections
 from data_access.briefing.service import Figure
 from data_access.db import transaction
 from data_access.documents import day_words
@@ -245,11 +245,16 @@ def _parts(paragraph: str) -> list[str]:
     limit = (PAGE_LINES - 1) * LINE_UNITS
     pieces = []
     for sentence in re.split(r"(?<=[。；！？])|(?<=[.;!?] )", paragraph):
-        while _width(sentence) > limit:
-            cut = next(n for n in range(len(sentence), 0, -1) if _width(sentence[:n]) <= limit)
+        while sentence:  # the longest start that fits, found in one pass (a pasted text may have no sentence end)
+            width = cut = 0
+            for ch in sentence:
+                width += _width(ch)
+                if width > limit:
+                    break
+                cut += 1
+            cut = max(cut, 1)
             pieces.append(sentence[:cut])
             sentence = sentence[cut:]
-        pieces.append(sentence)
     parts = [""]
     for piece in pieces:
         if parts[-1] and _width(parts[-1] + piece) > limit:
@@ -328,6 +333,7 @@ def briefing_pptx(engine: Engine, *, actor: Actor, briefing: Briefing, text: str
     Recorded in the audit trail as export.briefing."""
     require(actor, "briefing.read", briefing.community_id)
     now = now or clock.now()
+    text, title = clean_briefing(text, title)
     data = build(briefing, lang=lang, text=text, title=title, settings=settings)
     period = f"{briefing.period.first}..{briefing.period.last}"
     with transaction(engine) as session:

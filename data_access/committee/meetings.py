@@ -37,6 +37,7 @@ from domain.committee.meetings import (
     LIMITS,
     ClaimFacts,
     active_on,
+    clean_agenda_mark,
     clean_attendance,
     clean_meeting,
     clean_outcome,
@@ -44,7 +45,7 @@ from domain.committee.meetings import (
     numbered,
 )
 from domain.errors import DomainError, ValidationFailed
-from domain.fields import plain
+from domain.fields import form, is_id, text_of
 from domain.settings import Settings
 
 ENTITY = "committee_meeting"
@@ -107,7 +108,7 @@ def _today(now: datetime) -> date:
 def _locked_meeting(session, actor: Actor, meeting_id: int) -> CommitteeMeeting:
     """The meeting row, locked, if the actor may read its community; else not found."""
     meeting = session.execute(select(CommitteeMeeting).where(CommitteeMeeting.id == meeting_id)
-                              .with_for_update()).scalars().first()
+                              .with_for_update()).scalars().first() if is_id(meeting_id) else None
     if meeting is None or not scope(actor, "committee.read").allows(meeting.community_id):
         raise DomainError("error.not_found")
     return meeting
@@ -142,7 +143,7 @@ def _unit_active(day: date):
 def _chair_ok(session, community_id: int | None, unit_id: int | None, day: date | None) -> bool | None:
     if not unit_id:
         return None
-    unit = session.get(MemberUnit, unit_id)
+    unit = session.get(MemberUnit, unit_id) if is_id(unit_id) else None
     return bool(unit is not None and unit.community_id == community_id and unit.representative_id is not None
                 and active_on(unit.joined_on, unit.left_on, day or date.min))
 
@@ -193,11 +194,14 @@ def plan_meeting(engine: Engine, *, actor: Actor, settings: Settings, data: dict
     community with a representative on "chair_unit_id"."""
     now = now or clock.now()
     today = _today(now)
+    data = form(data)
     with transaction(engine) as session:
         if meeting_id is None:
             community_id = data.get("community_id")
             if not community_id:
                 raise ValidationFailed({"community_id": ("error.required", {})})
+            if not is_id(community_id):
+                raise DomainError("error.not_found")
             if not scope(actor, "committee.read").allows(community_id):
                 raise DomainError("error.not_found")
             require(actor, "committee.manage", community_id)
@@ -316,24 +320,17 @@ def mark_agenda_item(engine: Engine, *, actor: Actor, meeting_id: int, agenda_it
         meeting = _runnable(session, actor, meeting_id)
         item = session.execute(select(AgendaItem).where(AgendaItem.id == agenda_item_id,
                                                         AgendaItem.meeting_id == meeting.id)
-                               .with_for_update()).scalars().first()
+                               .with_for_update()).scalars().first() if is_id(agenda_item_id) else None
         if item is None:
             raise DomainError("error.not_found")
-        errors = {}
-        if seconds is not None and (not isinstance(seconds, int | float) or seconds < 0):
-            errors["seconds"] = ("meeting_error.seconds_negative", {})
-        note = None if note is None else plain(note)
-        if note is not None and len(note) > LIMITS["note"]:
-            errors["note"] = ("error.too_long", {"max": LIMITS["note"], "length": len(note)})
-        if errors:
-            raise ValidationFailed(errors)
+        values = clean_agenda_mark(discussed, seconds, note)
         before = audit.snapshot(item)
-        if discussed is not None:
-            item.discussed = bool(discussed)
-        if seconds is not None:
-            item.seconds = int(seconds)
-        if note is not None:
-            item.note = note or None
+        if "discussed" in values:
+            item.discussed = values["discussed"]
+        if "seconds" in values:
+            item.seconds = values["seconds"]
+        if "note" in values:
+            item.note = values["note"] or None
         after = audit.snapshot(item)
         if after != before:
             meeting.updated_at = now
@@ -348,11 +345,12 @@ def add_outcome(engine: Engine, *, actor: Actor, meeting_id: int, data: dict,
     owner_unit_id, due) of an open meeting. An action needs an owner ("owner"); its due date is not before the
     meeting's day ("due")."""
     now = now or clock.now()
+    data = form(data)
     with transaction(engine) as session:
         meeting = _runnable(session, actor, meeting_id)
         unit_id = data.get("owner_unit_id") or None
         unit_ok = None
-        if unit_id is not None:
+        if is_id(unit_id):
             unit = session.get(MemberUnit, unit_id)
             unit_ok = unit is not None and unit.community_id == meeting.community_id
         values = clean_outcome(data, meeting_day=meeting.day, owner_unit_ok=unit_ok)
@@ -374,7 +372,7 @@ def finish_action_item(engine: Engine, *, actor: Actor, action_item_id: int, mee
     with transaction(engine) as session:
         meeting = _runnable(session, actor, meeting_id) if meeting_id is not None else None
         row = session.execute(select(ActionItem).where(ActionItem.id == action_item_id)
-                              .with_for_update()).scalars().first()
+                              .with_for_update()).scalars().first() if is_id(action_item_id) else None
         if row is None or not scope(actor, "committee.read").allows(row.community_id) \
                 or (meeting is not None and meeting.community_id != row.community_id):
             raise DomainError("error.not_found")
@@ -405,10 +403,13 @@ def close_meeting(engine: Engine, *, actor: Actor, meeting_id: int, summary: str
         present = session.execute(select(func.count()).select_from(MeetingAttendance)
                                   .where(MeetingAttendance.meeting_id == meeting.id,
                                          MeetingAttendance.present == true())).scalar_one()
-        summary = plain(summary) or None
+        summary = text_of(summary)
         errors = {}
         if not present:
             errors["attendance"] = ("meeting_error.no_one_present", {})
+        if summary is None:
+            errors["summary"] = ("error.not_text", {})
+        summary = summary or None
         if summary and len(summary) > LIMITS["summary"]:
             errors["summary"] = ("error.too_long", {"max": LIMITS["summary"], "length": len(summary)})
         if errors:
@@ -469,6 +470,8 @@ def _number(session, meeting: CommitteeMeeting) -> int | None:
 def meeting_detail(engine: Engine, *, actor: Actor, meeting_id: int) -> MeetingDetail | None:
     """One meeting with its attendance, agenda, outcomes and the progress entered during it (see MeetingDetail);
     None when it does not exist or is outside the actor's committee.read scope."""
+    if not is_id(meeting_id):
+        return None
     with reading(engine) as session:
         meeting = session.get(CommitteeMeeting, meeting_id)
         if meeting is None or not scope(actor, "committee.read").allows(meeting.community_id):
@@ -546,6 +549,8 @@ def claim_history(engine: Engine, *, actor: Actor, claim_id: int) -> pd.DataFram
     """The progress updates of a claim, newest first: on, done, note, file_name, meeting_id, id, by (who entered
     it). Empty when the claim is outside the actor's committee.read scope. The file itself is not read."""
     allowed = scope(actor, "committee.read")
+    if not is_id(claim_id):
+        return pd.DataFrame(columns=HISTORY_COLUMNS)
     with reading(engine) as session:
         community_id = session.execute(select(Claim.community_id).where(Claim.id == claim_id)).scalar()
         if community_id is None or not allowed.allows(community_id):
@@ -562,6 +567,8 @@ def claim_history(engine: Engine, *, actor: Actor, claim_id: int) -> pd.DataFram
 def progress_file(engine: Engine, *, actor: Actor, update_id: int) -> tuple[str, str, bytes] | None:
     """The file attached to a progress update: (name, type, bytes); None when there is none or the update is
     outside the actor's committee.read scope."""
+    if not is_id(update_id):
+        return None
     with reading(engine) as session:
         row = session.execute(select(ProgressUpdate.community_id, ProgressUpdate.file_name, ProgressUpdate.file_type,
                                      ProgressUpdate.file_data).where(ProgressUpdate.id == update_id)).first()

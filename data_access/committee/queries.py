@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Date, Engine, Float, Numeric, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Date, Engine, Float, Numeric, and_, case, cast, false, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -38,9 +38,22 @@ from data_access.models import (
     User,
 )
 from data_access.org import communities
-from data_access.sql import as_date, count_if, float_or_none, frame, page_of, ratio, within
+from data_access.sql import (
+    as_date,
+    code_equals,
+    count_if,
+    float_or_none,
+    frame,
+    id_equals,
+    page_of,
+    ratio,
+    row_offset,
+    within,
+)
 from domain.access import Actor, scope
 from domain.committee.rules import CLAIM_ACTIVE, CLAIM_WITHDRAWN, claim_rate
+from domain.errors import ValidationFailed
+from domain.fields import shown
 from domain.personal import mask_phone
 
 SHOW = ("all", "claimed", "unclaimed", "complete", "overdue", "stale", "behind")
@@ -264,7 +277,7 @@ def resources(engine: Engine, *, actor: Actor, community_id: int, unit_id: int |
         return frame([], RESOURCE_COLUMNS)
     conds = [Resource.community_id.in_(ids)]
     if unit_id is not None:
-        conds.append(Resource.unit_id == unit_id)
+        conds.append(id_equals(Resource.unit_id, unit_id))
     query = (select(Resource.id, Resource.unit_id, MemberUnit.name, Resource.kind, Resource.title, Resource.detail)
              .join(MemberUnit, MemberUnit.id == Resource.unit_id)
              .where(*conds).order_by(MemberUnit.name, Resource.unit_id, Resource.id))
@@ -321,7 +334,7 @@ def items(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | None
     and how many match. `unit_id` keeps the items that unit actively claims. `state` is the first of
     ITEM_STATES that applies; the flags claimed, complete, overdue, behind and stale are there too."""
     if show not in SHOW:
-        raise ValueError(f"show must be one of {SHOW}: {show!r}")
+        raise ValidationFailed({"show": ("error.unknown_choice", {"value": shown(show)})})
     ids = _readable(actor, community_ids)
     if ids == ():
         return frame([], ITEM_COLUMNS), 0
@@ -329,13 +342,14 @@ def items(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | None
     parts = _item_sql(ids, today, tolerance)
     conds = [Project.year == year, *within(Project.community_id, ids)]
     if project_id is not None:
-        conds.append(ServiceItem.project_id == project_id)
+        conds.append(id_equals(ServiceItem.project_id, project_id))
     if unit_id is not None:
-        conds.append(select(Claim.id).where(Claim.item_id == ServiceItem.id, Claim.unit_id == unit_id,
+        conds.append(select(Claim.id).where(Claim.item_id == ServiceItem.id, id_equals(Claim.unit_id, unit_id),
                                             Claim.status == CLAIM_ACTIVE).exists())
     if show != "all":
-        conds.append({"claimed": parts.claimed, "unclaimed": parts.claims.c.n.is_(None), "complete": parts.complete,
-                      "overdue": parts.overdue, "stale": parts.stale, "behind": parts.behind}[show])
+        shows = {"claimed": parts.claimed, "unclaimed": parts.claims.c.n.is_(None), "complete": parts.complete,
+                 "overdue": parts.overdue, "stale": parts.stale, "behind": parts.behind}
+        conds.append(shows[show] if isinstance(show, str) and show in shows else false())
     flags = [case((flag, 1), else_=0) for flag in (parts.claimed, parts.complete, parts.overdue, parts.behind,
                                                    parts.stale)]
     page = (parts.joined(select(ServiceItem.id, ServiceItem.project_id, Project.name, ServiceItem.community_id,
@@ -374,18 +388,18 @@ def claims(engine: Engine, *, actor: Actor, community_id: int, unit_id: int | No
     pledge; `behind` applies domain.behind_schedule to that share over the item's period (never for a withdrawn
     or fulfilled claim)."""
     if status not in CLAIM_STATUSES:
-        raise ValueError(f"status must be one of {CLAIM_STATUSES}: {status!r}")
+        raise ValidationFailed({"status": ("error.unknown_choice", {"value": shown(status)})})
     ids = _readable(actor, (community_id,))
     if not ids:
         return frame([], CLAIM_COLUMNS)
     today = today or clock.today()
     conds = [Claim.community_id.in_(ids)]
     if status != "all":
-        conds.append(Claim.status == status)
+        conds.append(code_equals(Claim.status, status))
     if unit_id is not None:
-        conds.append(Claim.unit_id == unit_id)
+        conds.append(id_equals(Claim.unit_id, unit_id))
     if item_id is not None:
-        conds.append(Claim.item_id == item_id)
+        conds.append(id_equals(Claim.item_id, item_id))
     if year is not None:
         conds.append(Project.year == year)
     item = ServiceItem
@@ -430,7 +444,7 @@ def _ranking_select(ids: tuple[int, ...] | None, year: int, today: date):
 def _ranking(session, ids, year: int, today: date, offset: int, limit: int) -> tuple[pd.DataFrame, int]:
     base, order = _ranking_select(ids, year, today)
     rows, total = page_of(session, base.order_by(*order), offset, limit)
-    df = frame([(*r, max(offset, 0) + i + 1) for i, r in enumerate(rows)], RANKING_COLUMNS)
+    df = frame([(*r, row_offset(offset) + i + 1) for i, r in enumerate(rows)], RANKING_COLUMNS)
     df["claims"] = df["claims"].astype(int)
     df["fulfilment"] = _optional_floats(df["fulfilment"]).to_numpy()
     df["rank"] = df["rank"].astype(int)
@@ -454,7 +468,7 @@ def _projects_ranked(session, ids, year: int, offset: int, limit: int) -> tuple[
              .group_by(Project.id, Project.name, Project.community_id, Community.name))
     ordered = query.order_by(case((progress.is_(None), 1), else_=0), _rank_key(progress).desc(),
                              func.count(ServiceItem.id).desc(), Project.name, Project.id)
-    rows = session.execute(ordered.offset(max(offset, 0)).limit(limit)).all()
+    rows = session.execute(ordered.offset(row_offset(offset)).limit(limit)).all()
     total = int(session.execute(select(func.count()).where(Project.year == year,
                                                            *within(Project.community_id, ids))).scalar_one())
     return _project_frame(rows, PROJECT_RANKING_COLUMNS), total

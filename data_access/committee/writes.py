@@ -58,7 +58,7 @@ from domain.committee.rules import (
     unit_active,
 )
 from domain.errors import DomainError, PermissionDenied, ValidationFailed
-from domain.fields import is_id
+from domain.fields import form, is_id
 from domain.settings import Settings
 
 READ, MANAGE, CLAIM, MEETING = "committee.read", "committee.manage", "committee.claim", "committee.meeting"
@@ -74,6 +74,7 @@ def save_unit(engine: Engine, *, actor: Actor, settings: Settings, data: dict, u
     the representative holds the unitrep role there and represents no other active unit."""
     now = now or clock.now()
     today = clock.local(now).date()
+    data = form(data)
     with transaction(engine) as session:
         unit = _row(session, actor, MemberUnit, unit_id) if unit_id is not None else None
         if unit is not None:  # a form that could not show the phone whole leaves it out: it stays as stored
@@ -121,7 +122,7 @@ def set_rotation(engine: Engine, *, actor: Actor, community_id: int, order: list
     now = now or clock.now()
     today = clock.local(now).date()
     with transaction(engine) as session:
-        require(actor, MANAGE, community_id)
+        require(actor, MANAGE, community_id if is_id(community_id) else None)
         units = session.execute(select(MemberUnit).where(MemberUnit.community_id == community_id)
                                 .order_by(MemberUnit.id).with_for_update()).scalars().all()
         order = clean_rotation(order, {u.id for u in units if unit_active(u.left_on, today)})
@@ -147,6 +148,7 @@ def save_agreement(engine: Engine, *, actor: Actor, data: dict, agreement_id: in
     """A unit's co-building agreement for a year (one per unit and year). committee.manage."""
     now = now or clock.now()
     today = clock.local(now).date()
+    data = form(data)
     with transaction(engine) as session:
         agreement = _row(session, actor, Agreement, agreement_id) if agreement_id is not None else None
         if agreement is not None:
@@ -179,6 +181,7 @@ def save_need(engine: Engine, *, actor: Actor, data: dict, need_id: int | None =
               now: datetime | None = None) -> Need:
     """An entry of the needs list: typed in, or raised from a matter or a council decision. committee.manage."""
     now = now or clock.now()
+    data = form(data)
     with transaction(engine) as session:
         need = _row(session, actor, Need, need_id) if need_id is not None else None
         if need is not None:
@@ -213,7 +216,8 @@ def need_from_matter(engine: Engine, *, actor: Actor, matter_id: int, now: datet
     gives one need at most. committee.manage in the matter's community."""
     now = now or clock.now()
     with transaction(engine) as session:
-        matter = session.execute(select(Matter).where(Matter.id == matter_id).with_for_update()).scalars().first()
+        matter = session.execute(select(Matter).where(Matter.id == matter_id).with_for_update()).scalars().first() \
+            if is_id(matter_id) else None
         if matter is None or not scope(actor, READ).allows(matter.community_id):
             raise DomainError("error.not_found")
         require(actor, MANAGE, matter.community_id)
@@ -234,6 +238,7 @@ def save_resource(engine: Engine, *, actor: Actor, settings: Settings, data: dic
                   now: datetime | None = None) -> Resource:
     """What a member unit offers (resources list): committee.manage, or the unit's own representative."""
     now = now or clock.now()
+    data = form(data)
     with transaction(engine) as session:
         resource = _row(session, actor, Resource, resource_id) if resource_id is not None else None
         if resource is not None:
@@ -263,6 +268,7 @@ def save_project(engine: Engine, *, actor: Actor, data: dict, project_id: int | 
                  now: datetime | None = None) -> Project:
     """A project of the year's projects list; `need_id` links the need it answers. committee.manage."""
     now = now or clock.now()
+    data = form(data)
     with transaction(engine) as session:
         project = _row(session, actor, Project, project_id) if project_id is not None else None
         if project is not None:
@@ -297,6 +303,7 @@ def save_item(engine: Engine, *, actor: Actor, data: dict, item_id: int | None =
     """A service item of a project. committee.manage. Its target may not drop below what is done; active claims
     that pledged the whole target follow a new target, larger pledges are cut to it."""
     now = now or clock.now()
+    data = form(data)
     with transaction(engine) as session:
         item = _row(session, actor, ServiceItem, item_id) if item_id is not None else None
         if item is not None:
@@ -418,7 +425,8 @@ def record_progress(engine: Engine, *, actor: Actor, settings: Settings, claim_i
     now = now or clock.now()
     today = clock.local(now).date()
     with transaction(engine) as session:
-        found = session.execute(select(Claim.item_id, Claim.community_id).where(Claim.id == claim_id)).first()
+        found = session.execute(select(Claim.item_id, Claim.community_id).where(Claim.id == claim_id)).first() \
+            if is_id(claim_id) else None
         if found is None or not scope(actor, READ).allows(found.community_id):
             raise DomainError("error.not_found")
         item = _row(session, actor, ServiceItem, found.item_id)  # the item first, as every write locks them
@@ -426,7 +434,7 @@ def record_progress(engine: Engine, *, actor: Actor, settings: Settings, claim_i
         unit = session.get(MemberUnit, claim.unit_id)
         meeting = None
         if meeting_id is not None:
-            meeting = session.get(CommitteeMeeting, meeting_id)
+            meeting = session.get(CommitteeMeeting, meeting_id) if is_id(meeting_id) else None
             if meeting is None or meeting.community_id != claim.community_id:
                 raise DomainError("error.not_found")
         as_unit = may_act_for_unit(actor, CLAIM, claim.community_id, unit.representative_id)
@@ -436,7 +444,7 @@ def record_progress(engine: Engine, *, actor: Actor, settings: Settings, claim_i
             raise (DomainError if as_unit else PermissionDenied)("committee_error.meeting_not_open")
         if claim.status != CLAIM_ACTIVE:
             raise DomainError("committee_error.claim_withdrawn")
-        values = clean_progress(data, pledge=claim.pledge, claimed_on=claim.claimed_on, today=today,
+        values = clean_progress(form(data), pledge=claim.pledge, claimed_on=claim.claimed_on, today=today,
                                 max_file_mb=settings.committee.max_file_mb)
         before = audit.snapshot(claim)
         update = ProgressUpdate(**values, claim_id=claim.id, community_id=claim.community_id, meeting_id=meeting_id,

@@ -30,6 +30,7 @@ from data_access.models import (
 from domain.access import Actor, require, scope
 from domain.council import rules
 from domain.errors import DomainError, ValidationFailed
+from domain.fields import form, form_date, is_id
 from domain.settings import Settings
 from i18n.council_words import quorum_words
 
@@ -47,21 +48,10 @@ def _today(now: datetime) -> date:
     return clock.local(now).date()
 
 
-def _as_date(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
 def _locked_meeting(session, actor: Actor, meeting_id: int) -> CouncilMeeting:
     """The meeting row, locked, if the actor may read its community; else not found."""
     meeting = session.execute(select(CouncilMeeting).where(CouncilMeeting.id == meeting_id)
-                              .with_for_update()).scalars().first()
+                              .with_for_update()).scalars().first() if is_id(meeting_id) else None
     if meeting is None or not scope(actor, "council.read").allows(meeting.community_id):
         raise DomainError("error.not_found")
     return meeting
@@ -131,6 +121,7 @@ def plan_meeting(engine: Engine, *, actor: Actor, settings: Settings, data: dict
     meetings); see domain.council.rules.clean_meeting_plan for every rule."""
     now = now or clock.now()
     today = _today(now)
+    data = form(data)
     with transaction(engine) as session:
         if meeting_id is None:
             council_id = rules.as_id(data.get("council_id"))
@@ -150,7 +141,7 @@ def plan_meeting(engine: Engine, *, actor: Actor, settings: Settings, data: dict
             current_day = meeting.day
             agenda_before = _agenda_keys(session, meeting.id)
             before = _meeting_snapshot(meeting, agenda_before)
-        day = _as_date(data.get("day")) or today
+        day = form_date(data.get("day")) or today
         chair_ok = None
         chair_id = rules.as_id(data.get("chair_id"))
         if chair_id is not None:
@@ -260,10 +251,12 @@ def record_minutes(engine: Engine, *, actor: Actor, meeting_id: int, agenda_item
         meeting = _runnable(session, actor, meeting_id)
         item = session.execute(select(CouncilAgendaItem).where(CouncilAgendaItem.id == agenda_item_id,
                                                                CouncilAgendaItem.meeting_id == meeting.id)
-                               .with_for_update()).scalars().first()
+                               .with_for_update()).scalars().first() if is_id(agenda_item_id) else None
         if item is None:
             raise DomainError("error.not_found")
         text, add = rules.clean_minutes(minutes, seconds)
+        if discussed is not None and not isinstance(discussed, bool):
+            raise ValidationFailed({"discussed": ("error.unknown_choice", {})})
         before = audit.snapshot(item)
         item.minutes = text
         if discussed is not None:
@@ -288,6 +281,7 @@ def record_vote(engine: Engine, *, actor: Actor, settings: Settings, meeting_id:
     they were, decided_on is the meeting day; named ballots are stored; the topic moves to decided (passed) or
     rejected, and its agenda item counts as discussed."""
     now = now or clock.now()
+    data = form(data)
     with transaction(engine) as session:
         meeting = _runnable(session, actor, meeting_id)
         labels = _kind_labels(settings)
@@ -360,6 +354,7 @@ def record_review(engine: Engine, *, actor: Actor, meeting_id: int, data: dict, 
     it. Sets the decision's outcome and reviewed_on (the meeting day) and the topic's stage "reviewed"; see
     domain.council.rules.clean_review for the fields."""
     now = now or clock.now()
+    data = form(data)
     with transaction(engine) as session:
         meeting = _runnable(session, actor, meeting_id)
         if meeting.kind not in rules.REVIEW_KINDS:
@@ -468,7 +463,8 @@ def due_for_review(engine: Engine, *, actor: Actor, council_id: int, day: date) 
     allowed = scope(actor, "council.read")
     d = CouncilDecision
     with reading(engine) as session:
-        community_id = session.execute(select(Council.community_id).where(Council.id == council_id)).scalar()
+        community_id = session.execute(select(Council.community_id).where(Council.id == council_id)).scalar() \
+            if is_id(council_id) else None
         if community_id is None or not allowed.allows(community_id):
             return pd.DataFrame(columns=DUE_COLUMNS)
         reviewed = exists().where(CouncilReview.decision_id == d.id)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, literal, or_, select, true
+from sqlalchemy import Engine, and_, case, false, func, literal, or_, select, true
 from sqlalchemy.orm import aliased
 
 from data_access import clock
@@ -45,10 +45,22 @@ from data_access.models import (
     Need,
 )
 from data_access.org import communities
-from data_access.sql import as_date, count_if, float_or_none, frame, page_of, ratio, within
+from data_access.sql import (
+    as_date,
+    code_equals,
+    count_if,
+    day_within,
+    float_or_none,
+    frame,
+    id_equals,
+    page_of,
+    ratio,
+    within,
+)
 from domain.access import Actor, scope
 from domain.council.rules import TOPIC_STAGES
-from domain.fields import plain
+from domain.errors import ValidationFailed
+from domain.fields import is_id, plain, shown
 from domain.settings import Settings
 
 SHOW = ("all", "passed", "in_notice", "overdue", "due_for_review", "reviewed", "not_carried")
@@ -184,10 +196,11 @@ def _due_for_review(today: date):
 
 
 def _show(show: str, today: date) -> list:
-    return {"all": [], "passed": [CouncilDecision.status == "passed"], "in_notice": [in_notice_on(today)],
-            "overdue": [overdue_on(today)], "due_for_review": [_due_for_review(today)],
-            "reviewed": [CouncilDecision.outcome.is_not(None)],
-            "not_carried": [CouncilDecision.outcome.in_(("partly", "not"))]}[show]
+    shows = {"all": [], "passed": [CouncilDecision.status == "passed"], "in_notice": [in_notice_on(today)],
+             "overdue": [overdue_on(today)], "due_for_review": [_due_for_review(today)],
+             "reviewed": [CouncilDecision.outcome.is_not(None)],
+             "not_carried": [CouncilDecision.outcome.in_(("partly", "not"))]}
+    return shows[show] if isinstance(show, str) and show in shows else [false()]
 
 
 def _ints(df: pd.DataFrame, *columns: str) -> None:
@@ -262,10 +275,10 @@ def members(engine: Engine, *, actor: Actor, council_id: int, active_only: bool 
     att = (select(CouncilAttendance.member_id.label("member_id"), func.count().label("expected"),
                   _status("present").label("present"), _status("excused").label("excused"))
            .join(CouncilMeeting, CouncilMeeting.id == CouncilAttendance.meeting_id)
-           .where(CouncilMeeting.council_id == council_id, CouncilMeeting.status == "closed")
+           .where(id_equals(CouncilMeeting.council_id, council_id), CouncilMeeting.status == "closed")
            .group_by(CouncilAttendance.member_id).subquery("att"))
     mm = CouncilMember
-    conds = [mm.council_id == council_id, *within(mm.community_id, ids)]
+    conds = [id_equals(mm.council_id, council_id), *within(mm.community_id, ids)]
     if active_only:
         conds.append(mm.active == true())
     expected = func.coalesce(att.c.expected, 0)
@@ -294,17 +307,15 @@ def topics(engine: Engine, *, actor: Actor, community_id: int, council_id: int |
     status), last_meeting_day = the latest day of those meetings; decision_id, decision_status and due are of the
     latest decision taken on the topic."""
     stage = stage or None
-    if stage is not None and stage not in TOPIC_STAGES:
-        raise ValueError(f"stage must be one of {TOPIC_STAGES}: {stage!r}")
     ids = _readable(actor, (community_id,))
     if not ids:
         return frame([], TOPIC_COLUMNS), 0
     tp = CouncilTopic
     conds = [tp.community_id.in_(ids)]
     if council_id is not None:
-        conds.append(tp.council_id == council_id)
+        conds.append(id_equals(tp.council_id, council_id))
     if stage is not None:
-        conds.append(tp.stage == stage)
+        conds.append(tp.stage == stage if isinstance(stage, str) and stage in TOPIC_STAGES else false())
     text = _search(search)
     if text:
         conds.append(or_(_like(tp.title, text), _like(tp.detail, text)))
@@ -351,6 +362,8 @@ def topic_timeline(engine: Engine, *, actor: Actor, topic_id: int) -> TopicTimel
     exist or is outside the actor's council.read scope."""
     allowed = scope(actor, "council.read")
     opinion = aliased(CouncilMeeting)
+    if not is_id(topic_id):
+        return None
     with reading(engine) as session:
         found = session.execute(
             select(CouncilTopic, Council.name, Matter.number, CouncilMember.name, opinion.day, opinion.kind)
@@ -426,15 +439,12 @@ def meetings(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | N
     cm = CouncilMeeting
     conds = within(cm.community_id, ids)
     if council_id is not None:
-        conds.append(cm.council_id == council_id)
+        conds.append(id_equals(cm.council_id, council_id))
     if kind:
-        conds.append(cm.kind == kind)
+        conds.append(code_equals(cm.kind, kind))
     if status:
-        conds.append(cm.status == status)
-    if date_from is not None:
-        conds.append(cm.day >= date_from)
-    if date_to is not None:
-        conds.append(cm.day <= date_to)
+        conds.append(code_equals(cm.status, status))
+    conds += day_within(cm.day, date_from, date_to)
     text = _search(search)
     if text:
         conds.append(_meeting_search(text, ids))
@@ -494,6 +504,8 @@ def _meeting_rows(session, meeting_ids: list[int]) -> dict[int, tuple]:
 def decision_meeting(engine: Engine, *, actor: Actor, decision_id: int) -> tuple[int, int] | None:
     """(meeting id, community id) of a decision (a decision's link names only the decision); None when it does not
     exist or is outside the actor's council.read scope."""
+    if not is_id(decision_id):
+        return None
     with reading(engine) as session:
         row = session.execute(select(CouncilMeeting.id, CouncilMeeting.community_id)
                               .join(CouncilDecision, CouncilDecision.meeting_id == CouncilMeeting.id)
@@ -515,6 +527,8 @@ def meeting_detail(engine: Engine, *, actor: Actor, meeting_id: int,
     reviews: the reports at this meeting, in order."""
     allowed = scope(actor, "council.read")
     chair = CouncilMember
+    if not is_id(meeting_id):
+        return None
     with reading(engine) as session:
         found = session.execute(
             select(CouncilMeeting, Council, Community.name, chair.name)
@@ -602,7 +616,7 @@ def decisions(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | 
     its topic's title and its owner; `year` keeps the decisions made that year. need_id is the first need raised
     from the decision; overdue is a flag."""
     if show not in SHOW:
-        raise ValueError(f"show must be one of {SHOW}: {show!r}")
+        raise ValidationFailed({"show": ("error.unknown_choice", {"value": shown(show)})})
     ids = _readable(actor, community_ids)
     if ids == ():
         return frame([], DECISION_COLUMNS), 0
@@ -610,7 +624,7 @@ def decisions(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...] | 
     dc = CouncilDecision
     conds = [*within(dc.community_id, ids), *_show(show, today)]
     if council_id is not None:
-        conds.append(dc.council_id == council_id)
+        conds.append(id_equals(dc.council_id, council_id))
     if year is not None:
         conds += _year(dc.decided_on, year)
     page = select(dc.id)
@@ -649,7 +663,7 @@ def decisions_of_matter(engine: Engine, *, actor: Actor, matter_id: int) -> pd.D
     query = (select(dc.id, Council.name, CouncilMeeting.day, dc.text, dc.status, dc.meeting_id)
              .join(Council, Council.id == dc.council_id)
              .join(CouncilMeeting, CouncilMeeting.id == dc.meeting_id)
-             .where(dc.matter_id == matter_id, *within(dc.community_id, ids))
+             .where(id_equals(dc.matter_id, matter_id), *within(dc.community_id, ids))
              .order_by(dc.decided_on.desc(), dc.id.desc()))
     with reading(engine) as session:
         return frame(session.execute(query).all(), MATTER_DECISION_COLUMNS)
@@ -670,7 +684,7 @@ def participation(engine: Engine, *, actor: Actor, community_ids: tuple[int, ...
     cm = CouncilMeeting
     conds = [cm.status == "closed", *within(cm.community_id, ids)]
     if council_id is not None:
-        conds.append(cm.council_id == council_id)
+        conds.append(id_equals(cm.council_id, council_id))
     if year is not None:
         conds += _year(cm.day, year)
     # the meetings first (IN, not a join): the attendance rows are then read by meeting from their own index

@@ -53,7 +53,7 @@ from domain.council.records import (
     stage_after_follow_up,
 )
 from domain.errors import DomainError, PermissionDenied, ValidationFailed
-from domain.fields import is_id, plain
+from domain.fields import form, is_id, plain
 from domain.service.matters import LIMITS as MATTER_LIMITS
 from domain.service.workflow import Action, permission_for
 from domain.settings import Settings
@@ -72,6 +72,7 @@ def save_council(engine: Engine, *, actor: Actor, settings: Settings, data: dict
     council.manage in the community (a council stays in its community); the name is unique there."""
     now = now or clock.now()
     today = clock.local(now).date()
+    data = form(data)
     with transaction(engine) as session:
         council = _row(session, actor, Council, council_id) if council_id is not None else None
         if council is not None:
@@ -103,6 +104,7 @@ def save_member(engine: Engine, *, actor: Actor, settings: Settings, data: dict,
     council.manage in the council's community; a member stays in its council; the name is unique in it.
     convener=True makes every other member of the council a non-convener (one convener per council)."""
     now = now or clock.now()
+    data = form(data)
     with transaction(engine) as session:
         if member_id is not None:
             found = session.execute(select(CouncilMember.council_id, CouncilMember.community_id)
@@ -163,6 +165,7 @@ def save_topic(engine: Engine, *, actor: Actor, data: dict, topic_id: int | None
     stays in its council and keeps its stage; a new one is "raised"."""
     now = now or clock.now()
     today = clock.local(now).date()
+    data = form(data)
     with transaction(engine) as session:
         found = None
         if topic_id is not None:
@@ -310,6 +313,7 @@ def follow_up_matter(engine: Engine, *, actor: Actor, settings: Settings, decisi
     description); the community is the decision's; the description is by default the decision quoted with its
     council and day. One matter per decision (field decision_id). The topic moves on to "implementing"."""
     now = now or clock.now()
+    data = form(data)
     with transaction(engine) as session:
         decision = _passed(session, actor, decision_id, also=permission_for(Action.RECORD))
         if decision.matter_id is not None:

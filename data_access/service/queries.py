@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import Engine, false, func, or_, select
@@ -17,9 +17,10 @@ from sqlalchemy.orm import aliased
 from data_access import audit, clock
 from data_access.db import reading, transaction
 from data_access.models import Community, Grid, Matter, MatterEvent, MatterTally
+from data_access.sql import page_offset
 from domain.access import Actor, Scope, require, scope
 from domain.errors import DomainError
-from domain.fields import plain
+from domain.fields import in_reach, is_id, plain
 from domain.personal import PERSONAL_FIELDS, masked
 from domain.service.kpi import TALLY_DIMENSIONS
 from domain.service.workflow import Step
@@ -69,23 +70,25 @@ def readable(actor: Actor) -> list:
 
 
 def where(flt: MatterFilter, today: date) -> list:
-    """The SQL conditions of a filter."""
+    """The SQL conditions of a filter. A value a filter cannot hold (an id out of range, a code that is not text, a
+    date beyond a date field's reach; an address can carry anything) matches nothing."""
     conds = []
     if flt.community_ids is not None:
-        conds.append(Matter.community_id.in_(flt.community_ids) if flt.community_ids else Matter.id < 0)
+        ids = [c for c in flt.community_ids if is_id(c)] if isinstance(flt.community_ids, tuple | list) else []
+        conds.append(Matter.community_id.in_(ids) if ids else false())
     if flt.grid_id:
-        conds.append(Matter.grid_id == flt.grid_id)
+        conds.append(Matter.grid_id == flt.grid_id if is_id(flt.grid_id) else false())
     if flt.step:
-        conds.append(Matter.step == flt.step)
+        conds.append(Matter.step == flt.step if flt.step in tuple(Step) else false())
     for column, value in ((Matter.channel, flt.channel), (Matter.mode, flt.mode), (Matter.category, flt.category)):
         if value:
-            conds.append(column == value)
+            conds.append(column == value if isinstance(value, str) else false())
     if flt.overdue_only:
         conds.append(_overdue(today))
-    if flt.date_from:
-        conds.append(Matter.registered_at >= clock.day_start(flt.date_from))
-    if flt.date_to:
-        conds.append(Matter.registered_at < clock.day_end(flt.date_to))
+    for day, cond in ((flt.date_from, lambda d: Matter.registered_at >= clock.day_start(d)),
+                      (flt.date_to, lambda d: Matter.registered_at < clock.day_end(d))):
+        if day:
+            conds.append(cond(day) if in_reach(day) and not isinstance(day, datetime) else false())
     text = plain(flt.text)
     if text:
         conds.append(Matter.description.icontains(text, autoescape=True)
@@ -141,10 +144,10 @@ def count_matters(engine: Engine, flt: MatterFilter, *, actor: Actor, today: dat
 def ledger_page(engine: Engine, flt: MatterFilter, *, actor: Actor, today: date, page: int = 1,
                 page_size: int = 50, sort: str = "registered_at", descending: bool = True) -> pd.DataFrame:
     """One page of the ledger."""
-    column = SORTS.get(sort, Matter.registered_at)
+    column = SORTS.get(sort, Matter.registered_at) if isinstance(sort, str) else Matter.registered_at
     order = [column.desc() if descending else column.asc(), Matter.id.desc() if descending else Matter.id.asc()]
     query = (_ledger_select(flt, today, actor).order_by(*order).limit(page_size)
-             .offset(max(page - 1, 0) * page_size))
+             .offset(page_offset(page, page_size)))
     with reading(engine) as session:
         return _frame(session.execute(query).all())
 
@@ -183,6 +186,8 @@ class MatterDetail:
 def matter_detail(engine: Engine, matter_id: int, *, actor: Actor) -> MatterDetail | None:
     """A matter with its names and timeline, its reporter's personal fields masked; None if absent or outside
     the actor's scope."""
+    if not is_id(matter_id):
+        return None
     with reading(engine) as session:
         row = session.execute(select(Matter, Community.name, Grid.name)
                               .join(Community, Community.id == Matter.community_id)
@@ -207,7 +212,8 @@ def personal_data(engine: Engine, matter_id: int, *, actor: Actor, now=None) -> 
     matter is. Each look is written to the audit trail (who, when, which matter, which fields)."""
     now = now or clock.now()
     with transaction(engine) as session:
-        matter = session.execute(select(Matter).where(Matter.id == matter_id, *readable(actor))).scalars().first()
+        matter = session.execute(select(Matter).where(Matter.id == matter_id, *readable(actor))).scalars().first() \
+            if is_id(matter_id) else None
         if matter is None:
             raise DomainError("error.not_found")
         require(actor, "personal.view", matter.community_id, matter.grid_id)

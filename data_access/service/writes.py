@@ -13,7 +13,8 @@ from data_access.models import Grid, Matter, MatterEvent
 from data_access.service import tally
 from domain.access import Actor, require, scope
 from domain.errors import DomainError, ValidationFailed
-from domain.service.matters import clean_matter, clean_step
+from domain.fields import form, is_id
+from domain.service.matters import clean_action, clean_matter, clean_step
 from domain.service.workflow import Action, Evaluation, Step, needs_escalation, next_step, permission_for
 from domain.settings import Settings
 
@@ -36,7 +37,8 @@ def create_matter(engine: Engine, *, actor: Actor, settings: Settings, data: dic
 def add_matter(session: Session, *, actor: Actor, settings: Settings, data: dict, now: datetime) -> Matter:
     """create_matter inside the caller's transaction (a council decision's follow-up opens its matter with the
     decision's update): permission, the intake rules, the number, the first timeline entry, the tally and audit."""
-    community_id = data.get("community_id")
+    data = form(data)
+    community_id = data.get("community_id") if is_id(data.get("community_id")) else None
     if community_id:  # refused before any check that would tell about another community's grids
         require(actor, permission_for(Action.RECORD), community_id)
     grid_ids = set(session.execute(select(Grid.id).where(Grid.community_id == community_id)).scalars()) \
@@ -66,9 +68,10 @@ def advance_matter(engine: Engine, *, actor: Actor, settings: Settings, matter_i
     `expected_step` is the step the user saw; if someone else moved the matter meanwhile, nothing is written.
     """
     now = now or clock.now()
-    action = Action(action)
+    action, data = clean_action(action), form(data)
     with transaction(engine) as session:
-        matter = session.execute(select(Matter).where(Matter.id == matter_id).with_for_update()).scalars().first()
+        matter = session.execute(select(Matter).where(Matter.id == matter_id).with_for_update()).scalars().first() \
+            if is_id(matter_id) else None
         if matter is None or not scope(actor, "matter.read").allows(matter.community_id, matter.grid_id):
             raise DomainError("error.not_found")  # another community's matter is not found, as in reads
         require(actor, permission_for(action), matter.community_id, matter.grid_id)

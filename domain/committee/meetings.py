@@ -20,11 +20,12 @@ from domain.committee.rules import (
     share,
 )
 from domain.errors import ValidationFailed
-from domain.fields import form_date, form_text, plain
+from domain.fields import Span, as_number, form_date, form_text, is_id, shown, text_of, value_of
 
 OUTCOME_KINDS = ("decision", "action")
 MAIN_SECTIONS = ("carried", "behind")  # what a progress meeting goes through; the other sections are listed beside
 LIMITS = {"place": 100, "text": 2000, "owner": 60, "attendee": 60, "note": 2000, "summary": 5000}
+SECONDS = Span(0, 86_400, key="meeting_error.seconds_negative")  # the time spent on an agenda entry (a day at most)
 
 
 def active_on(joined_on: date | None, left_on: date | None, day: date) -> bool:
@@ -40,22 +41,22 @@ def clean_meeting(data: dict, *, today: date, chair_ok: bool | None) -> dict:
     community with a representative (None when no chair was chosen). A progress meeting needs a chair; the
     annual meeting may have none. Returns kind, day, place, chair_unit_id."""
     errors: dict[str, tuple[str, dict]] = {}
-    kind = data.get("kind") or None
+    kind = value_of(data, "kind") or None
     if not kind:
         errors["kind"] = ("error.required", {})
-    elif kind not in MEETING_KINDS:
-        errors["kind"] = ("error.unknown_choice", {"value": kind})
-    day = form_date(data.get("day"))
+    elif not isinstance(kind, str) or kind not in MEETING_KINDS:
+        errors["kind"] = ("error.unknown_choice", {"value": shown(kind)})
+    day = form_date(value_of(data, "day"))
     if day is None:
         errors["day"] = ("error.required", {})
     elif day < today:
         errors["day"] = ("meeting_error.day_in_past", {"today": today.isoformat()})
     place = _text(errors, data, "place")
-    chair = data.get("chair_unit_id") or None
+    chair = value_of(data, "chair_unit_id") or None
     if chair is None:
         if kind == "progress":
             errors["chair_unit_id"] = ("error.required", {})
-    elif not chair_ok:
+    elif not is_id(chair) or not chair_ok:
         errors["chair_unit_id"] = ("meeting_error.chair_not_representative", {})
     if errors:
         raise ValidationFailed(errors)
@@ -67,29 +68,54 @@ def clean_outcome(data: dict, *, meeting_day: date, owner_unit_ok: bool | None) 
     `owner_unit_ok` says whether the chosen owner unit belongs to the community (None when none was chosen).
     Returns kind, text, owner, owner_unit_id, due (owner fields None for a decision)."""
     errors: dict[str, tuple[str, dict]] = {}
-    kind = data.get("kind") or "action"
-    if kind not in OUTCOME_KINDS:
-        errors["kind"] = ("error.unknown_choice", {"value": kind})
+    kind = value_of(data, "kind") or "action"
+    if not isinstance(kind, str) or kind not in OUTCOME_KINDS:
+        errors["kind"] = ("error.unknown_choice", {"value": shown(kind)})
     text = _text(errors, data, "text", required=True)
     if kind != "action":
         if errors:
             raise ValidationFailed(errors)
         return {"kind": kind, "text": text, "owner": None, "owner_unit_id": None, "due": None}
     owner = _text(errors, data, "owner")
-    due = form_date(data.get("due"))
-    if data.get("due") not in (None, "") and due is None:
+    due = form_date(value_of(data, "due"))
+    if value_of(data, "due") not in (None, "") and due is None:
         errors["due"] = ("error.required", {})
     try:
         check_action_item(owner, due, meeting_day)
     except ValidationFailed as err:
         for field, message in err.errors.items():
             errors.setdefault(field, message)
-    unit = data.get("owner_unit_id") or None
-    if unit is not None and not owner_unit_ok:
+    unit = value_of(data, "owner_unit_id") or None
+    if unit is not None and (not is_id(unit) or not owner_unit_ok):
         errors["owner_unit_id"] = ("meeting_error.unknown_unit", {})
     if errors:
         raise ValidationFailed(errors)
     return {"kind": kind, "text": text, "owner": owner, "owner_unit_id": unit, "due": due}
+
+
+def clean_agenda_mark(discussed: object, seconds: object, note: object) -> dict:
+    """What chair mode records on an agenda entry: discussed (yes/no), the seconds spent (SECONDS), a note (plain
+    text, "" clears it); each None leaves it unchanged. Returns the given ones."""
+    errors: dict[str, tuple[str, dict]] = {}
+    values: dict = {}
+    if discussed is not None:
+        if isinstance(discussed, bool):
+            values["discussed"] = discussed
+        else:
+            errors["discussed"] = ("error.unknown_choice", {"value": shown(discussed)})
+    if seconds is not None:
+        number = None if isinstance(seconds, str) else as_number(seconds)  # a timer's number, never text
+        if number is None or not SECONDS.holds(number):
+            errors["seconds"] = (SECONDS.key, {"min": SECONDS.low, "max": SECONDS.high})
+        else:
+            values["seconds"] = int(number)
+    if note is not None:
+        text = form_text(errors, {"note": note}, "note", limits=LIMITS)
+        if "note" not in errors:
+            values["note"] = text or ""
+    if errors:
+        raise ValidationFailed(errors)
+    return values
 
 
 def clean_attendance(rows: Iterable[dict], unit_ids: Iterable[int]) -> list[dict]:
@@ -97,14 +123,20 @@ def clean_attendance(rows: Iterable[dict], unit_ids: Iterable[int]) -> list[dict
     Errors are reported on the field "attendance"."""
     known = set(unit_ids)
     cleaned = []
+    if not isinstance(rows, list | tuple):
+        raise ValidationFailed({"attendance": ("error.not_a_form", {})})
     for row in rows:
-        if row.get("unit_id") not in known:
+        if not is_id(value_of(row, "unit_id")) or row["unit_id"] not in known:
             raise ValidationFailed({"attendance": ("meeting_error.unknown_unit", {})})
-        attendee = plain(row.get("attendee")) or None
+        attendee = text_of(row.get("attendee"))
+        present = row.get("present")
+        if attendee is None or present not in (None, True, False):  # a table's flag may be 0/1 or numpy's
+            raise ValidationFailed({"attendance": ("error.not_a_form", {})})
+        attendee = attendee or None
         if attendee and len(attendee) > LIMITS["attendee"]:
             raise ValidationFailed({"attendance": ("error.too_long", {"max": LIMITS["attendee"],
                                                                       "length": len(attendee)})})
-        cleaned.append({"unit_id": row["unit_id"], "present": bool(row.get("present")), "attendee": attendee})
+        cleaned.append({"unit_id": row["unit_id"], "present": bool(present), "attendee": attendee})
     return cleaned
 
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from domain.access import Actor, can
 from domain.errors import PermissionDenied, ValidationFailed
-from domain.fields import PHONE, FormErrors, plain
+from domain.fields import PHONE, FormErrors, Span, is_id, shown, text_of, value_of
 from domain.settings import Settings
 
 CLAIM_ACTIVE, CLAIM_WITHDRAWN = "active", "withdrawn"
@@ -173,6 +173,12 @@ def carried_over(items: Iterable[ActionItem]) -> list[ActionItem]:
 # --- input rules of the committee's forms (clean_*: return cleaned values or raise ValidationFailed) -----------------
 
 REPRESENTATIVE_ROLE = "unitrep"
+# the ranges of the committee's numbers (the widgets read them too): a unit's party members, and a quantity (an item's
+# target, a claim's pledge, what is done: a rule checks it against the target or pledge as well), a percentage
+PARTY_MEMBERS = Span(0, 100_000, whole=True, key="committee_error.party_members")
+QUANTITY = Span(0, 1_000_000)
+PERCENT = Span(0, 100, key="committee_error.percent_range")
+AMOUNT = Span(-QUANTITY.high, QUANTITY.high)  # what is done, before check_progress says why a negative one is refused
 LIMITS = {"name": 60, "party_org": 60, "liaison": 30, "liaison_phone": 20, "volunteer_team": 60, "speciality": 200,
           "commitments": 2000, "title": 100, "detail": 2000, "unit": 10, "frequency": 30, "beneficiaries": 200,
           "note": 1000, "reason": 300, "project_name": 100, "item_name": 100}
@@ -197,15 +203,11 @@ def clean_unit(data: dict, settings: Settings, *, today: date, names_taken: Coll
     if name and name in {n.strip() for n in names_taken}:
         errors.add("name", "committee_error.unit_name_taken", name=name)
     kind = errors.choice(data, "kind", {k.code for k in settings.committee.unit_kinds})
-    phone = str(data.get("liaison_phone") or "").strip().replace(" ", "")
-    if phone and not PHONE.match(phone):
+    phone = text_of(value_of(data, "liaison_phone"))
+    phone = None if phone is None else phone.replace(" ", "")
+    if phone is None or (phone and not PHONE.match(phone)):
         errors.add("liaison_phone", "error.bad_phone")
-    members = data.get("party_members")
-    if members in (None, ""):
-        members = 0
-    elif isinstance(members, bool) or not isinstance(members, (int, float)) or members != int(members) \
-            or members < 0:
-        errors.add("party_members", "committee_error.party_members")
+    members = errors.number(data, "party_members", required=False, span=PARTY_MEMBERS) or 0
     joined_on = errors.day(data, "joined_on", required=True)
     left_on = errors.day(data, "left_on", required=False)
     if joined_on and left_on and left_on < joined_on:
@@ -224,7 +226,6 @@ def clean_unit(data: dict, settings: Settings, *, today: date, names_taken: Coll
               "speciality": errors.text(data, "speciality", required=False) or None,
               "representative_id": representative, "joined_on": joined_on, "left_on": left_on}
     errors.raise_if_any()
-    values["party_members"] = int(members)
     return values
 
 
@@ -235,7 +236,11 @@ def unit_active(left_on: date | None, today: date) -> bool:
 
 def clean_rotation(order: Sequence[int], active: Collection[int]) -> list[int]:
     """The agreed order of the rotating chair: distinct active member units of the community."""
-    order = list(order or [])
+    if order is None:
+        order = []
+    if not isinstance(order, list | tuple) or not all(is_id(unit) for unit in order):
+        raise ValidationFailed({"order": ("committee_error.rotation_not_member", {})})
+    order = list(order)
     if len(set(order)) != len(order):
         raise ValidationFailed({"order": ("committee_error.rotation_repeats", {})})
     if set(order) - set(active):
@@ -265,9 +270,9 @@ def clean_need(data: dict, *, today: date) -> dict:
     errors = _Errors()
     community_id = errors.ident(data, "community_id", required=True)
     title = errors.text(data, "title", required=True)
-    source = data.get("source") or "entered"
-    if source not in NEED_SOURCES:
-        errors.add("source", "error.unknown_choice", value=str(source))
+    source = value_of(data, "source") or "entered"
+    if not isinstance(source, str) or source not in NEED_SOURCES:
+        errors.add("source", "error.unknown_choice", value=shown(source))
     matter_id = errors.ident(data, "matter_id", required=source == "matter")
     council_decision_id = errors.ident(data, "council_decision_id", required=source == "council")
     project_id = errors.ident(data, "project_id", required=False)
@@ -313,7 +318,7 @@ def clean_item(data: dict, *, done: float = 0.0) -> dict:
     errors = _Errors()
     project_id = errors.ident(data, "project_id", required=True)
     name = errors.text(data, "name", required=True, limit="item_name")
-    target = errors.number(data, "target", required=True)
+    target = errors.number(data, "target", required=True, span=QUANTITY)
     if target is not None and target <= 0:
         errors.add("target", "committee_error.target_positive")
     elif target is not None and target < done:
@@ -364,7 +369,7 @@ def check_claim(*, exclusive: bool, unit_id: int, unit_active: bool, target: flo
     if exclusive and pledge != left:  # one unit answers for the whole (rest of the) target
         raise ValidationFailed({"pledge": ("committee_error.pledge_exclusive", {"left": figure(left)})})
     errors = _Errors()
-    value = errors.number({"pledge": pledge}, "pledge", required=True)
+    value = errors.number({"pledge": pledge}, "pledge", required=True, span=QUANTITY)
     if value is not None and value <= 0:
         errors.add("pledge", "committee_error.pledge_positive")
     elif value is not None and value > left:
@@ -377,13 +382,11 @@ def clean_progress(data: dict, *, pledge: float, claimed_on: date, today: date, 
     """Validate a progress update on a claim: the cumulative quantity done (or a percentage of the pledge), its
     date, a note and an optional file. Returns on, done, note, file_name, file_type, file_data."""
     errors = _Errors()
-    done = errors.number(data, "done", required=False)
+    done = errors.number(data, "done", required=False, span=AMOUNT)
     if done is None and "done" not in errors:
-        percent = errors.number(data, "percent", required=False)
+        percent = errors.number(data, "percent", required=False, span=PERCENT)
         if percent is None and "percent" not in errors:
             errors.add("done", "error.required")
-        elif percent is not None and not 0 <= percent <= 100:
-            errors.add("percent", "committee_error.percent_range")
         elif percent is not None:
             done = min(max(round(pledge * percent / 100, 6), 0.0), pledge)
     if done is not None:
@@ -395,8 +398,12 @@ def clean_progress(data: dict, *, pledge: float, claimed_on: date, today: date, 
     if "on" not in errors and on < claimed_on:
         errors.add("on", "committee_error.before_claim", day=claimed_on.isoformat())
     note = errors.text(data, "note", required=False)
-    file_data = data.get("file_data") or None
-    file_name = plain(data.get("file_name"))
+    file_data = value_of(data, "file_data") or None
+    file_name = text_of(value_of(data, "file_name"))
+    file_type = text_of(value_of(data, "file_type"))
+    if file_name is None or file_type is None:
+        errors.add("file_data", "committee_error.not_a_file")
+    file_name, file_type = file_name or "", file_type or ""
     if file_data is not None:
         if not isinstance(file_data, (bytes, bytearray, memoryview)):
             errors.add("file_data", "committee_error.not_a_file")
@@ -407,7 +414,7 @@ def clean_progress(data: dict, *, pledge: float, claimed_on: date, today: date, 
             file_name = "file"
     errors.raise_if_any()
     return {"on": on, "done": done, "note": note or None, "file_name": _short_name(file_name) if file_data else None,
-            "file_type": (plain(data.get("file_type"))[:80] or None) if file_data else None,
+            "file_type": (file_type[:80] or None) if file_data else None,
             "file_data": bytes(file_data) if file_data else None}
 
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from domain.council.rules import TOPIC_SOURCES
 from domain.errors import DomainError
-from domain.fields import FormErrors, is_id, plain
+from domain.fields import FormErrors, is_id, plain  # noqa: F401 (is_id: the council reads it from here too)
 from domain.settings import Settings
 
 LIMITS = {"name": 60, "estate": 60, "member_name": 30, "title": 60, "topic_title": 100, "detail": 5000,
@@ -29,26 +29,6 @@ class _Errors(FormErrors):
 
     LIMITS = LIMITS
     NOT_A_DATE, DATE_IN_FUTURE = "council_write.not_a_date", "council_write.date_in_future"
-
-    def ident(self, data: dict, field: str, *, required: bool) -> int | None:
-        value = data.get(field)
-        if value in (None, ""):
-            if required:
-                self.add(field, "error.required")
-            return None
-        if not is_id(value):
-            self.add(field, "error.unknown_choice", value=str(value))
-            return None
-        return value
-
-    def flag(self, data: dict, field: str, *, default: bool) -> bool:
-        value = data.get(field)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            self.add(field, "error.unknown_choice", value=str(value))
-            return default
-        return value
 
 
 def clean_council(data: dict, settings: Settings, *, today: date, names_taken: Collection[str]) -> dict:

@@ -14,7 +14,7 @@ from fractions import Fraction
 from functools import partial
 
 from domain.errors import ValidationFailed
-from domain.fields import form_date, form_text
+from domain.fields import MAX_ID, Span, as_number, form_date, form_text, is_id, shown, value_of
 
 BASES = ("present", "members", "votes_cast")  # what a majority is a share of
 
@@ -117,6 +117,8 @@ REVIEW_KINDS = ("review",)  # meeting kinds at which decisions are reviewed (述
 DISCUSSION_KINDS = ("discussion", "decision", "ad_hoc")  # closing one moves a discussed topic raised -> discussed
 CLOSED_TOPIC_STAGES = ("withdrawn", "reviewed")  # never put on an agenda again
 DECIDED_TOPIC_STAGES = ("decided", "implementing", "reviewed")  # a passing vote was taken; no second vote
+SECONDS = Span(0, 86_400, key="council_meeting_rule.seconds_negative")  # time added to an agenda item at once
+VOTES = Span(0, 100_000, whole=True, key="council_meeting_rule.votes_whole")  # a vote count (and at most those present)
 MEETING_LIMITS = {"place": 100, "recorder": 30, "observers": 200, "summary": 5000, "minutes": 5000, "text": 2000,
                   "owner": 60, "reporter": 60, "report": 5000, "reason": 2000}
 
@@ -130,14 +132,15 @@ _text = partial(form_text, limits=MEETING_LIMITS)
 
 
 def as_id(value) -> int | None:
-    """A row id from a form or a table: a positive whole number (any integer type, or its text), else None."""
+    """A row id from a form or a table: a whole number from 1 to MAX_ID (any integer type, or its digits), else
+    None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, numbers.Integral):
-        return int(value) if value > 0 else None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip()) or None
-    return None
+        value = int(value)
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,10}", value.strip()):
+        value = int(value.strip())
+    return value if is_id(value) and value <= MAX_ID else None
 
 
 def form_ids(values) -> list[int]:
@@ -146,9 +149,15 @@ def form_ids(values) -> list[int]:
 
 
 def _ids(errors: dict, field: str, values) -> list[int]:
-    """An ordered list of distinct ids (a repeated id is kept once, where it first appears)."""
+    """An ordered list of distinct ids (a repeated id is kept once, where it first appears); a value that is no list
+    of ids is the field's error."""
     result: list[int] = []
-    for value in values or ():
+    if values is None:
+        return result
+    if not isinstance(values, list | tuple):
+        errors.setdefault(field, ("council_meeting_rule.unknown_item", {}))
+        return result
+    for value in values:
         number = as_id(value)
         if number is None:
             errors.setdefault(field, ("council_meeting_rule.unknown_item", {}))
@@ -165,8 +174,11 @@ def _time(errors: dict, value) -> time | None:
         return value.time().replace(tzinfo=None)
     if isinstance(value, time):
         return value.replace(tzinfo=None)
+    if not isinstance(value, str):
+        errors["start_time"] = ("council_meeting_rule.bad_time", {})
+        return None
     try:
-        return time.fromisoformat(str(value).strip())
+        return time.fromisoformat(value.strip()).replace(tzinfo=None)
     except ValueError:
         errors["start_time"] = ("council_meeting_rule.bad_time", {})
         return None
@@ -188,26 +200,26 @@ def clean_meeting_plan(data: dict, *, kinds: Mapping[str, str], today: date, cur
     decision_ids (the ids in the order given, each once).
     """
     errors: dict[str, tuple[str, dict]] = {}
-    kind = data.get("kind") or None
+    kind = value_of(data, "kind") or None
     if not kind:
         errors["kind"] = ("error.required", {})
-    elif kind not in kinds:
-        errors["kind"] = ("error.unknown_choice", {"value": kind})
-    day = form_date(data.get("day"))
+    elif not isinstance(kind, str) or kind not in kinds:
+        errors["kind"] = ("error.unknown_choice", {"value": shown(kind)})
+    day = form_date(value_of(data, "day"))
     if day is None:
         errors["day"] = ("error.required", {})
     elif day < today and day != current_day:
         errors["day"] = ("council_error.day_in_past", {})
-    start_time = _time(errors, data.get("start_time"))
+    start_time = _time(errors, value_of(data, "start_time"))
     place = _text(errors, data, "place")
     recorder = _text(errors, data, "recorder")
     observers = _text(errors, data, "observers")
-    chair = data.get("chair_id")
+    chair = value_of(data, "chair_id")
     chair_id = as_id(chair)
     if chair not in (None, "") and (chair_id is None or not chair_ok):
         errors["chair_id"] = ("council_meeting_rule.chair_not_member", {})
-    topic_ids = _ids(errors, "topic_ids", data.get("topic_ids"))
-    decision_ids = _ids(errors, "decision_ids", data.get("decision_ids"))
+    topic_ids = _ids(errors, "topic_ids", value_of(data, "topic_ids"))
+    decision_ids = _ids(errors, "decision_ids", value_of(data, "decision_ids"))
     review = kind in REVIEW_KINDS
     if review and topic_ids:
         errors.setdefault("topic_ids", ("council_error.wrong_meeting_kind", {"kinds": _labels(kinds, exclude=True)}))
@@ -238,13 +250,15 @@ def clean_check_in(rows: Iterable[dict], *, expected: Collection[int]) -> dict[i
     an attendance row) and the status is one of ATTENDANCE. Errors on "attendance". Returns member_id -> status
     (a member given twice: the last row counts)."""
     cleaned: dict[int, str] = {}
+    if not isinstance(rows, list | tuple):
+        raise ValidationFailed({"attendance": ("error.not_a_form", {})})
     for row in rows:
-        member = as_id(row.get("member_id"))
+        member = as_id(value_of(row, "member_id"))
         if member is None or member not in expected:
             raise ValidationFailed({"attendance": ("council_meeting_rule.not_expected", {})})
         status = row.get("status")
-        if status not in ATTENDANCE:
-            raise ValidationFailed({"attendance": ("error.unknown_choice", {"value": str(status)})})
+        if not isinstance(status, str) or status not in ATTENDANCE:
+            raise ValidationFailed({"attendance": ("error.unknown_choice", {"value": shown(status)})})
         cleaned[member] = status
     return cleaned
 
@@ -256,10 +270,11 @@ def clean_minutes(minutes: str | None, seconds) -> tuple[str | None, int]:
     text = _text(errors, {"minutes": minutes}, "minutes")
     add = 0
     if seconds is not None:
-        if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or not seconds >= 0:
-            errors["seconds"] = ("council_meeting_rule.seconds_negative", {})
+        number = None if isinstance(seconds, str) else as_number(seconds)  # a timer's number, never text
+        if number is None or not SECONDS.holds(number):
+            errors["seconds"] = (SECONDS.key, {"min": SECONDS.low, "max": SECONDS.high})
         else:
-            add = int(seconds)
+            add = int(number)
     if errors:
         raise ValidationFailed(errors)
     return text, add
@@ -281,14 +296,16 @@ def tally_ballots(ballots: Mapping | None, *, present_ids: Collection[int],
     Returns (votes_for, against, abstain, {member_id: choice})."""
     if not ballots:
         raise ValidationFailed({"ballots": ("error.required", {})})
+    if not isinstance(ballots, Mapping):
+        raise ValidationFailed({"ballots": ("error.not_a_form", {})})
     cleaned: dict[int, str] = {}
     for key, choice in ballots.items():
         member = as_id(key)
         if member is None or member not in present_ids:
             name = names.get(member) if member is not None else None
-            raise ValidationFailed({"ballots": ("council_error.voter_not_present", {"name": name or str(key)})})
-        if choice not in CHOICES:
-            raise ValidationFailed({"ballots": ("error.unknown_choice", {"value": str(choice)})})
+            raise ValidationFailed({"ballots": ("council_error.voter_not_present", {"name": name or shown(key)})})
+        if not isinstance(choice, str) or choice not in CHOICES:
+            raise ValidationFailed({"ballots": ("error.unknown_choice", {"value": shown(choice)})})
         cleaned[member] = choice
     counts = [sum(1 for c in cleaned.values() if c == choice) for choice in CHOICES]
     return counts[0], counts[1], counts[2], cleaned
@@ -353,23 +370,16 @@ class VoteRecord:
 
 
 def _count(errors: dict, data: dict, field: str) -> int:
-    value = data.get(field)
+    """A vote count: a whole number (or its digits) within VOTES; negative counts are check_votes' to refuse."""
+    value = value_of(data, field)
     if value is None or value == "":
         errors.setdefault(field, ("error.required", {}))
         return 0
-    if isinstance(value, bool):
-        errors.setdefault(field, ("council_meeting_rule.votes_whole", {}))
+    number = as_number(value)
+    if number is None or number != int(number) or number > VOTES.high:
+        errors.setdefault(field, (VOTES.key, {"min": VOTES.low, "max": VOTES.high}))
         return 0
-    if isinstance(value, numbers.Integral):
-        value = int(value)
-    elif isinstance(value, numbers.Real) and float(value).is_integer():
-        value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
-        value = int(value.strip())
-    if not isinstance(value, int):
-        errors.setdefault(field, ("council_meeting_rule.votes_whole", {}))
-        return 0
-    return value
+    return int(number)
 
 
 def clean_vote(data: dict, *, rule: VotingRule, no_quorum: str, members: int, present_ids: Collection[int],
@@ -383,16 +393,17 @@ def clean_vote(data: dict, *, rule: VotingRule, no_quorum: str, members: int, pr
     reported together."""
     errors: dict[str, tuple[str, dict]] = {}
     text = _text(errors, data, "text", required=True)
-    method = data.get("method") or None
+    method = value_of(data, "method") or None
     if not method:
         errors["method"] = ("error.required", {})
-    elif method not in VOTE_METHODS:
-        errors["method"] = ("error.unknown_choice", {"value": str(method)})
+    elif not isinstance(method, str) or method not in VOTE_METHODS:
+        errors["method"] = ("error.unknown_choice", {"value": shown(method)})
+        method = None
     ballots: dict[int, str] = {}
     counts = None
     if method == "named":
         try:
-            *counts, ballots = tally_ballots(data.get("ballots"), present_ids=present_ids, names=names)
+            *counts, ballots = tally_ballots(value_of(data, "ballots"), present_ids=present_ids, names=names)
         except ValidationFailed as err:
             errors.update(err.errors)
     elif method is not None:
@@ -407,13 +418,13 @@ def clean_vote(data: dict, *, rule: VotingRule, no_quorum: str, members: int, pr
     owner = due = start = end = None
     if decided is not None and decided.status == "passed":
         owner = _text(errors, data, "owner", required=True)
-        due = form_date(data.get("due"))
+        due = form_date(value_of(data, "due"))
         if due is None:
             errors["due"] = ("error.required", {})
         elif due < meeting_day:
             errors["due"] = ("error.due_before_meeting", {"day": meeting_day.isoformat()})
-        start = form_date(data.get("notice_start")) or meeting_day
-        end = form_date(data.get("notice_end")) or start + timedelta(days=notice_days)
+        start = form_date(value_of(data, "notice_start")) or meeting_day
+        end = form_date(value_of(data, "notice_end")) or start + timedelta(days=notice_days)
         if start < meeting_day:  # as set_notice (domain.council.records.clean_notice)
             errors["notice_start"] = ("council_write.notice_before_decision", {"day": meeting_day.isoformat()})
         elif end < start:
@@ -431,28 +442,32 @@ def clean_review(data: dict, *, decision_ok: bool, present_ids: Collection[int],
     checked in as present, each one of RATINGS. Returns decision_id, reporter, report, outcome, reason,
     ratings."""
     errors: dict[str, tuple[str, dict]] = {}
-    decision_id = as_id(data.get("decision_id"))
-    if decision_id is None and data.get("decision_id") in (None, ""):
+    decision_id = as_id(value_of(data, "decision_id"))
+    if decision_id is None and value_of(data, "decision_id") in (None, ""):
         errors["decision_id"] = ("error.required", {})
     elif decision_id is None or not decision_ok:
         errors["decision_id"] = ("council_error.review_no_decision", {})
     reporter = _text(errors, data, "reporter", required=True)
     report = _text(errors, data, "report", required=True)
-    outcome = data.get("outcome") or None
+    outcome = value_of(data, "outcome") or None
     if not outcome:
         errors["outcome"] = ("error.required", {})
-    elif outcome not in OUTCOMES:
-        errors["outcome"] = ("error.unknown_choice", {"value": str(outcome)})
+    elif not isinstance(outcome, str) or outcome not in OUTCOMES:
+        errors["outcome"] = ("error.unknown_choice", {"value": shown(outcome)})
     reason = _text(errors, data, "reason", required=outcome != "carried_out")
     ratings: dict[int, str] = {}
-    for key, rating in (data.get("ratings") or {}).items():
+    given = value_of(data, "ratings") or {}
+    if not isinstance(given, Mapping):
+        errors.setdefault("ratings", ("error.not_a_form", {}))
+        given = {}
+    for key, rating in given.items():
         member = as_id(key)
         if member is None or member not in present_ids:
             name = names.get(member) if member is not None else None
-            errors.setdefault("ratings", ("council_error.rater_not_present", {"name": name or str(key)}))
+            errors.setdefault("ratings", ("council_error.rater_not_present", {"name": name or shown(key)}))
             continue
-        if rating not in RATINGS:
-            errors.setdefault("ratings", ("error.unknown_choice", {"value": str(rating)}))
+        if not isinstance(rating, str) or rating not in RATINGS:
+            errors.setdefault("ratings", ("error.unknown_choice", {"value": shown(rating)}))
             continue
         ratings[member] = rating
     if errors:

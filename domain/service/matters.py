@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from domain.fields import PHONE, Errors, plain
+from domain.errors import ValidationFailed
+from domain.fields import PHONE, Errors, Span, shown, text_of, value_of
 from domain.personal import normalise_id_number, valid_id_number
 from domain.service.workflow import Action, Evaluation
 from domain.settings import Settings
@@ -12,6 +13,7 @@ from domain.settings import Settings
 LIMITS = {"reporter_name": 30, "description": 1000, "handler": 30, "supervisor": 30, "note": 500,
           "ledger_no": 40, "reason": 500, "result": 1000, "content": 1000, "comment": 500}
 MIN_DESCRIPTION = 5
+SCORE = Span(0, 100, key="error.score_range")  # the assessment's score (the matter page's widget reads it too)
 
 
 class _Errors(Errors):
@@ -24,42 +26,53 @@ def clean_matter(data: dict, settings: Settings, grid_ids: set[int], now: dateti
     """Validate a new matter; `grid_ids` are the grids of the chosen community. Returns cleaned values."""
     errors = _Errors()
     channel = errors.choice(data, "channel", {c.code for c in settings.channels})
-    if channel in {c.code for c in settings.channels}:
+    if channel is not None:
         errors.choice(data, "sub_source", {s.code for s in settings.channel(channel).sub_sources})
-    if not data.get("community_id"):
-        errors.add("community_id", "error.required")
-    grid_id = data.get("grid_id")
-    if not grid_id:
-        errors.add("grid_id", "error.required")
-    elif data.get("community_id") and grid_id not in grid_ids:
+    community_id = errors.ident(data, "community_id", required=True)
+    grid_id = errors.ident(data, "grid_id", required=True)
+    if community_id is not None and grid_id is not None and grid_id not in grid_ids:
         errors.add("grid_id", "error.grid_outside_community")
-    anonymous = bool(data.get("anonymous"))
+    anonymous = errors.flag(data, "anonymous", default=False)
     name = "" if anonymous else errors.text(data, "reporter_name", required=False)
-    phone = "" if anonymous else plain(data.get("reporter_phone")).replace(" ", "")
-    if phone and not PHONE.match(phone):
+    phone = "" if anonymous else text_of(value_of(data, "reporter_phone"))
+    if phone is None or (phone and not PHONE.match(phone.replace(" ", ""))):
         errors.add("reporter_phone", "error.bad_phone")
-    id_number = "" if anonymous else normalise_id_number(data.get("reporter_id_number") or "")
+    phone = (phone or "").replace(" ", "")
+    id_number = "" if anonymous else text_of(value_of(data, "reporter_id_number"))
+    if id_number is None:
+        errors.add("reporter_id_number", "error.bad_id_number")
+    id_number = normalise_id_number(id_number or "")
     if id_number and not valid_id_number(id_number):
         errors.add("reporter_id_number", "error.bad_id_number")
     description = errors.text(data, "description", required=True, minimum=MIN_DESCRIPTION)
     errors.choice(data, "category", {c.code for c in settings.categories})
     errors.choice(data, "urgency", {u.code for u in settings.urgencies})
     errors.choice(data, "mode", {m.code for m in settings.modes})
-    registered_at = data.get("registered_at") or now
+    registered_at = value_of(data, "registered_at") or now
     earliest = now - timedelta(days=settings.register_back_days)
-    if registered_at > now:
+    if not isinstance(registered_at, datetime) or registered_at.tzinfo is None:
+        errors.add("registered_at", "error.not_a_date")
+    elif registered_at > now:
         errors.add("registered_at", "error.in_future")
     elif registered_at < earliest:
         errors.add("registered_at", "error.registered_too_early", days=settings.register_back_days,
                    earliest=earliest.date().isoformat())
     errors.raise_if_any()
     return {
-        "channel": channel, "sub_source": data["sub_source"], "community_id": data["community_id"],
+        "channel": channel, "sub_source": data["sub_source"], "community_id": community_id,
         "grid_id": grid_id, "anonymous": anonymous, "reporter_name": name or None,
         "reporter_phone": phone or None, "reporter_id_number": id_number or None, "description": description,
         "category": data["category"],
         "urgency": data["urgency"], "mode": data["mode"], "registered_at": registered_at.replace(microsecond=0),
     }
+
+
+def clean_action(value: object) -> Action:
+    """The workflow action a form asks for; anything else (empty, unknown, not text) is refused on "action"."""
+    try:
+        return Action(value)
+    except ValueError:
+        raise ValidationFailed({"action": ("error.unknown_choice", {"value": shown(value)})}) from None
 
 
 def clean_step(action: Action, data: dict, settings: Settings, *, registered_at: datetime,
@@ -107,24 +120,14 @@ def clean_step(action: Action, data: dict, settings: Settings, *, registered_at:
         out["evaluation"] = evaluation
         out["comment"] = errors.text(data, "comment", required=evaluation == Evaluation.DISSATISFIED)
     elif action is Action.ASSESS:
-        score = data.get("score")
-        if score is None or score == "":
-            errors.add("score", "error.required")
-        elif not isinstance(score, (int, float)) or not 0 <= score <= 100:
-            errors.add("score", "error.score_range")
-        out["score"] = score
+        out["score"] = errors.number(data, "score", required=True, span=SCORE)
         out["note"] = errors.text(data, "note", required=False)
     errors.raise_if_any()
     return out
 
 
 def _deadline(errors: Errors, data: dict, field: str, registered: date) -> date | None:
-    value = data.get(field)
-    if not value:
-        errors.add(field, "error.required")
-        return None
-    if isinstance(value, datetime):
-        value = value.date()
-    if value < registered:
+    value = errors.day(data, field, required=True)
+    if value is not None and value < registered:
         errors.add(field, "error.deadline_before_registration", registered=registered.isoformat())
     return value

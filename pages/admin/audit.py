@@ -12,6 +12,7 @@ import streamlit as st
 from data_access import clock
 from data_access.accounts import audit_trail as trail
 from data_access.accounts.audit_trail import ACTION_GROUPS, ACTIONS, ENTITIES, EXPORT_LIMIT, AuditFilter
+from domain.fields import IDS
 from ui import cached
 from ui.context import export_actor, page_context
 from ui.format import when
@@ -55,7 +56,8 @@ with st.expander(t("audit.filters"), expanded=True, icon=":material/filter_alt:"
     with c2:
         relabel("audit_entity")
         entity = st.selectbox(t("audit.entity"), [ALL, *ENTITIES], key="audit_entity", format_func=entity_name)
-        entity_id = st.number_input(t("audit.entity_id"), min_value=1, value=None, step=1, key="audit_entity_id")
+        entity_id = st.number_input(t("audit.entity_id"), min_value=IDS.low, max_value=IDS.high, value=None, step=1,
+                                    key="audit_entity_id")
     with c3:
         relabel("audit_community")
         community = st.selectbox(t("audit.community"), community_options, key="audit_community",

@@ -22,6 +22,7 @@ from data_access.committee.meetings import (
 )
 from data_access.committee.queries import committee_communities
 from data_access.committee.writes import record_progress
+from domain.committee.rules import QUANTITY
 from domain.errors import DomainError
 from ui.committee import meeting as mt
 from ui.context import acting_actor, page_context
@@ -279,6 +280,7 @@ if stage == "agenda":
                 st.markdown(f"##### {t('chair.progress_title')}")
                 form_message(form)
                 st.number_input(t("chair.done", unit=md_escape(unit_label)), value=done, step=1.0, format="%g",
+                                min_value=float(QUANTITY.low), max_value=float(QUANTITY.high),
                                 key=widget_key(form, "done"), help=t("chair.done_help", pledge=mt.fmt_qty(pledge)))
                 field_error(form, "done")
                 date_field(t("meetings.col_on"), value=today, key=widget_key(form, "on"))

@@ -9,7 +9,7 @@ import streamlit as st
 from data_access import clock
 from data_access.committee.meetings import progress_file
 from data_access.committee.writes import claim_item, claim_project, record_progress, withdraw_claim
-from domain.committee.rules import may_act_for_unit
+from domain.committee.rules import PERCENT, QUANTITY, may_act_for_unit
 from ui import cached, widgets
 from ui.committee import common as cui
 from ui.context import export_actor, page_context
@@ -103,7 +103,8 @@ else:
                 if exclusive:  # one unit answers for the whole (rest of the) target: nothing to choose
                     st.caption(t("claims.pledge_help_exclusive"))
                 else:
-                    st.number_input(t("cfield.pledge"), value=None, min_value=0.0, step=1.0,
+                    st.number_input(t("cfield.pledge"), value=None, min_value=float(QUANTITY.low),
+                                    max_value=float(QUANTITY.high), step=1.0,
                                     key=key(CLAIM, "pledge"), help=t("claims.pledge_help_shared"))
                     field_error(CLAIM, "pledge")
 
@@ -258,11 +259,13 @@ if may_act:
                             format_func=lambda m: t(f"claims.mode_{m}", unit=label))
         if mode == "done":
             st.number_input(t("claims.done_label", unit=label, pledge=num(claim["pledge"], "#,##0.##")),
-                            value=None, step=1.0, key=key(PROGRESS, "done"), placeholder=num(claim["done"], "0.##"),
+                            value=None, min_value=float(QUANTITY.low), max_value=float(QUANTITY.high), step=1.0,
+                            key=key(PROGRESS, "done"), placeholder=num(claim["done"], "0.##"),
                             help=t("claims.done_help"))
             field_error(PROGRESS, "done")
         else:
-            st.number_input(t("claims.percent_label"), value=None, step=5.0, key=key(PROGRESS, "percent"),
+            st.number_input(t("claims.percent_label"), value=None, min_value=float(PERCENT.low),
+                            max_value=float(PERCENT.high), step=5.0, key=key(PROGRESS, "percent"),
                             placeholder=f"{claim['share'] * 100:.0f}")
             field_error(PROGRESS, "percent")
             field_error(PROGRESS, "done")

@@ -7,8 +7,9 @@ import streamlit as st
 from data_access import clock
 from data_access.committee.writes import need_from_matter, save_item, save_need, save_project, save_resource
 from data_access.service.queries import find_by_number
-from domain.committee.rules import NEED_SOURCES
+from domain.committee.rules import NEED_SOURCES, QUANTITY
 from domain.errors import ValidationFailed
+from domain.fields import YEARS
 from ui import cached, widgets
 from ui.committee import common as cui
 from ui.context import page_context
@@ -172,7 +173,7 @@ with projects_tab:
             with p1:
                 text(PROJECT, "name")
             with p2:
-                st.number_input(t("cfield.year"), min_value=2000, max_value=2100, step=1, value=year,
+                st.number_input(t("cfield.year"), min_value=YEARS.low, max_value=YEARS.high, step=1, value=year,
                                 key=key(PROJECT, "year"))
                 field_error(PROJECT, "year")
             text(PROJECT, "detail", area=True, height=80)
@@ -226,7 +227,8 @@ with projects_tab:
             text(ITEM, "name")
             i1, i2, i3 = st.columns(3)
             with i1:
-                st.number_input(t("cfield.target"), min_value=0.0, value=None, step=1.0, key=key(ITEM, "target"),
+                st.number_input(t("cfield.target"), min_value=float(QUANTITY.low),
+                                max_value=float(QUANTITY.high), value=None, step=1.0, key=key(ITEM, "target"),
                                 placeholder="12")
                 field_error(ITEM, "target")
             with i2:

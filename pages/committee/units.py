@@ -6,7 +6,8 @@ import streamlit as st
 
 from data_access import clock
 from data_access.committee.writes import save_agreement, save_unit, set_rotation
-from domain.committee.rules import AGREEMENT_STATUSES
+from domain.committee.rules import AGREEMENT_STATUSES, PARTY_MEMBERS
+from domain.fields import YEARS
 from ui import cached, widgets
 from ui.committee import common as cui
 from ui.context import page_context
@@ -57,7 +58,8 @@ def unit_form(form: str, record: dict | None) -> None:
         field_error(form, "name")
         st.text_input(t("cfield.party_org"), value=value.get("party_org") or "", key=key("party_org"))
         field_error(form, "party_org")
-        st.number_input(t("cfield.party_members"), min_value=0, step=1, value=int(value.get("party_members") or 0),
+        st.number_input(t("cfield.party_members"), min_value=PARTY_MEMBERS.low, max_value=PARTY_MEMBERS.high,
+                        step=1, value=int(value.get("party_members") or 0),
                         key=key("party_members"))
         field_error(form, "party_members")
     with c2:
@@ -241,7 +243,8 @@ def agreement_form(form: str, record: dict | None) -> None:
                      if record is None else 0, placeholder=t("common.choose"), disabled=record is not None)
         field_error(form, "unit_id")
     with c2:
-        st.number_input(t("cfield.year"), min_value=2000, max_value=2100, step=1, value=int(value.get("year") or year),
+        st.number_input(t("cfield.year"), min_value=YEARS.low, max_value=YEARS.high, step=1,
+                        value=int(value.get("year") or year),
                         key=key("year"), disabled=record is not None)
         field_error(form, "year")
     with c3:

@@ -26,7 +26,7 @@ from data_access.council.meetings import (
 )
 from data_access.council.queries import meeting_detail, meetings, topic_timeline
 from data_access.council.writes import save_topic
-from domain.council.rules import ATTENDANCE, CHOICES, DECIDED_TOPIC_STAGES, OUTCOMES, RATINGS, VOTE_METHODS
+from domain.council.rules import ATTENDANCE, CHOICES, DECIDED_TOPIC_STAGES, OUTCOMES, RATINGS, VOTE_METHODS, VOTES
 from domain.errors import DomainError
 from ui.context import acting_actor, page_context
 from ui.council import common as cu
@@ -321,7 +321,8 @@ def vote_panel(topic_id: int, topic: str, stage_now: object) -> None:
             counted = []
             for col, field in zip(cols, ("votes_for", "against", "abstain"), strict=True):
                 with col:
-                    counted.append(int(st.number_input(t(f"{L}.{field}"), min_value=0, value=0, step=1,
+                    counted.append(int(st.number_input(t(f"{L}.{field}"), min_value=VOTES.low, max_value=VOTES.high,
+                                                       value=0, step=1,
                                                        key=key(field)) or 0))
                     field_error(form, field)
             votes_for, against, abstain = counted

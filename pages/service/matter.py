@@ -9,6 +9,7 @@ from data_access.service.writes import advance_matter
 from domain.errors import DomainError
 from domain.fields import plain
 from domain.personal import PERSONAL_FIELDS
+from domain.service.matters import SCORE
 from domain.service.workflow import Action, Evaluation, Step, allowed_actions, is_overdue, permission_for
 from ui import cached
 from ui.context import acting_actor, page_context
@@ -176,7 +177,7 @@ def step_form(action: Action) -> None:
         text("comment", area=True)
     else:
         fields = ["score", "note"]
-        st.number_input(t("field.score"), min_value=0, max_value=100, value=90, step=1, key=key("score"))
+        st.number_input(t("field.score"), min_value=SCORE.low, max_value=SCORE.high, value=90, step=1, key=key("score"))
         field_error(form, "score")
         text("note", area=True)
 
