@@ -14,6 +14,7 @@ from data_access.db import transaction
 from data_access.models import AuditLog, Matter, User
 from data_access.service.writes import create_matter
 from tests.pages_support import app_test, page_db, run_page, texts
+from ui.i18n import md_escape
 
 COMMITTEE = ["committee", "units", "lists", "claims", "meetings"]  # what committee.read opens; chair needs more
 COUNCIL = ["council", "councils", "topics", "council-meetings", "decisions"]  # council.read; the live screen needs more
@@ -247,4 +248,5 @@ def test_a_display_name_made_of_markup_shows_as_typed(demo_db, monkeypatch):
                         .values(display_name="![x](http://evil.example/a.png)"))
     at = logged_in(demo_db, "leader", monkeypatch)
     caption = next(c.value for c in at.sidebar.caption if c.value.startswith("当前用户"))
-    assert caption == "当前用户：\\!\\[x\\]\\(http\\://evil\\.example/a\\.png\\)", "escaped: shows as typed"
+    assert caption == "当前用户：" + md_escape("![x](http://evil.example/a.png)"), "escaped: shows as typed"
+    assert "http\\:\u2060" in caption, "and no bare link either (tests/test_md_escape.py)"
