@@ -122,7 +122,9 @@ def set_rotation(engine: Engine, *, actor: Actor, community_id: int, order: list
     now = now or clock.now()
     today = clock.local(now).date()
     with transaction(engine) as session:
-        require(actor, MANAGE, community_id if is_id(community_id) else None)
+        if not is_id(community_id):
+            raise DomainError("error.not_found")
+        require(actor, MANAGE, community_id)
         units = session.execute(select(MemberUnit).where(MemberUnit.community_id == community_id)
                                 .order_by(MemberUnit.id).with_for_update()).scalars().all()
         order = clean_rotation(order, {u.id for u in units if unit_active(u.left_on, today)})

@@ -307,6 +307,8 @@ def topics(engine: Engine, *, actor: Actor, community_id: int, council_id: int |
     status), last_meeting_day = the latest day of those meetings; decision_id, decision_status and due are of the
     latest decision taken on the topic."""
     stage = stage or None
+    if stage is not None and stage not in TOPIC_STAGES:
+        raise ValidationFailed({"stage": ("error.unknown_choice", {"value": shown(stage)})})
     ids = _readable(actor, (community_id,))
     if not ids:
         return frame([], TOPIC_COLUMNS), 0
@@ -315,7 +317,7 @@ def topics(engine: Engine, *, actor: Actor, community_id: int, council_id: int |
     if council_id is not None:
         conds.append(id_equals(tp.council_id, council_id))
     if stage is not None:
-        conds.append(tp.stage == stage if isinstance(stage, str) and stage in TOPIC_STAGES else false())
+        conds.append(tp.stage == stage)
     text = _search(search)
     if text:
         conds.append(or_(_like(tp.title, text), _like(tp.detail, text)))

@@ -31,6 +31,7 @@ from data_access.models import (
 )
 from domain.access import Actor, grants_for
 from domain.committee.rules import behind_schedule, claim_rate
+from domain.errors import ValidationFailed
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.db
@@ -395,7 +396,7 @@ def test_items_of_a_unit_or_a_project(engine, committee):
     assert c.item_names(all_items(engine, c, unit_id=c.units["U2"])["id"]) == ["I2", "I8"]  # not the withdrawn I5
     assert c.item_names(all_items(engine, c, project_id=c.projects["P2"], show="behind")["id"]) == ["I4", "I5"]
     assert c.item_names(all_items(engine, c, year=2025)["id"]) == ["I0"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationFailed):  # a value no choice has: the project's own error
         q.items(engine, actor=c.actors["secretary_a"], community_ids=None, year=YEAR, show="late")
 
 
@@ -477,7 +478,7 @@ def test_claims_by_status_unit_and_year(engine, committee):
     assert [by_id[i] for i in mine["id"]] == ["I3U3", "I7U3"]
     assert mine.iloc[0]["share"] == pytest.approx(0.5) and mine.iloc[0]["representative_id"] == c.users["rep3"]
     assert [by_id[i] for i in claims(item_id=c.items["I8"])["id"]] == ["I8U2", "I8U1"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationFailed):  # a value no choice has: the project's own error
         claims(status="open")
 
 
