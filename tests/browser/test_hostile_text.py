@@ -159,7 +159,7 @@ def hostile_street(database: str, monkeypatch) -> dict:
             for table, columns in TYPED.items():
                 for column in columns if table != "audit_log" else []:
                     rows = tables[table]
-                    key = sa.cast(next(iter(rows.primary_key.columns)), sa.String)  # one row from the next
+                    key = sa.cast(next(iter(rows.primary_key.columns)), sa.String)  # every row's text differs
                     connection.execute(sa.update(rows).where(rows.c[column].is_not(None)).values(
                         {column: sa.literal(column) + key + sa.literal(" " + HOSTILE)}))
         secretary = check_login(engine, settings, "secretary", DEMO_PASSWORD).actor  # now named HOSTILE
