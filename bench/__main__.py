@@ -237,8 +237,15 @@ def main() -> None:
         **({"postgresql": database.server(db)} if args.db == "postgresql" else {}),
         "wall_s": round(time.perf_counter() - started, 1),
     }
+    result_path = RESULTS / f"{scale.name}-{args.db}.json"
+    if screens is None and result_path.exists() and details_path.exists():  # --screen-minutes 0: keep the last ones
+        last, last_details = (json.loads(p.read_text(encoding="utf-8")) for p in (result_path, details_path))
+        if "briefing_screens" in last:
+            result["briefing_screens"] = last["briefing_screens"]
+            details["briefing_screens"] = last_details.get("briefing_screens")
+            details["briefing_screens_app"] = last_details.get("briefing_screens_app", last_details.get("app"))
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{scale.name}-{args.db}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    result_path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     details_path.write_text(json.dumps(details, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     print(f"\n{report.markdown(result)}\n")

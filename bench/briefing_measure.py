@@ -124,7 +124,7 @@ def calls(actors: dict, e: Expect, today: date) -> dict:
                                                            today=today, settings=settings())}
 
 
-def cached_mb(db: str) -> float | None:
+def cached_mb(db: Path) -> float | None:
     """How much of the database file the OS file cache holds (fincore), in MiB; None without fincore."""
     try:
         out = subprocess.run(["fincore", "--bytes", "--noheadings", "--output", "RES", str(db)], capture_output=True,
@@ -134,7 +134,7 @@ def cached_mb(db: str) -> float | None:
         return None
 
 
-def evict(db: str) -> None:
+def evict(db: Path) -> None:
     """Drop the database file's clean pages (and its WAL's) from the OS file cache; no other file is touched."""
     for path in (db, Path(f"{db}-wal")):
         if path.exists():
@@ -146,7 +146,7 @@ def evict(db: str) -> None:
                 os.close(fd)
 
 
-def disk_cold(db: str, views: dict, e: Expect, repeat: int, log) -> dict:
+def disk_cold(db: Path, views: dict, e: Expect, repeat: int, log) -> dict:
     """Each read with a new engine after the file was dropped from the OS file cache."""
     from data_access.db import make_engine
 
@@ -377,7 +377,7 @@ def measure(db: str, repeat: int) -> dict:
         deck, deck_failed = None, f"{type(error).__name__}: {error}"[:300]
         log(f"  briefing pptx not timed: {deck_failed}")
     if kind(db) == "sqlite":  # PostgreSQL's files belong to its server, and it keeps its own buffer cache
-        cold_disk = disk_cold(db, views, e, repeat, log)  # last: it empties the OS file cache of the database
+        cold_disk = disk_cold(Path(db), views, e, repeat, log)  # last: it empties the OS file cache of the database
         for view, result in cold_disk.items():
             reads[view].update(result)
     return {

@@ -9,8 +9,9 @@ transaction (a copy that stops half-way leaves nothing). The schema comes from t
 in production; the secondary indexes are dropped before the copy and built again after it (faster than updating
 them row by row), foreign-key triggers are off during the copy (`session_replication_role = replica`: the rows
 come from a SQLite file that enforced the same keys), id sequences are moved past the copied ids, and the tables
-are VACUUM ANALYZEd. Copying rather than running the generators again keeps the two databases identical,
-including the rows that earlier benchmark runs added (their audit entries), and is several times faster.
+are VACUUM ANALYZEd. Copying rather than running the generators again keeps the two databases identical, including
+the rows that earlier benchmark runs added (their audit entries), and is several times faster. Only an empty
+database, or one such a copy made (its comment says so), is ever replaced.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ KINDS = ("sqlite", "postgresql")
 URL_ENV = "GONGZHI_BENCH_POSTGRESQL_URL"  # a database URL for --db postgresql; {scale} is replaced by the scale
 DEFAULT_POSTGRESQL_URL = "postgresql://gongzhi:gongzhi@127.0.0.1:5432/gongzhi_{scale}"
 MAINTENANCE_WORK_MEM = "1GB"  # this session's index builds only; the server's configuration is left alone
+MARK = "Gongzhi benchmark:"  # the start of the comment on a database the copy made (only such a one is replaced)
 
 
 def url(db: str | Path) -> str:
@@ -142,6 +144,20 @@ def matter_count(db: str) -> int | None:
         return None
 
 
+def replaceable(db: str) -> bool:
+    """True if the database may be emptied for a copy: it has no tables, or a copy made it (its comment says so).
+    A database the app uses is never wiped by a mistyped --postgresql-url."""
+    import psycopg
+
+    with psycopg.connect(libpq(db)) as conn:
+        tables = conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+                              ).fetchone()[0]
+        comment = conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                               "WHERE datname = current_database()").fetchone()[0]
+    return tables == 0 or (comment or "").startswith(MARK)
+
+
+
 def copy_sqlite_to_postgresql(path: Path, db: str, log: Callable[[str], None]) -> dict:
     """Replace the PostgreSQL database's tables with those of the SQLite file `path` (both at Alembic head).
 
@@ -152,6 +168,9 @@ def copy_sqlite_to_postgresql(path: Path, db: str, log: Callable[[str], None]) -
     from data_access.db import make_engine, migrate
 
     create_database(db, log)
+    if not replaceable(db):
+        raise RuntimeError(f"{shown(db)} holds tables that no benchmark copy made: refusing to replace them "
+                           f"(use an empty database, or one this copy made)")
     started = time.perf_counter()
     engine = make_engine(db)
     try:
@@ -206,6 +225,9 @@ def copy_sqlite_to_postgresql(path: Path, db: str, log: Callable[[str], None]) -
     source.close()
     step = time.perf_counter()
     with psycopg.connect(libpq(db), autocommit=True) as conn:
+        name = conn.execute("SELECT current_database()").fetchone()[0]
+        conn.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+            sql.Identifier(name), sql.Literal(f"{MARK} a copy of {path.name}")))
         conn.execute(f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
         conn.execute("VACUUM (ANALYZE)")
     phases["vacuum_analyze_s"] = round(time.perf_counter() - step, 1)
