@@ -7,7 +7,7 @@ import platform
 import sqlite3
 from importlib.metadata import version
 
-WARM_MAX_S = 0.5
+WARM_MAX_S = 0.2  # every page from warm caches (issue 15: as on SQLite, on PostgreSQL too)
 COLD_MAX_S = 1.0  # "within about a second" with empty caches, engine start-up included
 NAIVE_RATIO_MIN = 10
 RSS_MAX_MB = 600
