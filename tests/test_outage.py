@@ -113,3 +113,27 @@ def test_a_save_while_the_database_is_away_keeps_what_was_typed_until_it_is_back
         saved = session.execute(select(Matter).order_by(Matter.id.desc())).scalars().first()
     assert (saved.description, saved.reporter_name, saved.category, saved.grid_id) == (
         DESCRIPTION, "王桂兰", "environment", grid)
+
+
+def test_a_login_while_the_database_is_away_says_so_next_to_the_form(tmp_path, monkeypatch):
+    from data_access.accounts import auth
+
+    monkeypatch.setenv("GONGZHI_DATABASE_URL", f"sqlite:///{tmp_path}/app.db")
+    monkeypatch.setenv("GONGZHI_DEMO", "1")
+    settings.cache_clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+
+    def locked(*args, **kwargs):
+        raise OperationalError("UPDATE user_account", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(auth, "login", locked)
+    at.text_input(key="login_username").input("secretary")
+    at.text_input(key="login_password").input("gongzhi-demo")
+    at.button(key="login_submit").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["操作未完成：数据库暂时无法连接或正忙，请稍后再试。"]
+    assert "locked" not in " ".join(str(e.value) for kind in ("markdown", "error", "info") for e in at.get(kind))
+    assert at.text_input(key="login_username").value == "secretary"
+    settings.cache_clear()
+    st.cache_resource.clear()

@@ -41,6 +41,13 @@ def refusal(err: SQLAlchemyError) -> str:
     return t("error.unexpected", detail=type(err.orig or err).__name__)
 
 
+def unavailable(err: SQLAlchemyError) -> str:
+    """The message of an action other than a save (showing personal data, logging in...) that failed in the
+    database: try again shortly. The details go to the server's log."""
+    log.warning("an action failed in the database", exc_info=err)
+    return t("app.try_again")
+
+
 def _keepable(key: object, value: object) -> bool:
     """A value a user typed or picked. Booleans are left out: a button's state is one too, and may not be set."""
     if not isinstance(key, str) or key.startswith(("_", "$$")) or isinstance(value, bool):

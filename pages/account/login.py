@@ -5,12 +5,14 @@ In demo mode the demo accounts are listed; in production (demo off) an empty dat
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.accounts import auth
 from data_access.briefing import display
 from data_access.config import settings
 from data_access.demo.street import DISPLAY_LINK
 from domain.errors import DomainError
+from ui import outage
 from ui.briefing.screen import screen_url
 from ui.context import current_engine, start_session
 from ui.forms import field_error, form_message, submit, widget_key
@@ -29,6 +31,18 @@ def sso_configured() -> bool:
         return False
 
 
+def guarded(callback):
+    """A login callback whose database failure (away, locked) says so next to the form, not in an exception box."""
+    def run() -> None:
+        try:
+            callback()
+        except SQLAlchemyError as err:
+            outage.unavailable(err)  # logged; the message is translated where it is shown
+            st.session_state["login_error"] = ("app.try_again", {})
+    return run
+
+
+@guarded
 def _login() -> None:
     result = auth.login(current_engine(), cfg, st.session_state.get("login_username") or "",
                             st.session_state.get("login_password") or "")
@@ -60,6 +74,7 @@ def first_admin_form() -> None:
               args=(SETUP, SETUP_FIELDS, _create_first_admin), kwargs={"signed_in": False})
 
 
+@guarded
 def _sso_login() -> None:
     """Map the identity the provider vouched for to a local account by e-mail."""
     result = auth.login_by_email(current_engine(), cfg, st.user.get("email") or "",

@@ -1,6 +1,7 @@
 """A matter's detail (事项办理): its record, the six steps, the current step's form, and the timeline."""
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import clock
 from data_access.service.exports import code_labels
@@ -17,6 +18,7 @@ from ui.council import records as council_records
 from ui.format import day, when
 from ui.forms import date_field, field_error, form_message, submit, widget_key
 from ui.i18n import error_text, labels, lang, md_escape, t
+from ui.outage import unavailable
 
 NUMBER_LIMIT = 40  # a matter number is far shorter
 
@@ -65,12 +67,14 @@ PERSONAL_KEY = "matter_personal"  # (matter id, unmasked values) after the user 
 
 
 def reveal() -> None:
-    if acting_actor() is None:
-        return
     try:
+        if acting_actor() is None:
+            return
         st.session_state[PERSONAL_KEY] = (m.id, personal_data(ctx.engine, m.id, actor=ctx.actor))
     except DomainError as err:
         st.session_state["matter_personal_error"] = error_text(err)
+    except SQLAlchemyError as err:  # its audit entry could not be written: nothing shown
+        st.session_state["matter_personal_error"] = unavailable(err)
 
 
 shown_id, unmasked = st.session_state.get(PERSONAL_KEY) or (None, None)
