@@ -29,17 +29,17 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+from ui.server import background, free_port, stop, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -301,43 +301,13 @@ class User:
 # ---------------------------------------------------------------- servers and measurement
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the server did not start; see {log}")
-        time.sleep(0.3)
-
-
 @contextmanager
 def server(database_url: str, logs: Path):
-    """`python -m ui.server` as run.py serves it (no file watcher), on a free port; yields (url, process)."""
+    """The app's server (ui.server.background, as run.py serves it) on a free port; yields (url, process)."""
     port = free_port()
-    env = {**os.environ, "GONGZHI_DATABASE_URL": database_url, "GONGZHI_DEMO": "1"}
-    log = logs / f"server-{port}.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "ui.server", "--server.headless", "true",
-                                 "--server.port", str(port), "--server.address", "127.0.0.1",
-                                 "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_healthy(url, proc, log)
-            yield url, proc
-        finally:
-            stop(proc)
+    with background(logs / f"server-{port}.log", port=port,
+                    env={"GONGZHI_DATABASE_URL": database_url, "GONGZHI_DEMO": "1"}) as (url, proc):
+        yield url, proc
 
 
 @contextmanager
@@ -350,19 +320,10 @@ def proxy(backends: list[str], logs: Path):
                                 stderr=subprocess.STDOUT)
         try:
             url = f"http://127.0.0.1:{port}"
-            wait_healthy(url, proc, log)
+            wait_until_up(url, proc, log)
             yield url, proc
         finally:
             stop(proc)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def cpu_seconds(pid: int) -> float:

@@ -38,18 +38,16 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
 from bench.database import locate
 from bench.database import url as database_url
+from ui.server import background
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -112,12 +110,6 @@ def serve(path: Path, argv: list[str]) -> None:
 
 
 # --- the bench -----------------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def make_config(folder: Path, refresh: int) -> Path:
     import yaml
@@ -344,27 +336,9 @@ def run(db: str, minutes: float, screens: int, refresh: int, interval: int, keep
     os.environ.update({"GONGZHI_DATABASE_URL": database_url(db), "GONGZHI_DEMO": "0",
                        "GONGZHI_CONFIG": str(config), "GONGZHI_SECRET_FILE": str(secret)})
     token, link_id = make_link(db)
-    port = free_port()
-    server_log = open(folder / "server.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bench.screens", "--serve", str(statements), "--", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"], cwd=ROOT, env=os.environ.copy(), stdout=server_log,
-        stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
     load = {"before": os.getloadavg()[0]}
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Streamlit did not start; see {folder / 'server.log'}")
-            time.sleep(0.3)
+    with background(folder / "server.log", module="bench.screens",
+                    before=("--serve", str(statements), "--")) as (base, server):
         url = f"{base}/?display={token}&interval={interval}"
         log(f"Wall screens: {screens} tabs on {base}/?display=<link #{link_id}>&interval={interval}, "
             f"refresh {refresh} s, {minutes:g} min")
@@ -391,13 +365,6 @@ def run(db: str, minutes: float, screens: int, refresh: int, interval: int, keep
                 browser.close()
         load["after"] = os.getloadavg()[0]
         server_stats = proc_stats(server.pid)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        server_log.close()
     (folder / "events.json").write_text(json.dumps(events), encoding="utf-8")
     slides = lateness(events, start * 1000, end * 1000, interval)
     slides["remounts"] = remounts

@@ -3,61 +3,25 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from ui.server import background, free_port
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 WAIT = 60_000  # ms that actions and assertions wait: CI machines are busy and a rerun can take seconds
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def running_server(database_url: str, *, demo: bool = True, timeout: float = 90, port: int | None = None):
-    """Start `streamlit run app.py` (through ui.server, as run.py serves it) on `port` (a free one by default)
-    against `database_url`; yield its base URL.
-    No file watcher: a source file saved while a test runs must not make the server re-import the models
-    mid-test."""
+    """The app's server (ui.server.background, as run.py serves it) against `database_url`; yields its base URL."""
     port = port or free_port()
-    env = {**os.environ, "GONGZHI_DATABASE_URL": database_url, "GONGZHI_DEMO": "1" if demo else "0"}
-    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"gongzhi-server-{port}.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "ui.server", "--server.headless",
-                             "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Streamlit did not start; see {log.name}")
-            time.sleep(0.3)
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"gongzhi-server-{port}.log"
+    env = {"GONGZHI_DATABASE_URL": database_url, "GONGZHI_DEMO": "1" if demo else "0"}
+    with background(log, env=env, port=port, timeout=timeout) as (url, _):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def need_browser() -> None:
