@@ -115,6 +115,26 @@ def test_a_save_while_the_database_is_away_keeps_what_was_typed_until_it_is_back
         DESCRIPTION, "王桂兰", "environment", grid)
 
 
+def test_a_ticked_box_comes_back_too_and_the_buttons_stay_buttons(app):
+    """Checkboxes are kept like text (an anonymous report must not come back as a named one); the page's buttons,
+    whose state is a boolean too, still work afterwards."""
+    at, engine, down = app
+    at.checkbox(key="intake_anonymous").check()
+    at.text_area(key="intake_description").input(DESCRIPTION)
+    at.run()
+    down["now"] = True
+    at.button(key="intake_save").click().run()
+    assert [e.value for e in at.info] == [CALM]
+    down["now"] = False
+    at.run()
+    assert not at.exception
+    assert at.checkbox(key="intake_anonymous").value is True
+    assert at.text_input(key="intake_reporter_name").disabled, "still anonymous: the name cannot be typed"
+    assert at.text_area(key="intake_description").value == DESCRIPTION
+    at.button(key="intake_save").click().run()
+    assert not at.exception
+
+
 def test_a_login_while_the_database_is_away_says_so_next_to_the_form(tmp_path, monkeypatch):
     from data_access.accounts import auth
 

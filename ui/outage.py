@@ -48,10 +48,25 @@ def unavailable(err: SQLAlchemyError) -> str:
     return t("app.try_again")
 
 
-def _keepable(key: object, value: object) -> bool:
-    """A value a user typed or picked. Booleans are left out: a button's state is one too, and may not be set."""
-    if not isinstance(key, str) or key.startswith(("_", "$$")) or isinstance(value, bool):
+def _ticked_box(key: str) -> bool:
+    """Whether `key` is a checkbox's or a toggle's. A button's state is a boolean too, and may not be set; only
+    Streamlit's record of the widget tells them apart (its own session state; without it, no boolean is kept)."""
+    try:
+        from streamlit.runtime.state import get_session_state
+
+        state = get_session_state()._state
+        meta = state.get_widget_metadata(state._get_widget_id(key))
+    except Exception:  # noqa: BLE001 - another Streamlit's internals: keep no boolean rather than fail the page
         return False
+    return meta is not None and meta.value_type == "bool_value"
+
+
+def _keepable(key: object, value: object) -> bool:
+    """A value a user typed, picked or ticked."""
+    if not isinstance(key, str) or key.startswith(("_", "$$")):
+        return False
+    if isinstance(value, bool):
+        return _ticked_box(key)
     if isinstance(value, list | tuple):
         return all(isinstance(v, KEEPABLE) and not isinstance(v, bool) for v in value)
     return isinstance(value, KEEPABLE)
