@@ -75,9 +75,9 @@ total = cached.read(ctx.engine, "audit_count", flt, actor=ctx.actor, cap=EXPORT_
 shown_total = f"{EXPORT_LIMIT:,}+" if total > EXPORT_LIMIT else f"{total:,}"  # beyond that, narrow by date
 pages = max(1, math.ceil(min(total, EXPORT_LIMIT) / size))
 page = st.number_input(t("audit.page_input"), min_value=1, max_value=pages, value=1, step=1, key="audit_page")
-# an exact count lets a page in the older half be read from the oldest end (data_access.accounts.audit_trail)
+# the page counts again (up to the cap) to read a page in the older half from the oldest end
 df = cached.read(ctx.engine, "audit_page", flt, actor=ctx.actor, page=min(page, pages), page_size=size,
-                 total=total if total <= EXPORT_LIMIT else None)
+                 count_up_to=EXPORT_LIMIT)
 
 selected_id = None
 if df.empty:

@@ -67,9 +67,9 @@ def assert_pages(engine, actor, flt: AuditFilter, ids: list[int], *, every: bool
     pages = range(1, last + 2) if every else sorted({1, 2, middle - 1, middle, middle + 1, last - 1, last, last + 1})
     for page in (p for p in pages if p >= 1):
         want = ids[(page - 1) * SIZE: page * SIZE]
-        for total in (None, len(ids)):
-            got = trail.entries_page(engine, flt, actor=actor, page=page, page_size=SIZE, total=total)
-            assert list(got["id"]) == want, (flt, page, total)
+        for count_up_to in (None, len(ids)):
+            got = trail.entries_page(engine, flt, actor=actor, page=page, page_size=SIZE, count_up_to=count_up_to)
+            assert list(got["id"]) == want, (flt, page, count_up_to)
             assert list(got.columns) == trail.COLUMNS
 
 
@@ -84,7 +84,7 @@ def test_the_whole_trail_page_by_page_from_either_end(paged):
     assert_pages(engine, actors["admin"], AuditFilter(), ids)
     # a page past the middle is read from the oldest end: its entries are the oldest ones, the oldest last
     last = trail.entries_page(engine, AuditFilter(), actor=actors["admin"], page=math.ceil(len(ids) / SIZE),
-                              page_size=SIZE, total=len(ids))
+                              page_size=SIZE, count_up_to=len(ids))
     assert list(last["id"]) == ids[-len(last):] and last["at"].is_monotonic_decreasing
 
 
@@ -130,4 +130,4 @@ def test_a_secretary_pages_through_their_community_only(paged):
     ids = expected(engine, lambda row: row.community_id == places["ks"] and row.action.startswith("user."))
     assert ids
     assert_pages(engine, secretary, AuditFilter(action="user."), ids, every=True)
-    assert trail.entries_page(engine, AuditFilter(action="user."), actor=actors["leader"], total=5).empty
+    assert trail.entries_page(engine, AuditFilter(action="user."), actor=actors["leader"], count_up_to=5).empty
