@@ -6,7 +6,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from domain.errors import DomainError, ValidationFailed
-from domain.fields import EARLIEST, LATEST, plain
+from domain.fields import EARLIEST, LATEST, Span, plain
 from ui import context, outage
 from ui.i18n import error_text, md_escape, t
 
@@ -84,11 +84,19 @@ def search_box(label: str, key: str, *, limit: int, **kwargs) -> str | None:
     return text or None
 
 
-# EARLIEST, LATEST (domain.fields): the calendar's reach, checked by every date rule; each form's rule checks its window
-
-
 def date_field(label: str, key: str, **kwargs):
     """A date input whose calendar reaches far both ways. The browser puts the last good value back, without a word,
     for a date typed outside a date input's bounds, so a form never narrows them: its rule says what is wrong,
     next to the field, and what is on screen is what is saved."""
     return st.date_input(label, key=key, min_value=EARLIEST, max_value=LATEST, **kwargs)
+
+
+def number_bounds(span: Span, value: float | None = None) -> dict:
+    """A number input's min_value and max_value: the rule's range, widened to a stored value beyond it (one saved
+    before the range existed). Streamlit refuses to draw a value outside its bounds; the rule says what is
+    wrong, next to the field, if it is saved so."""
+    low, high = span.low, span.high
+    if value is not None:
+        low, high = min(low, value), max(high, value)
+    kind = type(value) if isinstance(value, int | float) else int if span.whole else float
+    return {"min_value": kind(low), "max_value": kind(high)}

@@ -27,7 +27,7 @@ from domain.errors import DomainError
 from ui.committee import meeting as mt
 from ui.context import acting_actor, page_context
 from ui.format import day, pct
-from ui.forms import date_field, field_error, form_message, submit, widget_key
+from ui.forms import date_field, field_error, form_message, number_bounds, submit, widget_key
 from ui.i18n import error_text, join, lang, md_escape, t
 from ui.outage import refusal
 from ui.projector import Course, duration_words
@@ -280,8 +280,8 @@ if stage == "agenda":
                 st.markdown(f"##### {t('chair.progress_title')}")
                 form_message(form)
                 st.number_input(t("chair.done", unit=md_escape(unit_label)), value=done, step=1.0, format="%g",
-                                min_value=float(QUANTITY.low), max_value=float(QUANTITY.high),
-                                key=widget_key(form, "done"), help=t("chair.done_help", pledge=mt.fmt_qty(pledge)))
+                                **number_bounds(QUANTITY, done), key=widget_key(form, "done"),
+                                help=t("chair.done_help", pledge=mt.fmt_qty(pledge)))
                 field_error(form, "done")
                 date_field(t("meetings.col_on"), value=today, key=widget_key(form, "on"))
                 field_error(form, "on")

@@ -12,7 +12,7 @@ from ui import cached, widgets
 from ui.committee import common as cui
 from ui.context import page_context
 from ui.format import num
-from ui.forms import date_field, errors_key, field_error, form_message, submit, widget_key
+from ui.forms import date_field, errors_key, field_error, form_message, number_bounds, submit, widget_key
 from ui.i18n import join, md_escape, t
 
 NEW = "unit_new"
@@ -58,8 +58,8 @@ def unit_form(form: str, record: dict | None) -> None:
         field_error(form, "name")
         st.text_input(t("cfield.party_org"), value=value.get("party_org") or "", key=key("party_org"))
         field_error(form, "party_org")
-        st.number_input(t("cfield.party_members"), min_value=PARTY_MEMBERS.low, max_value=PARTY_MEMBERS.high,
-                        step=1, value=int(value.get("party_members") or 0),
+        members = int(value.get("party_members") or 0)
+        st.number_input(t("cfield.party_members"), **number_bounds(PARTY_MEMBERS, members), step=1, value=members,
                         key=key("party_members"))
         field_error(form, "party_members")
     with c2:

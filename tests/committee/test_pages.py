@@ -429,6 +429,29 @@ def test_progress_bars_are_a_pure_chart_whose_click_names_the_row():
     assert picked(None, "unit_id") is None
 
 
+def test_a_unit_stored_beyond_a_range_opens_and_its_number_is_refused_next_to_the_field(db):
+    """A number saved before its range existed (here 250,000 party members) still opens in the form; saving it
+    unchanged says what is wrong next to the field; a number within the range saves."""
+    from data_access.db import transaction
+
+    unit = db.units["丙单位"]
+    with transaction(db.engine) as session:
+        session.get(MemberUnit, unit).party_members = 250_000
+    at = run_page("committee_units", db.users["secretary"], units_selected=unit)
+    assert not at.exception
+    box = at.number_input(key=f"unit_edit_{unit}_party_members")
+    assert box.value == 250_000
+    at.button(key=f"unit_edit_{unit}_save").click().run()
+    assert not at.exception
+    assert message_under(at, f"unit_edit_{unit}_party_members") == zh("committee_error.party_members", min=0,
+                                                                     max=100_000)
+    at.number_input(key=f"unit_edit_{unit}_party_members").set_value(42)
+    at.button(key=f"unit_edit_{unit}_save").click().run()
+    assert not at.exception
+    with reading(db.engine) as session:
+        assert session.get(MemberUnit, unit).party_members == 42
+
+
 def test_the_secretary_changes_a_unit_and_an_agreement(db):
     unit = db.units["丙单位"]
     at = run_page("committee_units", db.users["secretary"], units_selected=unit)
