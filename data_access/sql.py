@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import Float, case, cast, false, func, select
 
+from data_access import clock
 from domain.fields import in_reach, is_id
 
 
@@ -76,11 +77,14 @@ def code_equals(column, value):
     return column == value if isinstance(value, str) else false()
 
 
-def day_within(column, first, last) -> list:
-    """`column` from the date `first` to `last` (either None: open); a date beyond a date field's reach (or no date)
-    matches nothing."""
+def day_within(column, first, last, *, moments: bool = False) -> list:
+    """`column` from the date `first` to `last` (either None: open), for a date column or, with `moments`, a time
+    column (from the start of `first` to the end of `last`, Asia/Shanghai); a date beyond a date field's reach (or
+    no date) matches nothing."""
+    since = (lambda d: column >= clock.day_start(d)) if moments else (lambda d: column >= d)
+    until = (lambda d: column < clock.day_end(d)) if moments else (lambda d: column <= d)
     conds = []
-    for day, cond in ((first, lambda d: column >= d), (last, lambda d: column <= d)):
+    for day, cond in ((first, since), (last, until)):
         if day is not None:
             conds.append(cond(day) if in_reach(day) and not isinstance(day, datetime) else false())
     return conds

@@ -27,10 +27,10 @@ from data_access import audit, clock
 from data_access.db import reading, transaction
 from data_access.models import AuditLog, Community
 from data_access.service.exports import new_sheet, safe_cell
-from data_access.sql import page_offset
+from data_access.sql import code_equals, day_within, id_equals, page_offset
 from domain.access import Actor, scope
 from domain.errors import PermissionDenied
-from domain.fields import in_reach, is_id, plain
+from domain.fields import is_id, plain
 from domain.personal import MASKS, masked
 from domain.service.workflow import Action
 from i18n import strings, translate
@@ -157,22 +157,14 @@ def where(flt: AuditFilter, actor: Actor) -> list:
         conds.append(AuditLog.action == action)
     # a value no filter field holds (an id out of range, a date beyond a date field's reach) matches nothing
     if flt.entity:
-        conds.append(AuditLog.entity == flt.entity if isinstance(flt.entity, str) else false())
+        conds.append(code_equals(AuditLog.entity, flt.entity))
     if flt.entity_id is not None:
-        conds.append(AuditLog.entity_id == flt.entity_id if is_id(flt.entity_id) else false())
+        conds.append(id_equals(AuditLog.entity_id, flt.entity_id))
     if flt.without_community:
         conds.append(AuditLog.community_id.is_(None))
     elif flt.community_id is not None:
-        conds.append(AuditLog.community_id == flt.community_id if is_id(flt.community_id) else false())
-    if flt.date_from:
-        conds.append(AuditLog.at >= clock.day_start(flt.date_from) if _day(flt.date_from) else false())
-    if flt.date_to:
-        conds.append(AuditLog.at < clock.day_end(flt.date_to) if _day(flt.date_to) else false())
-    return conds
-
-
-def _day(value) -> bool:
-    return in_reach(value) and not isinstance(value, datetime)
+        conds.append(id_equals(AuditLog.community_id, flt.community_id))
+    return conds + day_within(AuditLog.at, flt.date_from or None, flt.date_to or None, moments=True)
 
 
 def _columns():

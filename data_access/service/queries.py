@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import Engine, false, func, or_, select
@@ -17,10 +17,10 @@ from sqlalchemy.orm import aliased
 from data_access import audit, clock
 from data_access.db import reading, transaction
 from data_access.models import Community, Grid, Matter, MatterEvent, MatterTally
-from data_access.sql import page_offset
+from data_access.sql import code_equals, day_within, id_equals, page_offset
 from domain.access import Actor, Scope, require, scope
 from domain.errors import DomainError
-from domain.fields import in_reach, is_id, plain
+from domain.fields import is_id, plain
 from domain.personal import PERSONAL_FIELDS, masked
 from domain.service.kpi import TALLY_DIMENSIONS
 from domain.service.workflow import Step
@@ -77,18 +77,15 @@ def where(flt: MatterFilter, today: date) -> list:
         ids = [c for c in flt.community_ids if is_id(c)] if isinstance(flt.community_ids, tuple | list) else []
         conds.append(Matter.community_id.in_(ids) if ids else false())
     if flt.grid_id:
-        conds.append(Matter.grid_id == flt.grid_id if is_id(flt.grid_id) else false())
+        conds.append(id_equals(Matter.grid_id, flt.grid_id))
     if flt.step:
         conds.append(Matter.step == flt.step if flt.step in tuple(Step) else false())
     for column, value in ((Matter.channel, flt.channel), (Matter.mode, flt.mode), (Matter.category, flt.category)):
         if value:
-            conds.append(column == value if isinstance(value, str) else false())
+            conds.append(code_equals(column, value))
     if flt.overdue_only:
         conds.append(_overdue(today))
-    for day, cond in ((flt.date_from, lambda d: Matter.registered_at >= clock.day_start(d)),
-                      (flt.date_to, lambda d: Matter.registered_at < clock.day_end(d))):
-        if day:
-            conds.append(cond(day) if in_reach(day) and not isinstance(day, datetime) else false())
+    conds += day_within(Matter.registered_at, flt.date_from or None, flt.date_to or None, moments=True)
     text = plain(flt.text)
     if text:
         conds.append(Matter.description.icontains(text, autoescape=True)

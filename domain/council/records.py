@@ -13,7 +13,7 @@ from datetime import date
 
 from domain.council.rules import TOPIC_SOURCES
 from domain.errors import DomainError
-from domain.fields import FormErrors, is_id, plain  # noqa: F401 (is_id: the council reads it from here too)
+from domain.fields import FormErrors, plain
 from domain.settings import Settings
 
 LIMITS = {"name": 60, "estate": 60, "member_name": 30, "title": 60, "topic_title": 100, "detail": 5000,

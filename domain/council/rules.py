@@ -14,7 +14,7 @@ from fractions import Fraction
 from functools import partial
 
 from domain.errors import ValidationFailed
-from domain.fields import MAX_ID, Span, as_number, form_date, form_text, is_id, shown, value_of
+from domain.fields import Span, as_number, form_date, form_text, is_id, shown, value_of
 
 BASES = ("present", "members", "votes_cast")  # what a majority is a share of
 
@@ -140,7 +140,7 @@ def as_id(value) -> int | None:
         value = int(value)
     elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,10}", value.strip()):
         value = int(value.strip())
-    return value if is_id(value) and value <= MAX_ID else None
+    return value if is_id(value) else None
 
 
 def form_ids(values) -> list[int]:
