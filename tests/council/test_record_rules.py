@@ -18,10 +18,10 @@ from domain.council.records import (
     clean_topic,
     clean_withdrawal,
     cut,
-    is_id,
     stage_after_follow_up,
 )
 from domain.errors import DomainError, ValidationFailed
+from domain.fields import is_id
 
 TODAY = date(2026, 11, 20)
 
