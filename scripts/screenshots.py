@@ -5,6 +5,7 @@
     SHOTS_ONLY=screen .venv/bin/python scripts/screenshots.py    (the big screen's slides and the display links)
     SHOTS_ONLY=en .venv/bin/python scripts/screenshots.py        (every page in English: <name>-en.png)
     SHOTS_ONLY=phone .venv/bin/python scripts/screenshots.py     (a grid worker's path at 390x844: phone-<name>.png)
+    SHOTS_ONLY=outage .venv/bin/python scripts/screenshots.py    (the calm page of a database away, wide and phone)
 
 The full run takes every page in Chinese (<name>.png), then in English, then the phone path.
 """
@@ -254,9 +255,26 @@ def big_screen(page, url: str) -> None:
     page.set_viewport_size({"width": 1440, "height": 1000})
 
 
+def outage(browser) -> None:
+    """The page everyone sees while the database cannot be reached (here: a PostgreSQL address nobody answers)."""
+    with running_server("postgresql://gongzhi:wrong@127.0.0.1:9/nowhere", demo=False) as url:
+        for size, name in (({"width": 1440, "height": 700}, "outage"), ({"width": 390, "height": 844}, "phone-outage")):
+            page = browser.new_page(viewport=size, locale="zh-CN")
+            page.goto(url)
+            page.get_by_text("数据库暂时无法连接").wait_for(timeout=60_000)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=OUT / f"{name}.png")
+            page.close()
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
+    if os.environ.get("SHOTS_ONLY") == "outage":
+        with sync_playwright() as p:
+            outage(p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+                                     args=CHROMIUM_ARGS))
+        return
     with tempfile.TemporaryDirectory() as tmp, running_server(db := f"sqlite:///{tmp}/shots.db") as url, \
             sync_playwright() as p:
         os.environ["SHOTS_DB"] = db
