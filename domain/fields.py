@@ -43,6 +43,11 @@ class Span:
     def holds(self, number: float) -> bool:
         return self.low <= number <= self.high and (not self.whole or number == int(number))
 
+    @staticmethod
+    def shown(end: int | float) -> int | float | str:
+        """An end as a message shows it: 100,000 with its thousands marked, a year (2100) as it is."""
+        return f"{end:,}" if abs(end) >= 10_000 else end
+
 
 YEARS = Span(MIN_YEAR, MAX_YEAR, whole=True)
 IDS = Span(1, MAX_ID, whole=True)
@@ -182,7 +187,7 @@ class Errors(dict):
         if number is None:
             self.add(field, self.NOT_A_NUMBER)
         elif not span.holds(number):
-            self.add(field, span.key, min=span.low, max=span.high)
+            self.add(field, span.key, min=span.shown(span.low), max=span.shown(span.high))
         else:
             return int(number) if span.whole else number
         return None

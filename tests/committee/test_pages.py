@@ -444,7 +444,7 @@ def test_a_unit_stored_beyond_a_range_opens_and_its_number_is_refused_next_to_th
     at.button(key=f"unit_edit_{unit}_save").click().run()
     assert not at.exception
     assert message_under(at, f"unit_edit_{unit}_party_members") == zh("committee_error.party_members", min=0,
-                                                                     max=100_000)
+                                                                     max=md_escape("100,000"))
     at.number_input(key=f"unit_edit_{unit}_party_members").set_value(42)
     at.button(key=f"unit_edit_{unit}_save").click().run()
     assert not at.exception
