@@ -6,6 +6,7 @@ written to the audit trail."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime
 
 from docx import Document
@@ -21,7 +22,16 @@ from domain.access import Actor, require
 from domain.fields import Errors, plain
 from i18n import translate
 
-NUMERALS = "一二三四五六七八九十"
+NUMERALS = "一二三四五六七八九"
+OWN_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|[0-9]+(?:[、．]|\.\s))\s*")  # a number the writer typed first
+
+
+def numeral(n: int) -> str:
+    """1 to 99 in Chinese numerals as an official document numbers its sections (十, 十一, 二十三); digits beyond."""
+    if not 1 <= n <= 99:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else NUMERALS[tens - 1]) + "十" if tens else "") + (NUMERALS[ones - 1] if ones else "")
 
 
 class BriefingErrors(Errors):
@@ -52,10 +62,9 @@ def build(text: str, *, title: str, day: date, lang: str) -> bytes:
     title_paragraph(doc, title)
     dated = doc.add_paragraph(day_words(day, lang))
     dated.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for number, part in enumerate(sections(text)):
-        prefix = (f"{NUMERALS[number]}、" if number < len(NUMERALS) else f"{number + 1}、") if lang == "zh" \
-            else f"{number + 1}. "
-        body_paragraph(doc, prefix + part)
+    for number, part in enumerate(sections(text), start=1):
+        prefix = f"{numeral(number)}、" if lang == "zh" else f"{number}. "
+        body_paragraph(doc, prefix + OWN_NUMBER.sub("", part))  # the document numbers; a typed number would repeat
     _page_numbers(doc, lang)
     out = io.BytesIO()
     doc.save(out)

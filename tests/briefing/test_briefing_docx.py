@@ -51,3 +51,14 @@ def test_an_export_is_audited_and_needs_the_right(demo_engine, actors):
     assert entry.actor_name == "leader" and entry.after["period"] == "2026-01..2026-11"
     with pytest.raises(PermissionDenied):
         briefing_docx(demo_engine, actor=actors["worker"], text=TEXT, title="简报", period="x", now=NOW)
+
+
+def test_sections_past_ten_keep_chinese_numerals_and_a_typed_number_is_not_repeated():
+    from data_access.briefing.documents import numeral
+
+    assert [numeral(n) for n in (1, 9, 10, 11, 19, 20, 23, 99, 100)] == [
+        "一", "九", "十", "十一", "十九", "二十", "二十三", "九十九", "100"]
+    text = "\n\n".join(["一、总体情况良好", "2. 第二段", "89.5%的事项按期办结"] + [f"第{n}段" for n in range(4, 13)])
+    lines = [p.text for p in reopened(build(text, title="简报", day=NOW.date(), lang="zh")).paragraphs]
+    assert lines[2:5] == ["一、总体情况良好", "二、第二段", "三、89.5%的事项按期办结"]
+    assert lines[11:14] == ["十、第10段", "十一、第11段", "十二、第12段"]
