@@ -8,6 +8,7 @@ from fractions import Fraction
 from domain.calendar import WorkCalendar, parse_days
 from domain.council.rules import BASES, Threshold, VotingRule
 from domain.errors import ConfigError
+from domain.volunteer.ledger import Standard, standard_from
 
 # what a role in config.yaml may grant (domain.access checks them)
 PERMISSIONS = frozenset({
@@ -16,6 +17,7 @@ PERMISSIONS = frozenset({
     "committee.read", "committee.manage", "committee.claim", "committee.meeting",
     "council.read", "council.manage", "council.record",
     "briefing.read", "briefing.display",
+    "volunteer.read", "volunteer.manage", "volunteer.serve", "volunteer.lead", "store.redeem",
 })
 
 
@@ -95,6 +97,20 @@ class Briefing:
 
 
 @dataclass(frozen=True)
+class Volunteer:
+    """Volunteer service: when an untaken order is flagged, a sign-off link's life, who counts as active, the order
+    number's prefix, the service kinds (also skills and specialities), the team kinds and the points standard."""
+
+    take_within_hours: int = 24
+    link_minutes: int = 30
+    active_days: int = 90
+    order_prefix: str = "VO"
+    service_kinds: tuple[Option, ...] = ()
+    team_kinds: tuple[Option, ...] = ()
+    points: Standard = field(default_factory=Standard)
+
+
+@dataclass(frozen=True)
 class Backup:
     """The daily copies of the SQLite database (`python -m data_access.cli backup --daily`)."""
 
@@ -133,6 +149,7 @@ class Settings:
     council: Council = field(default_factory=Council)
     briefing: Briefing = field(default_factory=Briefing)
     backup: Backup = field(default_factory=Backup)
+    volunteer: Volunteer = field(default_factory=Volunteer)
 
     def channel(self, code: str) -> Channel:
         return _find(self.channels, code)
@@ -258,6 +275,7 @@ def parse_settings(raw: dict, database_url: str | None = None) -> Settings:
         council=_council(raw.get("council") or {}),
         briefing=_briefing(raw.get("briefing") or {}),
         backup=_backup(raw.get("backup") or {}),
+        volunteer=_volunteer(raw.get("volunteer") or {}),
         **_security(security),
     )
 
@@ -299,6 +317,29 @@ def _briefing(raw: dict) -> Briefing:
         raise ConfigError("config.bad_number", where="briefing.link_days", value=values["link_days"])
     return Briefing(**values, secret_file=str(raw.get("secret_file") or Briefing.secret_file),
                     base_url=str(raw.get("base_url") or Briefing.base_url).rstrip("/"))
+
+
+def _volunteer(raw: dict) -> Volunteer:
+    """Volunteer service's settings: whole numbers in their ranges, the kinds as options, the points standard
+    (whose by_kind names only configured service kinds). A config without the section has no volunteer service."""
+    if not raw:
+        return Volunteer()
+    values = {}
+    for name, low, high in (("take_within_hours", 1, 720), ("link_minutes", 1, 1440), ("active_days", 1, 3660)):
+        value = raw.get(name, getattr(Volunteer, name))
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ConfigError("config.bad_number", where=f"volunteer.{name}", value=value)
+        values[name] = value
+    prefix = raw.get("order_prefix", Volunteer.order_prefix)
+    if not isinstance(prefix, str) or not prefix.isascii() or not prefix.isalpha() or not 1 <= len(prefix) <= 4:
+        raise ConfigError("config.bad_option", section="volunteer.order_prefix", item=str(prefix))
+    kinds = _options(raw.get("service_kinds"), "volunteer.service_kinds")
+    standard = standard_from(raw.get("points"))
+    unknown = set(standard.by_kind) - {k.code for k in kinds}
+    if unknown:
+        raise ConfigError("config.bad_option", section="volunteer.points.by_kind", item=", ".join(sorted(unknown)))
+    return Volunteer(**values, order_prefix=prefix, service_kinds=kinds,
+                     team_kinds=_options(raw.get("team_kinds"), "volunteer.team_kinds"), points=standard)
 
 
 def _backup(raw: dict) -> Backup:

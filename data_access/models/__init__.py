@@ -43,11 +43,26 @@ from data_access.models.council import (  # noqa: E402
 )
 from data_access.models.org import Community, Grid, Street  # noqa: E402
 from data_access.models.service import Matter, MatterEvent, MatterTally  # noqa: E402
+from data_access.models.volunteer import (  # noqa: E402
+    Certificate,
+    OrderEvent,
+    PointsAccount,
+    PointsTransfer,
+    Redemption,
+    ServiceRecord,
+    SignOffLink,
+    StoreGood,
+    Volunteer,
+    VolunteerOrder,
+    VolunteerTeam,
+)
 
 metadata: MetaData = SQLModel.metadata
 
-__all__ = ["ActionItem", "AgendaItem", "Agreement", "AuditLog", "Claim", "CommitteeMeeting", "Community", "Council",
-           "CouncilAgendaItem", "CouncilAttendance", "CouncilBallot", "CouncilDecision", "CouncilMeeting",
+__all__ = ["ActionItem", "AgendaItem", "Agreement", "AuditLog", "Certificate", "Claim", "CommitteeMeeting", "Community",
+           "Council", "CouncilAgendaItem", "CouncilAttendance", "CouncilBallot", "CouncilDecision", "CouncilMeeting",
            "CouncilMember", "CouncilRating", "CouncilReview", "CouncilTopic", "DisplayLink", "Grid", "Matter",
-           "MatterEvent", "MatterTally", "MeetingAttendance", "MemberUnit", "Need", "ProgressUpdate", "Project",
-           "Resource", "ServiceItem", "Street", "User", "UserRole", "UserSession", "metadata"]
+           "MatterEvent", "MatterTally", "MeetingAttendance", "MemberUnit", "Need", "OrderEvent", "PointsAccount",
+           "PointsTransfer", "ProgressUpdate", "Project", "Redemption", "Resource", "ServiceItem", "ServiceRecord",
+           "SignOffLink", "StoreGood", "Street", "User", "UserRole", "UserSession", "Volunteer", "VolunteerOrder",
+           "VolunteerTeam", "metadata"]
