@@ -75,7 +75,7 @@ class VolunteerOrder(SQLModel, table=True):
                             "hours_tenths"),
                       Index("ix_volunteer_order_community_requested", "community_id", "requested_at"))
     id: int | None = Field(default=None, primary_key=True)
-    number: str = Field(max_length=20)
+    number: str | None = Field(default=None, max_length=20)  # set from the id once the row has one
     community_id: int = Field(foreign_key="community.id")
     service_kind: str = Field(max_length=20)  # volunteer.service_kinds in config.yaml
     title: str = Field(max_length=100)  # the service wanted
@@ -219,7 +219,7 @@ class Redemption(SQLModel, table=True):
                       Index("ix_redemption_community_at", "community_id", "at"),
                       Index("ix_redemption_volunteer_at", "volunteer_id", "at"))
     id: int | None = Field(default=None, primary_key=True)
-    number: str = Field(max_length=20)
+    number: str | None = Field(default=None, max_length=20)  # set from the id once the row has one
     community_id: int = Field(foreign_key="community.id")
     volunteer_id: int = Field(foreign_key="volunteer.id")
     good_id: int = Field(foreign_key="store_good.id")
@@ -237,7 +237,7 @@ class Certificate(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("serial", name="uq_certificate_serial"),)
     id: int | None = Field(default=None, primary_key=True)
-    serial: str = Field(max_length=30)
+    serial: str | None = Field(default=None, max_length=30)  # set from the id once the row has one
     community_id: int = Field(foreign_key="community.id", index=True)
     volunteer_id: int = Field(foreign_key="volunteer.id", index=True)
     period_start: date

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 
 from domain.errors import DomainError, ValidationFailed
-from domain.fields import FormErrors, Span, is_id, shown, value_of
+from domain.fields import PHONE, FormErrors, Span, in_reach, is_id, shown, text_of, value_of
 
 
 class Step(IntEnum):
@@ -81,7 +81,7 @@ TARGET: dict[Action, Step] = {
 }
 
 NEEDS_REASON = (Action.DECLINE, Action.REDISPATCH, Action.CANCEL)
-LIMITS = {"reason": 300, "comment": 1000}
+LIMITS = {"reason": 300, "comment": 1000, "title": 100, "detail": 2000, "place": 100, "recipient_name": 30}
 # the hours one volunteer served on one day: more than nothing, at most a day (the widget reads the Span too)
 HOURS = Span(0.1, 24, key="volunteer_error.hours_range")
 DAY_HOURS = 24
@@ -204,4 +204,60 @@ def check_link(expires_at: datetime, used_at: datetime | None, now: datetime) ->
         raise DomainError("volunteer_error.link_used")
     if now >= expires_at:
         raise DomainError("volunteer_error.link_expired")
+
+
+
+def _moment(errors: _Errors, data: object, field: str, *, required: bool) -> datetime | None:
+    """A date and time (timezone-aware) within the reach of a date field."""
+    value = value_of(data, field)
+    if value is None or value == "":
+        if required:
+            errors.add(field, "error.required")
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        errors.add(field, "error.not_a_date")
+        return None
+    if not in_reach(value.date()):
+        errors.add(field, "error.not_a_date")
+        return None
+    return value
+
+
+def clean_request(data: object, *, kinds: Iterable[str], now: datetime) -> dict:
+    """A resident's request (点单) as staff record it: the service kind, what is wanted, more detail, the place, when
+    it is wanted (not more than a day in the past), who is to be served and their phone (optional)."""
+    errors = _Errors()
+    kind = errors.choice(data, "service_kind", tuple(kinds))
+    title = errors.text(data, "title", required=True)
+    detail = errors.text(data, "detail", required=False)
+    place = errors.text(data, "place", required=True)
+    wanted_at = _moment(errors, data, "wanted_at", required=True)
+    if wanted_at is not None and wanted_at < now - timedelta(days=1):
+        errors.add("wanted_at", "volunteer_error.wanted_in_past")
+    recipient = errors.text(data, "recipient_name", required=True)
+    phone = (text_of(value_of(data, "recipient_phone")) or "").replace(" ", "")
+    if phone and not PHONE.match(phone):
+        errors.add("recipient_phone", "error.bad_phone")
+    errors.raise_if_any()
+    return {"service_kind": kind, "title": title, "detail": detail or None, "place": place, "wanted_at": wanted_at,
+            "recipient_name": recipient, "recipient_phone": phone or None}
+
+
+def clean_dispatch(data: object, *, teams: Iterable[int], volunteers: Iterable[int], now: datetime) -> dict:
+    """A dispatch (派单): to a team, to a volunteer, or to a volunteer of a team (at least one of them, each one of
+    those offered), with a due time after now. A re-dispatch carries its reason too."""
+    errors = _Errors()
+    team_id = errors.ident(data, "team_id", required=False)
+    volunteer_id = errors.ident(data, "volunteer_id", required=False)
+    if team_id is None and volunteer_id is None and "team_id" not in errors and "volunteer_id" not in errors:
+        errors.add("team_id", "volunteer_error.dispatch_to_whom")
+    if team_id is not None and team_id not in set(teams):
+        errors.add("team_id", "error.unknown_choice", value=shown(team_id))
+    if volunteer_id is not None and volunteer_id not in set(volunteers):
+        errors.add("volunteer_id", "error.unknown_choice", value=shown(volunteer_id))
+    due_at = _moment(errors, data, "due_at", required=True)
+    if due_at is not None and due_at <= now:
+        errors.add("due_at", "volunteer_error.due_in_past")
+    errors.raise_if_any()
+    return {"team_id": team_id, "volunteer_id": volunteer_id, "due_at": due_at}
 

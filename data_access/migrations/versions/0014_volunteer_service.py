@@ -75,7 +75,7 @@ def upgrade() -> None:
 
     op.create_table('certificate',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('serial', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('serial', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=True),
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('volunteer_id', sa.Integer(), nullable=False),
     sa.Column('period_start', sa.Date(), nullable=False),
@@ -127,7 +127,7 @@ def upgrade() -> None:
 
     op.create_table('redemption',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('volunteer_id', sa.Integer(), nullable=False),
     sa.Column('good_id', sa.Integer(), nullable=False),
@@ -150,7 +150,7 @@ def upgrade() -> None:
 
     op.create_table('volunteer_order',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('service_kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
