@@ -22,6 +22,10 @@ if st.query_params.get("display"):  # a wall screen's display link: no login, no
     st.navigation([st.Page("pages/briefing/screen.py", title=t("page.briefing_screen"), url_path="screen")],
                   position="hidden").run()
     st.stop()
+if st.query_params.get("sign"):  # a one-time sign-off link opened on the resident's phone: no login, one page
+    st.navigation([st.Page("pages/volunteer/sign.py", title=t("page.volunteer_sign"), url_path="sign")],
+                  position="hidden").run()
+    st.stop()
 restore_typed()  # what an outage's calm page made Streamlit forget, before any input is drawn
 theme.apply()  # calendars in the session's language, no English input hints, the sidebar closing on a phone
 try:
@@ -81,6 +85,13 @@ SECTIONS = {
         ("council.read", "pages/council/meetings.py", "page.council_meetings", "event_note", "council-meetings"),
         ("council.record", "pages/council/live.py", "page.council_live", "co_present", "council-live"),
         ("council.read", "pages/council/decisions.py", "page.council_decisions", "gavel", "decisions"),
+    ],
+    "app.section_volunteer": [
+        ("volunteer.serve", "pages/volunteer/mine.py", "page.volunteer_mine", "volunteer_activism", "my-service"),
+        ("volunteer.read", "pages/volunteer/overview.py", "page.volunteer_overview", "diversity_1", "volunteer"),
+        ("volunteer.read", "pages/volunteer/orders.py", "page.volunteer_orders", "assignment_turned_in", "orders"),
+        ("volunteer.read", "pages/volunteer/volunteers.py", "page.volunteer_volunteers", "badge", "volunteers"),
+        ("store.redeem", "pages/volunteer/store.py", "page.volunteer_store", "storefront", "store"),
     ],
     "app.section_admin": [
         ("account.manage", "pages/admin/users.py", "page.users", "manage_accounts", "users"),

@@ -15,6 +15,7 @@ from data_access.config import settings
 from data_access.council import queries as council_queries
 from data_access.service import kpis as service_kpis
 from data_access.service import queries as service_queries
+from data_access.volunteer import queries as volunteer_queries
 
 QUERIES = {
     "communities": org.communities,
@@ -52,6 +53,19 @@ QUERIES = {
     "council_overview": council_queries.overview,
     "council_decisions_of_matter": council_queries.decisions_of_matter,
     "briefing": briefing_content.gather,
+    "volunteer_communities": volunteer_queries.volunteer_communities,
+    "volunteer_volunteers": volunteer_queries.volunteers_page,
+    "volunteer_teams": volunteer_queries.teams,
+    "volunteer_choices": volunteer_queries.volunteer_choices,
+    "volunteer_orders": volunteer_queries.orders_page,
+    "volunteer_order": volunteer_queries.order_detail,
+    "volunteer_orders_of_matter": volunteer_queries.orders_of_matter,
+    "volunteer_suggestions": volunteer_queries.suggestions,
+    "volunteer_overview": volunteer_queries.overview,
+    "volunteer_my_work": volunteer_queries.my_work,
+    "volunteer_statement": volunteer_queries.statement,
+    "volunteer_goods": volunteer_queries.goods,
+    "volunteer_redemptions": volunteer_queries.redemptions_page,
 }
 
 
