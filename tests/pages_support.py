@@ -32,6 +32,8 @@ PAGES |= {f"committee_{name}": ROOT / "pages" / "committee" / f"{name}.py"
 PAGES |= {f"council_{name}": ROOT / "pages" / "council" / f"{name}.py"
           for name in ("overview", "councils", "topics", "meetings", "live", "decisions")}
 PAGES |= {f"briefing_{name}": ROOT / "pages" / "briefing" / f"{name}.py" for name in ("cockpit", "screen", "links")}
+PAGES |= {f"volunteer_{name}": ROOT / "pages" / "volunteer" / f"{name}.py"
+          for name in ("overview", "orders", "volunteers", "store", "mine", "sign")}
 TIMEOUT = 60
 PASSWORD = "test-password-1"
 

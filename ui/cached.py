@@ -56,6 +56,7 @@ QUERIES = {
     "volunteer_communities": volunteer_queries.volunteer_communities,
     "volunteer_volunteers": volunteer_queries.volunteers_page,
     "volunteer_teams": volunteer_queries.teams,
+    "volunteer_units": volunteer_queries.unit_choices,
     "volunteer_choices": volunteer_queries.volunteer_choices,
     "volunteer_orders": volunteer_queries.orders_page,
     "volunteer_order": volunteer_queries.order_detail,

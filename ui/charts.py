@@ -12,8 +12,10 @@ SHORT_LABEL = 6  # characters of the longest name under vertical bars that still
 
 
 def bars(df: pd.DataFrame, *, category: str, value: str, category_title: str, value_title: str,
-         horizontal: bool = True, sort: list[str] | None = None, height: int | None = None) -> alt.Chart:
-    """A bar chart of `value` by `category`, labelled with the values."""
+         horizontal: bool = True, sort: list[str] | None = None, height: int | None = None,
+         key_field: str | None = None) -> alt.Chart:
+    """A bar chart of `value` by `category`, labelled with the values. With `key_field`, a click on a bar selects its
+    row (selection parameter PICK, for on_select; read it with `picked`)."""
     order = sort if sort is not None else "-x" if horizontal else "-y"
     cat = alt.Y if horizontal else alt.X
     val = alt.X if horizontal else alt.Y
@@ -32,8 +34,11 @@ def bars(df: pd.DataFrame, *, category: str, value: str, category_title: str, va
     )
     text = base.mark_text(align="left" if horizontal else "center", dx=4 if horizontal else 0,
                           dy=0 if horizontal else -8).encode(text=f"{value}:Q")
-    chart = base.mark_bar(color=ACCENT, cornerRadiusEnd=3) + text
-    return chart.properties(height=height or (alt.Step(30) if horizontal else 260))
+    bar = base.mark_bar(color=ACCENT, cornerRadiusEnd=3)
+    if key_field is not None:
+        pick = alt.selection_point(name=PICK, fields=[key_field])
+        bar = bar.add_params(pick).encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)))
+    return (bar + text).properties(height=height or (alt.Step(30) if horizontal else 260))
 
 
 def room_for_labels(values: pd.Series) -> float:
@@ -74,6 +79,17 @@ def progress_bars(df: pd.DataFrame, *, category: str, value: str, category_title
         bars = bars.add_params(pick).encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)))
     text = base.mark_text(align="left", dx=4).encode(text=alt.Text(f"{value}:Q", format=".0%"))
     return (bars + text).properties(height=height or alt.Step(26))
+
+
+def picked_code(event, field: str) -> str | None:
+    """As `picked`, for a bar whose key is text (a step's code, a month)."""
+    chosen = ((event or {}).get("selection") or {}).get(PICK) or []
+    if isinstance(chosen, dict):
+        value = chosen.get(field)
+        value = value[0] if isinstance(value, list) and value else value
+    else:
+        value = chosen[0].get(field) if chosen and isinstance(chosen[0], dict) else None
+    return value if isinstance(value, str) and value else None
 
 
 def picked(event, field: str) -> int | None:
