@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, case, false, func, literal, or_, select
 
 from data_access import audit, clock
+from data_access import config as app_config
 from data_access.db import reading, transaction
 from data_access.models import (
     Community,
@@ -119,9 +120,10 @@ def _volunteer_conds(flt: VolunteerFilter, ids, today: date, active_days: int) -
     return conds
 
 
-def volunteers_page(engine: Engine, *, actor: Actor, settings: Settings, flt: VolunteerFilter, offset: int = 0,
-                    limit: int = 50, today: date | None = None) -> tuple[pd.DataFrame, int]:
+def volunteers_page(engine: Engine, *, actor: Actor, flt: VolunteerFilter, settings: Settings | None = None,
+                    offset: int = 0, limit: int = 50, today: date | None = None) -> tuple[pd.DataFrame, int]:
     """One page of volunteers (by name), masked, with their team, hours (stored) and points (kept balance)."""
+    settings = settings or app_config.settings()
     ids = _readable(actor, flt.community_ids)
     if ids == ():
         return frame([], VOLUNTEER_COLUMNS), 0
@@ -187,8 +189,12 @@ def teams(engine: Engine, *, actor: Actor, community_id: int) -> pd.DataFrame:
 def volunteer_choices(engine: Engine, *, actor: Actor, community_id: int, search: str | None = None,
                       team_id: int | None = None, limit: int = 50) -> list[tuple[int, str]]:
     """(id, "name · team · code") of a community's active volunteers matching `search` (name, phone digits or code),
-    for pickers: the counter, dispatch, recording the service."""
-    if not (scope(actor, READ).allows(community_id) or can(actor, "store.redeem", community_id)):
+    for pickers: the counter, dispatch, recording the service. A volunteer of the community (volunteer.serve) finds
+    fellow volunteers by name only (to record who served with them; a team leader their team), never by phone."""
+    staff = scope(actor, READ).allows(community_id) or can(actor, "store.redeem", community_id)
+    if not staff and not can(actor, "volunteer.serve", community_id):
+        return []
+    if not staff and any(ch.isdigit() for ch in plain(search or "")):
         return []
     conds = [V.community_id == community_id, V.active.is_(True)]
     conds += _volunteer_conds(VolunteerFilter(search=search), None, clock.today(), 0)
@@ -199,6 +205,15 @@ def volunteer_choices(engine: Engine, *, actor: Actor, community_id: int, search
     with reading(engine) as session:
         return [(vid, " · ".join(filter(None, (name, team, volunteer_code(vid)))))
                 for vid, name, team in session.execute(query)]
+
+
+def unit_choices(engine: Engine, *, actor: Actor, community_id: int) -> dict[int, str]:
+    """id -> name of the community's joint-committee member units: a team's unit, where a party member reports."""
+    if not scope(actor, READ).allows(community_id):
+        return {}
+    with reading(engine) as session:
+        return dict(session.execute(select(MemberUnit.id, MemberUnit.name)
+                                    .where(MemberUnit.community_id == community_id).order_by(MemberUnit.name)).all())
 
 
 # --- orders ----------------------------------------------------------------------------------------------------
@@ -265,9 +280,10 @@ def _order_conds(flt: OrderFilter, now: datetime, settings: Settings) -> list:
     return conds
 
 
-def orders_page(engine: Engine, *, actor: Actor, settings: Settings, flt: OrderFilter, offset: int = 0,
+def orders_page(engine: Engine, *, actor: Actor, flt: OrderFilter, settings: Settings | None = None, offset: int = 0,
                 limit: int = 50, now: datetime | None = None) -> tuple[pd.DataFrame, int]:
     """One page of the orders the actor may see that match `flt`, newest first, and how many match."""
+    settings = settings or app_config.settings()
     now = now or clock.now()
     ids = _readable(actor, flt.community_ids)
     with reading(engine) as session:
@@ -306,9 +322,10 @@ class OrderDetail:
     serving: bool             # the actor is its volunteer or leads its team
 
 
-def order_detail(engine: Engine, *, actor: Actor, settings: Settings, order_id: int,
+def order_detail(engine: Engine, *, actor: Actor, order_id: int, settings: Settings | None = None,
                  now: datetime | None = None) -> OrderDetail | None:
     """One order's record with its timeline and service, if the actor may see it (None otherwise)."""
+    settings = settings or app_config.settings()
     now = now or clock.now()
     if not is_id(order_id):
         return None
@@ -428,10 +445,12 @@ def _months(start: date, end: date) -> tuple[str, str]:
     return f"{start:%Y-%m}", f"{end:%Y-%m}"
 
 
-def overview(engine: Engine, *, actor: Actor, settings: Settings, community_ids: tuple[int, ...] | None = None,
-             start: date, end: date, now: datetime | None = None, honour_size: int = 10) -> Overview | None:
+def overview(engine: Engine, *, actor: Actor, start: date, end: date, community_ids: tuple[int, ...] | None = None,
+             settings: Settings | None = None, now: datetime | None = None,
+             honour_size: int = 10) -> Overview | None:
     """The volunteer overview of the period from `start` to `end` (whole months: hours and sign-offs are kept by
     local month) for the communities the actor may read (cut to `community_ids`); None when none."""
+    settings = settings or app_config.settings()
     ids = _readable(actor, community_ids)
     if ids == ():
         return None
