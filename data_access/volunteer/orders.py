@@ -97,6 +97,9 @@ def dispatch(engine: Engine, *, actor: Actor, order_id: int, data: dict, now: da
             VolunteerTeam.community_id == order.community_id, VolunteerTeam.active.is_(True))).scalars())
         volunteers = _active_volunteers(session, order.community_id, data.get("volunteer_id"))
         values = clean_dispatch(data, teams=teams, volunteers=volunteers, now=now)
+        if values["team_id"] is not None and values["volunteer_id"] is not None and session.get(
+                Volunteer, values["volunteer_id"]).team_id != values["team_id"]:  # "a volunteer of a team"
+            raise ValidationFailed({"volunteer_id": ("error.unknown_choice", {"value": str(values["volunteer_id"])})})
         before = _snapshot(order)
         if redispatch:
             session.execute(delete(ServiceRecord).where(ServiceRecord.order_id == order.id))
@@ -120,7 +123,7 @@ def take(engine: Engine, *, actor: Actor, order_id: int, volunteer_id: int | Non
             chosen = volunteer_id if volunteer_id is not None else getattr(me(session, actor), "id", None)
             members = set(session.execute(select(Volunteer.id).where(
                 Volunteer.team_id == order.team_id, Volunteer.active.is_(True))).scalars())
-            if chosen not in members:
+            if not is_id(chosen) or chosen not in members:
                 raise ValidationFailed({"volunteer_id": ("volunteer_error.take_for_team", {})})
             order.volunteer_id = chosen
         before = _snapshot(order)
@@ -175,13 +178,14 @@ def record_service(engine: Engine, *, actor: Actor, order_id: int, rows: object,
             raise ValidationFailed({"served_on": ("volunteer_error.served_on_range", {
                 "first": clock.local(order.taken_at).date().isoformat(), "last": today.isoformat()})})
         ids = [r.get("volunteer_id") for r in rows if isinstance(r, dict)] if isinstance(rows, list | tuple) else []
-        known = _active_volunteers(session, order.community_id, ids)
-        clean_rows = [r if not isinstance(r, dict) or r.get("volunteer_id") in known
+        known = _active_volunteers(session, order.community_id, ids, lock=True)
+        clean_rows = [r if not isinstance(r, dict) or not is_id(r.get("volunteer_id")) or r["volunteer_id"] in known
                       else {**r, "volunteer_id": None} for r in rows] if isinstance(rows, list | tuple) else rows
-        already = dict(session.execute(
+        already = dict(session.execute(  # their hours on the day's other orders (a cancelled one served nobody)
             select(ServiceRecord.volunteer_id, func.sum(ServiceRecord.tenths))
+            .join(VolunteerOrder, VolunteerOrder.id == ServiceRecord.order_id)
             .where(ServiceRecord.volunteer_id.in_(list(known) or [0]), ServiceRecord.served_on == day,
-                   ServiceRecord.order_id != order.id)
+                   ServiceRecord.order_id != order.id, VolunteerOrder.step != int(Step.CANCELLED))
             .group_by(ServiceRecord.volunteer_id)).all())
         served = clean_service(clean_rows, {v: t / 10 for v, t in already.items()})
         before = _snapshot(order)
@@ -251,10 +255,16 @@ def sign_by_link(engine: Engine, *, settings: Settings, token: object, data: dic
     data = form(data or {})
     rating = clean_rating(data) if data.get("rating") not in (None, "") else None
     with transaction(engine) as session:
+        # the order is locked before its link, as every other write of the order does (a staff sign-off voids the
+        # order's links while holding it): the other way round, the two would wait on each other
+        order_id = _link(session, token).order_id
+        order = session.execute(select(VolunteerOrder).where(VolunteerOrder.id == order_id)
+                                .with_for_update(key_share=True)).scalars().one()
         link = _link(session, token, lock=True)
+        if link.used_at is None and order.step in (Step.SIGNED, Step.RATED):  # signed off by staff meanwhile
+            raise DomainError(f"volunteer_error.not_allowed.{Step(order.step).code}", order_step=Step(order.step).code,
+                              order_action=Action.SIGN_OFF.value)
         check_link(link.expires_at, link.used_at, now)
-        order = session.execute(select(VolunteerOrder).where(VolunteerOrder.id == link.order_id)
-                                .with_for_update()).scalars().one()
         link.used_at = now
         _sign(session, order, LINK_ACTOR, settings, SignOff.LINK, now)
         if rating is not None:
@@ -280,7 +290,7 @@ def _sign(session: Session, order: VolunteerOrder, actor: Actor, settings: Setti
                               .order_by(ServiceRecord.volunteer_id)).scalars().all()
     for record in records:
         volunteer = session.execute(select(Volunteer).where(Volunteer.id == record.volunteer_id)
-                                    .with_for_update()).scalars().one()
+                                    .with_for_update(key_share=True)).scalars().one()
         volunteer.hours_tenths += record.tenths
         volunteer.last_served_on = max(filter(None, (volunteer.last_served_on, record.served_on)))
         earned = earning(order.community_id, volunteer.id,
@@ -323,7 +333,7 @@ def _order(session: Session, actor: Actor, order_id: object, action: Action) -> 
     order = None
     if is_id(order_id):
         order = session.execute(select(VolunteerOrder).where(VolunteerOrder.id == order_id)
-                                .with_for_update()).scalars().first()
+                                .with_for_update(key_share=True)).scalars().first()
     if order is None:
         raise DomainError("error.not_found")
     if can(actor, MANAGE, order.community_id):
@@ -335,20 +345,23 @@ def _order(session: Session, actor: Actor, order_id: object, action: Action) -> 
     raise DomainError("error.not_found")
 
 
-def _active_volunteers(session: Session, community_id: int, wanted: object) -> set[int]:
-    """Of the ids wanted (one or a list), those of the community's active volunteers."""
+def _active_volunteers(session: Session, community_id: int, wanted: object, lock: bool = False) -> set[int]:
+    """Of the ids wanted (one or a list), those of the community's active volunteers; with `lock`, their rows locked
+    (in id order) until the transaction ends, so that two orders recorded at once do not both fill the same day."""
     ids = [v for v in (wanted if isinstance(wanted, list | tuple) else [wanted]) if is_id(v)]
     if not ids:
         return set()
-    return set(session.execute(select(Volunteer.id).where(Volunteer.id.in_(ids), Volunteer.community_id == community_id,
-                                                          Volunteer.active.is_(True))).scalars())
+    query = select(Volunteer.id).where(Volunteer.id.in_(ids), Volunteer.community_id == community_id,
+                                       Volunteer.active.is_(True)).order_by(Volunteer.id)
+    return set(session.execute(query.with_for_update(key_share=True) if lock else query).scalars())
 
 
 def _link(session: Session, token: object, lock: bool = False) -> SignOffLink:
     if not isinstance(token, str) or not 10 <= len(token) <= 100:
         raise DomainError("volunteer_error.link_unknown")
     query = select(SignOffLink).where(SignOffLink.token_hash == token_hash(token))
-    link = session.execute(query.with_for_update() if lock else query).scalars().first()
+    link = session.execute(query.with_for_update().execution_options(populate_existing=True) if lock else query
+                           ).scalars().first()
     if link is None:
         raise DomainError("volunteer_error.link_unknown")
     return link

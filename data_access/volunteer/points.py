@@ -43,7 +43,7 @@ def lock(session: Session, *accounts: PointsAccount) -> list[PointsAccount]:
     ids = [a.id for a in accounts]
     locked = {row.id: row for row in session.execute(
         select(PointsAccount).where(PointsAccount.id.in_(ids)).order_by(PointsAccount.id)
-        .with_for_update().execution_options(populate_existing=True)).scalars()}
+        .with_for_update(key_share=True).execution_options(populate_existing=True)).scalars()}
     return [locked[i] for i in ids]
 
 

@@ -16,9 +16,9 @@ from data_access.models import MemberUnit, UserRole, Volunteer, VolunteerTeam
 from data_access.rows import scoped_row
 from data_access.volunteer import points
 from domain.access import Actor, require, scope
-from domain.errors import DomainError, ValidationFailed
-from domain.fields import form, is_id
-from domain.personal import mask_id_number, mask_phone
+from domain.errors import DomainError, PermissionDenied, ValidationFailed
+from domain.fields import form, is_id, shown, text_of
+from domain.personal import mask_id_number, mask_phone, normalise_id_number
 from domain.settings import Settings
 from domain.volunteer.ledger import Holder
 from domain.volunteer.registry import clean_team, clean_volunteer
@@ -34,6 +34,8 @@ def community_of(actor: Actor, value: object, permission: str = MANAGE) -> int:
         require(actor, permission, value)
         return value
     communities = scope(actor, permission).community_ids()
+    if communities == ():  # the actor may do this nowhere: not a form to fill in but a right they lack
+        raise PermissionDenied("error.permission", permission=permission)
     if communities and len(communities) == 1:
         return communities[0]
     raise ValidationFailed({"community_id": ("error.required", {})})
@@ -68,16 +70,20 @@ def add_volunteer(session: Session, *, actor: Actor, settings: Settings, data: d
     """save_volunteer inside the caller's transaction (an Excel import writes all its rows in one)."""
     if row is not None:  # a form that could not show the phone or ID number whole leaves them out: they stay
         data = {"phone": row.phone, "id_number": row.id_number, **data}
-    taken = session.execute(select(Volunteer.id).where(
-        Volunteer.id_number == str(data.get("id_number") or "").strip().upper(),
+    taken = session.execute(select(Volunteer.id).where(  # the ID number as clean_volunteer stores it
+        Volunteer.id_number == normalise_id_number(text_of(data.get("id_number")) or ""),
         *([Volunteer.id != row.id] if row else []))).first() is not None
     values = clean_volunteer(data, kinds=[k.code for k in settings.volunteer.service_kinds],
                              today=clock.local(now).date(), id_number_taken=taken,
                              teams=team_ids(session, community_id), units=unit_ids(session, community_id))
     user_id = data.get("user_id")
-    if user_id not in (None, ""):
-        if user_id not in volunteer_accounts(session, community_id):
-            raise ValidationFailed({"user_id": ("error.unknown_choice", {"value": str(user_id)})})
+    if user_id is not None and user_id != "":
+        # an account of a volunteer role here, and no other volunteer's: `me` finds one volunteer for an account
+        if not is_id(user_id) or user_id not in volunteer_accounts(session, community_id):
+            raise ValidationFailed({"user_id": ("error.unknown_choice", {"value": shown(user_id)})})
+        if session.execute(select(Volunteer.id).where(Volunteer.user_id == user_id,
+                                                      *([Volunteer.id != row.id] if row else []))).first():
+            raise ValidationFailed({"user_id": ("volunteer_error.account_taken", {})})
         values["user_id"] = user_id
     before = masked_snapshot(row)
     if row is None:
