@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, case, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from data_access import audit, clock
@@ -99,28 +100,33 @@ def check_balances(engine: Engine) -> list[tuple[int, int, int]]:
 
 def expire(engine: Engine, *, standard: Standard, now: datetime | None = None) -> int:
     """Points past their life (volunteer.points.expire_after_years) go back to the issuer, oldest first: what a
-    volunteer earned before the cut-off, less everything that has left their account since they started (spent
-    points are the oldest), less what expired already. One transaction; returns the points expired."""
+    volunteer received before the cut-off, less everything that has left their account since they started (spent
+    points are the oldest; what expired already has left too). A transfer that was reversed counts on neither side
+    (a redemption cancelled the same day spent nothing), nor does the reversal. One transaction; returns the points
+    expired."""
     if standard.expire_after_years is None:
         return 0
     now = now or clock.now()
     cutoff = now - timedelta(days=round(365.25 * standard.expire_after_years))
     volunteer = Holder.VOLUNTEER.value
+    undone = aliased(PointsTransfer)
+    standing = (PointsTransfer.kind != Kind.REVERSAL.value,
+                ~select(undone.id).where(undone.reverses == PointsTransfer.id).exists())
     earned_before = func.sum(case((PointsTransfer.at < cutoff, PointsTransfer.points), else_=0))
     total = 0
     with transaction(engine) as session:
         earned = dict(session.execute(
             select(PointsAccount.id, earned_before).join(PointsTransfer, PointsTransfer.target_id == PointsAccount.id)
-            .where(PointsAccount.holder == volunteer).group_by(PointsAccount.id)).all())
+            .where(PointsAccount.holder == volunteer, *standing).group_by(PointsAccount.id)).all())
         left = dict(session.execute(
             select(PointsAccount.id, func.sum(PointsTransfer.points))
             .join(PointsTransfer, PointsTransfer.source_id == PointsAccount.id)
-            .where(PointsAccount.holder == volunteer).group_by(PointsAccount.id)).all())
+            .where(PointsAccount.holder == volunteer, *standing).group_by(PointsAccount.id)).all())
         for account_id, before in earned.items():
             due = int(before or 0) - int(left.get(account_id, 0) or 0)
             if due <= 0:
                 continue
-            row = session.get(PointsAccount, account_id)
+            row = lock(session, session.get(PointsAccount, account_id))[0]  # its balance now, not as summed
             due = min(due, row.balance)
             if due <= 0:
                 continue
