@@ -19,7 +19,7 @@ from data_access.cli import add_community
 from data_access.committee.writes import save_unit
 from data_access.db import make_engine, reading, transaction
 from data_access.models import AuditLog, PointsAccount, User, UserRole, Volunteer
-from data_access.volunteer import orders
+from data_access.volunteer import exchange, orders
 from data_access.volunteer.exchange import (
     COLUMNS,
     MAX_ROWS,
@@ -28,7 +28,7 @@ from data_access.volunteer.exchange import (
     import_volunteers,
     volunteer_template,
 )
-from data_access.volunteer.registry import save_team, save_volunteer
+from data_access.volunteer.registry import masked_snapshot, save_team, save_volunteer
 from domain.access import Actor, grants_for
 from domain.errors import PermissionDenied
 from tests.conftest import NOW, _migrated
@@ -199,12 +199,20 @@ def test_good_rows_are_written_with_their_audit_entries(place):
     assert (third.skills, third.party_member, third.active, third.phone) == ("", False, True, "13812340003")
     assert third.registered_on == date(2024, 1, 5)
     with reading(place.engine) as session:
-        actions = session.execute(select(AuditLog.action, AuditLog.after).order_by(AuditLog.id)).all()
-    creates = [after for action, after in actions if action == "volunteer.create"]
+        actions = session.execute(select(AuditLog.action, AuditLog.entity_id, AuditLog.after)
+                                  .order_by(AuditLog.id)).all()
+    creates = {entity_id: after for action, entity_id, after in actions if action == "volunteer.create"}
     assert len(creates) == 3
-    assert all("*" in after["id_number"] and "*" in after["phone"] for after in creates), "masked in the audit"
-    assert actions[-1][0] == "volunteer.import" and actions[-1][1]["rows"] == 3
-    assert count(place.engine, PointsAccount, PointsAccount.holder == "volunteer") == 3
+    for volunteer in (first, second, third):  # the entry a registration by the form writes: the row, masked
+        expected, entry = masked_snapshot(volunteer), creates[volunteer.id]
+        assert "*" in entry["id_number"] and "*" in entry["phone"]
+        assert datetime.fromisoformat(entry.pop("updated_at")) == datetime.fromisoformat(expected.pop("updated_at"))
+        assert entry == expected
+    assert actions[-1][0] == "volunteer.import" and actions[-1][2]["rows"] == 3
+    with reading(place.engine) as session:
+        accounts = session.execute(select(PointsAccount.owner_id, PointsAccount.community_id, PointsAccount.balance)
+                                   .where(PointsAccount.holder == "volunteer")).all()
+    assert sorted(accounts) == sorted((v.id, place.home, 0) for v in (first, second, third))
 
 
 def test_a_wrong_header_is_reported_before_any_row(place):
@@ -374,3 +382,24 @@ def test_the_export_masks_personal_data_unless_the_actor_may_see_it(place, setti
     for name in ("other_secretary", "volunteer"):
         with pytest.raises(PermissionDenied):
             export_volunteers(place.engine, actor=place[name], community_id=place.home, settings=settings, now=NOW)
+
+
+def test_an_id_number_registered_while_the_import_runs_refuses_it(place, monkeypatch):
+    """PostgreSQL: a registration of a file's ID number commits between the import's check and its write; the
+    unique constraint refuses the import, naming the row, and nothing of it is written. (SQLite's import holds the
+    write lock from its start, so no registration comes in between.)"""
+    if place.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers: nothing registers between the check and the write")
+    check = exchange._check
+
+    def registered_meanwhile(*args, **kwargs):
+        result = check(*args, **kwargs)
+        add_volunteer(place, 2, id_number=id_number(2, "19900202"))  # its own transaction, committed
+        return result
+
+    monkeypatch.setattr(exchange, "_check", registered_meanwhile)
+    with pytest.raises(ImportRefused) as caught:
+        imported(place, xlsx([row(1), row(2), row(3)]))
+    assert [(p.row, p.column, p.key) for p in caught.value.problems] == [
+        (3, "身份证号", "volunteer_error.id_number_taken")]
+    assert set(volunteers(place.engine, place.home)) == {id_number(2, "19900202")}
