@@ -51,13 +51,17 @@ def to_volunteers(status: str) -> None:
     st.switch_page("pages/volunteer/volunteers.py", query_params={**community_arg, "status": status})
 
 
-def figure(col, key: str, title: str, value: str, help_text: str, note: str | None = None, go=None) -> None:
-    with col:
-        st.metric(title, value, delta=note, delta_color="off", delta_arrow="off", border=True, help=help_text,
-                  height="stretch")
-        if go is not None and st.button(t("volunteer_ov.open"), key=f"vov_open_{key}", icon=":material/zoom_in:",
-                                        width="stretch"):
-            go()
+def figure_row(figures: list[tuple]) -> None:
+    """Cards side by side (equal height), and under them a row with the button that opens each one's records
+    (figures without records to open get none): (key, title, value, definition, note, go)."""
+    for col, (_, title, value, help_text, note, _go) in zip(st.columns(4), figures, strict=False):
+        col.metric(title, value, delta=note, delta_color="off", delta_arrow="off", border=True, help=help_text,
+                   height="stretch")
+    if any(go for *_, go in figures):
+        for col, (key, *_, go) in zip(st.columns(4), figures, strict=False):
+            if go is not None and col.button(t("volunteer_ov.open"), key=f"vov_open_{key}",
+                                             icon=":material/zoom_in:", width="stretch"):
+                go()
 
 
 def minutes(value: float | None) -> str:
@@ -68,45 +72,44 @@ def minutes(value: float | None) -> str:
 
 
 st.markdown(f"#### {t('volunteer_ov.people')}")
-cols = st.columns(4)
-figure(cols[0], "registered", t("volunteer_ov.registered"), num(data.registered, "#,##0"),
-       t("volunteer_ov.def_registered"), go=lambda: to_volunteers("registered"))
-figure(cols[1], "active", t("volunteer_ov.active"), num(data.active, "#,##0"),
-       t("volunteer_ov.def_active", days=cfg.volunteer.active_days),
-       note=t("volunteer_ov.share_of", share=pct(data.active / data.registered)) if data.registered else None,
-       go=lambda: to_volunteers("active"))
-figure(cols[2], "party", t("volunteer_ov.party_members"), num(data.party_members, "#,##0"),
-       t("volunteer_ov.def_party"))
-figure(cols[3], "teams", t("volunteer_ov.teams"), num(data.teams, "#,##0"), t("volunteer_ov.def_teams"))
+figure_row([
+    ("registered", t("volunteer_ov.registered"), num(data.registered, "#,##0"), t("volunteer_ov.def_registered"),
+     None, lambda: to_volunteers("registered")),
+    ("active", t("volunteer_ov.active"), num(data.active, "#,##0"),
+     t("volunteer_ov.def_active", days=cfg.volunteer.active_days),
+     t("volunteer_ov.share_of", share=pct(data.active / data.registered)) if data.registered else None,
+     lambda: to_volunteers("active")),
+    ("party", t("volunteer_ov.party_members"), num(data.party_members, "#,##0"), t("volunteer_ov.def_party"), None,
+     lambda: to_volunteers("party")),
+    ("teams", t("volunteer_ov.teams"), num(data.teams, "#,##0"), t("volunteer_ov.def_teams"), None, None)])
 
 st.markdown(f"#### {t('volunteer_ov.orders', year=year)}")
-cols = st.columns(4)
 open_now = sum(data.by_step[s.code] for s in (Step.REQUESTED, Step.DISPATCHED, Step.TAKEN, Step.SERVED))
-figure(cols[0], "requested", t("volunteer_ov.requested"), num(data.requested, "#,##0"),
-       t("volunteer_ov.def_requested", year=year), note=t("volunteer_ov.open_note", open=open_now),
-       go=lambda: to_orders(**period))
-figure(cols[1], "late", t("volunteer_ov.late_now"), num(data.late_now, "#,##0"),
-       t("volunteer_ov.def_late", hours=cfg.volunteer.take_within_hours),
-       go=lambda: to_orders(step="dispatched", late="1"))
-figure(cols[2], "flagged", t("volunteer_ov.flagged"), num(data.flagged, "#,##0"), t("volunteer_ov.def_flagged"),
-       go=lambda: to_orders(flagged="1", **period))
-figure(cols[3], "signed", t("volunteer_ov.sign_off_rate"), pct(data.sign_off_rate), t("volunteer_ov.def_sign_off"),
-       note=t("volunteer_ov.signed_note", signed=data.by_step["signed"] + data.by_step["rated"]),
-       go=lambda: to_orders(step="signed", **period))
-cols = st.columns(4)
-figure(cols[0], "take", t("volunteer_ov.avg_take"), minutes(data.avg_take_minutes), t("volunteer_ov.def_take"))
-figure(cols[1], "sign", t("volunteer_ov.avg_sign"), minutes(data.avg_sign_minutes), t("volunteer_ov.def_sign"))
-figure(cols[2], "satisfaction", t("volunteer_ov.satisfaction"), pct(data.satisfaction_rate),
-       t("volunteer_ov.def_satisfaction_basic" if cfg.satisfaction_counts_basic else "volunteer_ov.def_satisfaction"),
-       go=lambda: to_orders(step="rated", **period))
-figure(cols[3], "hours", t("volunteer_ov.hours"), num(data.hours, "#,##0.0"), t("volunteer_ov.def_hours"),
-       go=lambda: to_orders(step="signed", **period))
-cols = st.columns(4)
-figure(cols[0], "issued", t("volunteer_ov.points_issued"), num(data.points_issued, "#,##0"),
-       t("volunteer_ov.def_issued"))
-figure(cols[1], "redeemed", t("volunteer_ov.points_redeemed"), num(data.points_redeemed, "#,##0"),
-       t("volunteer_ov.def_redeemed"),
-       go=(lambda: st.switch_page("pages/volunteer/store.py")) if ctx.can("store.redeem") else None)
+figure_row([
+    ("requested", t("volunteer_ov.requested"), num(data.requested, "#,##0"),
+     t("volunteer_ov.def_requested", year=year), t("volunteer_ov.open_note", open=open_now),
+     lambda: to_orders(**period)),
+    ("late", t("volunteer_ov.late_now"), num(data.late_now, "#,##0"),
+     t("volunteer_ov.def_late", hours=cfg.volunteer.take_within_hours), None,
+     lambda: to_orders(step="dispatched", late="1")),
+    ("flagged", t("volunteer_ov.flagged"), num(data.flagged, "#,##0"), t("volunteer_ov.def_flagged"), None,
+     lambda: to_orders(flagged="1", **period)),
+    ("signed", t("volunteer_ov.sign_off_rate"), pct(data.sign_off_rate), t("volunteer_ov.def_sign_off"),
+     t("volunteer_ov.signed_note", signed=data.by_step["signed"] + data.by_step["rated"]),
+     lambda: to_orders(step="signed", **period))])
+figure_row([
+    ("take", t("volunteer_ov.avg_take"), minutes(data.avg_take_minutes), t("volunteer_ov.def_take"), None, None),
+    ("sign", t("volunteer_ov.avg_sign"), minutes(data.avg_sign_minutes), t("volunteer_ov.def_sign"), None, None),
+    ("satisfaction", t("volunteer_ov.satisfaction"), pct(data.satisfaction_rate),
+     t("volunteer_ov.def_satisfaction_basic" if cfg.satisfaction_counts_basic else "volunteer_ov.def_satisfaction"),
+     None, lambda: to_orders(step="rated", **period)),
+    ("hours", t("volunteer_ov.hours"), num(data.hours, "#,##0.0"), t("volunteer_ov.def_hours"), None,
+     lambda: to_orders(step="signed", **period))])
+figure_row([
+    ("issued", t("volunteer_ov.points_issued"), num(data.points_issued, "#,##0"), t("volunteer_ov.def_issued"), None,
+     None),
+    ("redeemed", t("volunteer_ov.points_redeemed"), num(data.points_redeemed, "#,##0"), t("volunteer_ov.def_redeemed"),
+     None, (lambda: st.switch_page("pages/volunteer/store.py")) if ctx.can("store.redeem") else None)])
 
 # --- charts: a click on a bar opens its orders -----------------------------------------------------------------
 g1, g2 = st.columns(2)

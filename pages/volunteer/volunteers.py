@@ -25,7 +25,7 @@ from ui.volunteer.common import codes_text, community_picker, hours_text, kind_l
 SELECTED = "vvol_selected"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-STATUSES = ["all", "active", "registered", "inactive"]
+STATUSES = ["all", "active", "registered", "party", "inactive"]
 
 ctx = page_context()
 ctx.require("volunteer.read")
