@@ -90,7 +90,7 @@ class VolunteerFilter:
     team_id: int | None = None
     skill: str | None = None
     party_member: bool | None = None
-    status: str = "all"  # all, active (served within volunteer.active_days), registered (active flag), inactive
+    status: str = "all"  # all, active (served within volunteer.active_days), registered (on the roll), party, inactive
     search: str | None = None  # name, the last digits of the phone, or the volunteer's code V000123
 
 
@@ -106,6 +106,8 @@ def _volunteer_conds(flt: VolunteerFilter, ids, today: date, active_days: int) -
         conds += [V.active.is_(True), V.last_served_on >= today - timedelta(days=active_days)]
     elif flt.status == "registered":
         conds.append(V.active.is_(True))
+    elif flt.status == "party":
+        conds += [V.active.is_(True), V.party_member.is_(True)]
     elif flt.status == "inactive":
         conds.append(V.active.is_(False))
     text = plain(flt.search or "")
