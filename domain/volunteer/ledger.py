@@ -10,7 +10,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
-from types import MappingProxyType
 
 from domain.errors import ConfigError, DomainError
 
@@ -101,13 +100,45 @@ def reversal(entry: Entry) -> Transfer:
 MAX_RATE, MAX_CAP, MAX_YEARS = 1000, 100_000, 50
 
 
+class Rates(Mapping[str, int]):
+    """The points per hour by service kind: read-only and hashable like the rest of the settings, and copied and
+    pickled as a dict is (Streamlit's cache hashes a read's arguments, the settings among them, through deepcopy,
+    which a MappingProxyType refuses)."""
+
+    __slots__ = ("_rates",)
+
+    def __init__(self, rates: Mapping[str, int] | None = None) -> None:
+        object.__setattr__(self, "_rates", dict(rates or {}))
+
+    def __getitem__(self, kind: str) -> int:
+        return self._rates[kind]
+
+    def __iter__(self):
+        return iter(self._rates)
+
+    def __len__(self) -> int:
+        return len(self._rates)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._rates.items()))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise TypeError("Rates are read-only")
+
+    def __reduce__(self):
+        return Rates, (self._rates,)
+
+    def __repr__(self) -> str:
+        return f"Rates({self._rates!r})"
+
+
 @dataclass(frozen=True)
 class Standard:
     """Points per hour of service (by service kind where it differs), the most points one volunteer earns on one
     order (None: no cap), and the years after which points expire (None: never)."""
 
     per_hour: int = 1
-    by_kind: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    by_kind: Mapping[str, int] = field(default_factory=Rates)
     cap_per_order: int | None = None
     expire_after_years: int | None = None
 
@@ -136,7 +167,7 @@ def standard_from(raw: object) -> Standard:
         by_kind[kind] = _whole(rate, f"volunteer.points.by_kind.{kind}", 1, MAX_RATE)
     cap = raw.get("cap_per_order")
     years = raw.get("expire_after_years")
-    return Standard(per_hour=per_hour, by_kind=MappingProxyType(by_kind),
+    return Standard(per_hour=per_hour, by_kind=Rates(by_kind),
                     cap_per_order=None if cap is None else _whole(cap, "volunteer.points.cap_per_order", 1, MAX_CAP),
                     expire_after_years=None if years is None else _whole(
                         years, "volunteer.points.expire_after_years", 1, MAX_YEARS))
