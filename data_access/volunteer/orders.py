@@ -86,7 +86,8 @@ def create_order(engine: Engine, *, actor: Actor, settings: Settings, data: dict
 def dispatch(engine: Engine, *, actor: Actor, order_id: int, data: dict, now: datetime | None = None,
              redispatch: bool = False) -> VolunteerOrder:
     """派单 (or 改派 with `redispatch`, which needs a reason): to a team and/or a volunteer of the community, with a
-    due time. A re-dispatch clears the take and the service recorded so far (nothing of it was signed off)."""
+    due time; an order dispatched to a volunteer alone belongs to their team (its leader sees it, its hours are the
+    team's). A re-dispatch clears the take and the service recorded so far (nothing of it was signed off)."""
     now = now or clock.now()
     data = form(data)
     action = Action.REDISPATCH if redispatch else Action.DISPATCH
@@ -104,7 +105,10 @@ def dispatch(engine: Engine, *, actor: Actor, order_id: int, data: dict, now: da
         if redispatch:
             session.execute(delete(ServiceRecord).where(ServiceRecord.order_id == order.id))
             _void_links(session, order.id, now)
-        order.team_id, order.volunteer_id, order.due_at = values["team_id"], values["volunteer_id"], values["due_at"]
+        team_id = values["team_id"]
+        if team_id is None and values["volunteer_id"] is not None:  # a volunteer's order is their team's too
+            team_id = session.get(Volunteer, values["volunteer_id"]).team_id
+        order.team_id, order.volunteer_id, order.due_at = team_id, values["volunteer_id"], values["due_at"]
         order.dispatched_at, order.taken_at, order.served_at = now, None, None
         order.take_minutes, order.hours_tenths = None, 0
         _move(session, order, actor, action, target, now, before, note=plain(data.get("reason")) or None)

@@ -155,6 +155,8 @@ def _step(db, order_id: int) -> int:
 def test_the_overview_figures_open_the_orders_page_with_their_filter(place):
     helper = volunteer(place)
     staff = place.actor("sec")
+    team = registry.save_team(place.engine, actor=staff, settings=place.settings, data={
+        "community_id": place.community, "name": "红色管家服务队", "kind": "community", "leader_id": helper})
     now = clock.now()
     long_ago = now - timedelta(hours=place.settings.volunteer.take_within_hours + 5)
     wanted = datetime.combine(clock.today() + timedelta(days=2), time(9), tzinfo=clock.ZONE)
@@ -167,17 +169,23 @@ def test_the_overview_figures_open_the_orders_page_with_their_filter(place):
                     data={"volunteer_id": helper, "due_at": wanted})
         ids.append(order.id)
     vo.take(place.engine, actor=staff, order_id=ids[1], now=long_ago + timedelta(hours=1))
+    vo.record_service(place.engine, actor=staff, order_id=ids[1], rows=[{"volunteer_id": helper, "hours": 3}])
+    vo.sign_off(place.engine, actor=staff, settings=place.settings, order_id=ids[1], method="phone")
 
     at = run_page("volunteer_overview", place.users["sec"])
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[zh("volunteer_ov.requested")] == "2"
     assert metrics[zh("volunteer_ov.late_now")] == "1"
     assert metrics[zh("volunteer_ov.registered")] == "1"
+    assert metrics[zh("volunteer_ov.hours")] == "3.0"
+    # dispatched to the volunteer alone, the order is their team's: its hours are the team's
+    with reading(place.engine) as session:
+        assert session.get(VolunteerOrder, ids[1]).team_id == team.id
 
     # the figure's button opens the orders page with ?step=dispatched&late=1: the late order alone
     orders = page_with_address(place, "volunteer_orders", step="dispatched", late="1")
     assert list(orders.dataframe[0].value["title"]) == ["陪同就医"]
-    orders = page_with_address(place, "volunteer_orders", step="signed")
+    orders = page_with_address(place, "volunteer_orders", step="cancelled")
     assert zh("volunteer_order.none_filtered") in texts(orders.info)
 
 
