@@ -7,6 +7,7 @@ from data_access import clock
 from data_access.service.exports import code_labels
 from data_access.service.queries import find_by_number, matter_detail, personal_data
 from data_access.service.writes import advance_matter
+from data_access.volunteer.orders import MATTER_MODES as VOLUNTEER_MODES
 from domain.errors import DomainError
 from domain.fields import plain
 from domain.personal import PERSONAL_FIELDS
@@ -19,6 +20,8 @@ from ui.format import day, when
 from ui.forms import date_field, field_error, form_message, submit, widget_key
 from ui.i18n import error_text, labels, lang, md_escape, t
 from ui.outage import unavailable
+from ui.volunteer.common import step_label as volunteer_step
+from ui.widgets import open_record
 
 NUMBER_LIMIT = 40  # a matter number is far shorter
 
@@ -126,6 +129,23 @@ if ctx.can("council.read", m.community_id):  # the link back: the council decisi
                 if st.button(t("council_page.open_decision"), key=f"matter_council_{row['id']}",
                              icon=":material/gavel:"):
                     council_records.open_decision(row)
+
+# the link both ways with volunteer service: a matter served by a team or as an errand raises volunteer orders
+if ctx.can("volunteer.read", m.community_id) and m.mode in VOLUNTEER_MODES:
+    raised = cached.read(ctx.engine, "volunteer_orders_of_matter", actor=ctx.actor, matter_id=m.id)
+    with st.container(border=True, key="matter_volunteer"):
+        st.markdown(f"**{t('volunteer_order.of_matter')}**")
+        for row in raised.to_dict("records"):
+            o1, o2 = st.columns([4, 1], vertical_alignment="center")
+            o1.markdown(t("volunteer_order.of_matter_line", number=md_escape(row["number"]),
+                          title=md_escape(row["title"]), step=volunteer_step(row["step"])))
+            if o2.button(t("volunteer_order.open"), key=f"matter_order_{row['id']}", icon=":material/open_in_new:"):
+                open_record("pages/volunteer/orders.py", row["id"])
+        if raised.empty:
+            st.caption(t("volunteer_order.of_matter_none"))
+        if ctx.can("volunteer.manage", m.community_id) and st.button(
+                t("volunteer_order.raise_from_matter"), key="matter_raise_order", icon=":material/volunteer_activism:"):
+            st.switch_page("pages/volunteer/orders.py", query_params={"matter": m.number})
 
 
 def step_form(action: Action) -> None:

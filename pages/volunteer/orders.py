@@ -55,6 +55,10 @@ volunteer_filter = int(asked["volunteer"]) if asked.get("volunteer", "").isdigit
 address_team = int(asked["team"]) if asked.get("team", "").isdigit() else None
 requested = [date_or_none(asked.get(end)) for end in ("from", "to")]
 
+raised_from = str(st.query_params.get("matter", ""))  # the matter page's 转为志愿服务订单: its number, to link
+if raised_from and st.session_state.get("vord_matter_from") != raised_from:
+    st.session_state["vord_matter_from"] = raised_from
+    st.session_state[widget_key("vord_new", "matter_number")] = raised_from
 opened = widgets.record_from_address(SELECTED)
 if opened is not None:
     st.session_state[SELECTED] = opened
@@ -67,7 +71,7 @@ manage_here = ctx.can("volunteer.manage", community) if community is not None el
 if manage_here:
     form = "vord_new"
     with st.expander(t("volunteer_order.new"), icon=":material/add_circle:",
-                     expanded=bool(st.session_state.get(f"{form}__errors"))):
+                     expanded=bool(st.session_state.get(f"{form}__errors")) or bool(raised_from)):
         form_message(form)
         n1, n2 = st.columns([1, 2])
         with n1:

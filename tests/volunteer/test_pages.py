@@ -36,7 +36,7 @@ def count(db, model, *conditions) -> int:
 def place(tmp_path, monkeypatch):
     """An empty app database with one community, its secretary, a street leader and a volunteer's account."""
     with page_db(tmp_path, "volunteer", demo=False, monkeypatch=monkeypatch) as db:
-        community, _ = db.add_place("康盛社区", "KS")
+        community, db.grid_ids = db.add_place("康盛社区", "KS")
         db.add_user("sec", "secretary", community)
         db.add_user("lead", "leader")
         db.add_user("vol", "volunteer", community)
@@ -199,3 +199,35 @@ def page_with_address(db, name: str, **params: str):
         at.query_params[key] = value
     at.session_state["user_id"] = db.users["sec"]
     return at.run()
+
+
+def test_a_team_service_matter_raises_an_order_linked_both_ways(place):
+    from data_access.service.writes import create_matter
+
+    matter = create_matter(place.engine, actor=place.actor("sec"), settings=place.settings, data={
+        "channel": "resident", "sub_source": "phone", "community_id": place.community, "grid_id": place.grid_ids[0],
+        "anonymous": True, "description": "独居老人需要每周代买药品", "category": "request", "urgency": "normal",
+        "mode": "proxy", "registered_at": None})
+    at = run_page("matter", place.users["sec"], record=matter.id)
+    assert zh("volunteer_order.of_matter_none") in [str(c.value) for c in at.caption]
+    assert at.button(key="matter_raise_order")
+
+    orders = page_with_address(place, "volunteer_orders", matter=matter.number)
+    assert orders.text_input(key="vord_new_matter_number").value == matter.number  # filled in from the matter
+    orders.text_input(key="vord_new_title").input("每周代买药品")
+    orders.text_input(key="vord_new_place").input("幸福里小区7号楼")
+    orders.text_input(key="vord_new_recipient_name").input("赵奶奶")
+    orders.button(key="vord_new_go").click().run()
+    with reading(place.engine) as session:
+        order = session.execute(select(VolunteerOrder)).scalars().one()
+    assert order.matter_id == matter.id
+
+    back = run_page("matter", place.users["sec"], record=matter.id)
+    assert any(order.number in str(m.value) for m in back.markdown)  # the matter lists its order
+
+    other = create_matter(place.engine, actor=place.actor("sec"), settings=place.settings, data={
+        "channel": "resident", "sub_source": "phone", "community_id": place.community, "grid_id": place.grid_ids[0],
+        "anonymous": True, "description": "路灯不亮已有一周", "category": "environment", "urgency": "normal",
+        "mode": "digital", "registered_at": None})
+    digital = run_page("matter", place.users["sec"], record=other.id)  # not served by a team or as an errand
+    assert "matter_raise_order" not in [b.key for b in digital.button]

@@ -144,6 +144,9 @@ def facts(ctx: PageContext, detail: OrderDetail) -> None:
             st.text(t("volunteer_order.in_progress"))
         if detail.matter_number:
             st.caption(t("volunteer_order.from_matter", number=md_escape(detail.matter_number)))
+            if ctx.can("matter.read", order.community_id) and st.button(
+                    t("volunteer_order.open_matter"), key=f"vo_matter_{order.id}", icon=":material/open_in_new:"):
+                widgets.open_record("pages/service/matter.py", order.matter_id)
     badges = []
     if detail.late:
         badges.append(f":orange-badge[{t('volunteer_order.late', hours=ctx.settings.volunteer.take_within_hours)}]")
