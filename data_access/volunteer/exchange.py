@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -43,6 +44,8 @@ from i18n import LANGUAGES, translate
 
 MAX_ROWS = 5_000  # volunteers of one import
 MAX_COLUMNS = 60  # header cells read; a sheet wider than this is not the template
+MAX_BYTES = 20_000_000  # the file as uploaded; 5,000 rows take about 250 kB
+MAX_UNPACKED = 200_000_000  # the parts of the .xlsx (a zip) unpacked: a small file may unpack to gigabytes
 PERSONAL = "personal.view"
 # (field, header key, width): the import's columns, in the template's order
 COLUMNS = [("name", "volunteer_sheet.name", 10), ("phone", "volunteer_sheet.phone", 14),
@@ -82,6 +85,16 @@ class ImportRefused(DomainError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("volunteer_import.refused", count=len(problems))
         self.problems = problems
+
+
+def problem_text(problem: Problem, lang: str = "zh") -> str:
+    """A problem in words: 第 3 行“手机号”：电话号码格式不正确…, for the screen or a list to download."""
+    message = translate(lang, problem.key, **problem.params)
+    if problem.row is None:
+        return translate(lang, "volunteer_import.at_file", message=message)
+    if problem.column is None:
+        return translate(lang, "volunteer_import.at_row", row=problem.row, message=message)
+    return translate(lang, "volunteer_import.at_cell", row=problem.row, column=problem.column, message=message)
 
 
 # ----------------------------------------------------------------------------------------------- the import
@@ -158,6 +171,13 @@ def _read(content: bytes) -> tuple[_Header, list[tuple[int, tuple]]]:
     that is not .xlsx, has no rows, too many rows or a wrong header is refused here, before any row is checked."""
     if not isinstance(content, bytes | bytearray) or not content:
         raise ImportRefused([Problem(None, None, "volunteer_import.empty")])
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as packed:  # zipfile reads no part beyond its stated size
+            unpacked = sum(part.file_size for part in packed.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ImportRefused([Problem(None, None, "volunteer_import.not_xlsx")]) from exc
+    if len(content) > MAX_BYTES or unpacked > MAX_UNPACKED:
+        raise ImportRefused([Problem(None, None, "volunteer_import.too_large", {"max": MAX_BYTES // 1_000_000})])
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not .xlsx (zip, XML, KeyError...)

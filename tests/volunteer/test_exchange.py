@@ -287,6 +287,22 @@ def test_an_empty_or_overlong_file_is_refused(place):
     assert refused(place, out.getvalue()) == [(None, None, "volunteer_import.too_many_rows")]
 
 
+def test_a_file_that_unpacks_too_large_is_refused_before_it_is_read(place, monkeypatch):
+    content = xlsx([row(1)])
+    monkeypatch.setattr(exchange, "MAX_UNPACKED", 5_000)
+    assert refused(place, content) == [(None, None, "volunteer_import.too_large")]
+
+
+def test_problems_in_words():
+    at_cell = exchange.Problem(3, "手机号", "error.bad_phone")
+    assert exchange.problem_text(at_cell).startswith("第 3 行“手机号”：电话号码格式不正确")
+    repeated = exchange.Problem(5, "ID number", "volunteer_import.duplicate_in_file", {"row": 2})
+    assert exchange.problem_text(repeated, "en") == (
+        "Row 5, ID number: This ID number repeats row 2: a person can be registered only once.")
+    assert exchange.problem_text(exchange.Problem(None, None, "volunteer_import.not_xlsx")).startswith("文件不是 Excel")
+    assert exchange.problem_text(exchange.Problem(1, None, "volunteer_import.no_header")).startswith("第 1 行：")
+
+
 def test_blank_rows_are_skipped_and_rows_keep_their_excel_numbers(place):
     content = xlsx([row(1), [None] * 9, row(2, 手机号="x")])
     assert refused(place, content) == [(4, "手机号", "error.bad_phone")]
