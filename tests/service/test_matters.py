@@ -212,7 +212,7 @@ def test_full_workflow_to_closure_with_reopening(demo_engine, settings, actors):
     assert list(events["step_to"])[-1] == Step.CLOSED
     with reading(demo_engine) as session:
         trail = session.execute(select(AuditLog.action, AuditLog.before, AuditLog.after)
-                                .where(AuditLog.entity_id == m.id).order_by(AuditLog.id)).all()
+                                .where(AuditLog.entity == "matter", AuditLog.entity_id == m.id).order_by(AuditLog.id)).all()
     assert [a for a, _, _ in trail][:3] == ["matter.create", "matter.analyse", "matter.register"]
     assert trail[-1].before["step"] == Step.ASSESS and trail[-1].after["step"] == Step.CLOSED
 
@@ -507,6 +507,6 @@ def test_processes_starting_together_migrate_and_seed_once(engine, settings):
         thread.join()
     assert errors == []
     started = make_engine(url)
-    # seeded once: 300 matters, 22 member units, the 6 demo accounts and 21 further unit representatives
-    assert (count(started, Matter), count(started, MemberUnit), count(started, User)) == (300, 22, 27)
+    # seeded once: 300 matters, 22 member units, the 8 demo accounts and 21 further unit representatives
+    assert (count(started, Matter), count(started, MemberUnit), count(started, User)) == (300, 22, 29)
     started.dispose()
