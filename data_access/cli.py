@@ -44,9 +44,11 @@ from data_access.briefing.presentation import briefing_pptx
 from data_access.config import load_settings
 from data_access.db import make_engine, migrate, reading, transaction
 from data_access.models import Community, Grid, Street, User
+from data_access.volunteer import points
 from domain.access import Actor, Grant, can
 from domain.briefing.changes import Month, Period
 from domain.errors import DomainError, ValidationFailed
+from domain.settings import Settings
 from i18n import LANGUAGES, translate
 from i18n.briefing_words import briefing_text, count, period_words
 
@@ -254,6 +256,19 @@ def _problems(language: str, err: ValidationFailed) -> str:
                      for field, (key, params) in err.errors.items())
 
 
+def _points_command(engine, settings: Settings, command: str) -> int:
+    """check-points: every kept balance against the sum of its transfers (1 when any differs, listed);
+    expire-points: points past their life back to the community (prints how many)."""
+    if command == "expire-points":
+        print(f"ok: expired {points.expire(engine, standard=settings.volunteer.points)} points")
+        return 0
+    wrong = points.check_balances(engine)
+    for account_id, kept, summed in wrong:
+        print(f"account {account_id}: balance {kept}, transfers sum to {summed}", file=sys.stderr)
+    print("ok: every points balance equals its transfers" if not wrong else f"{len(wrong)} balances differ")
+    return 1 if wrong else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -288,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--force", action="store_true", help="replace --out if it exists")
     r = commands.add_parser("restore", help="replace the SQLite database by a backup (stop the app first)")
     r.add_argument("--from", dest="source", required=True, help="the backup file")
+    commands.add_parser("check-points", help="check that every points balance equals the sum of its transfers")
+    commands.add_parser("expire-points", help="return points past volunteer.points.expire_after_years (for cron)")
     args = parser.parse_args(argv)
     settings = load_settings()
     if args.command == "backup":
@@ -300,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "display-link":
         args.days = settings.briefing.link_days if args.days is None else args.days
         return _display_link_command(engine, settings, args)
+    if args.command in ("check-points", "expire-points"):
+        return _points_command(engine, settings, args.command)
     try:
         if args.command == "add-community":
             new_id = add_community(engine, street=args.street, name=args.name, code=args.code, grids=args.grids)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from data_access.accounts.auth import login
 from data_access.config import load_settings
-from data_access.db import make_engine, reading
+from data_access.db import make_engine, migrate, reading
 from data_access.models import AuditLog
 from i18n import translate
 
@@ -55,3 +55,27 @@ def test_a_production_install_is_set_up_from_the_shell(tmp_path):
                                                                    "grid_id": None}]
     assert "a-long-password" not in str(entry.after) and "$2b$" not in str(entry.after)
     engine.dispose()
+
+
+def test_the_points_ledger_is_checked_and_expired_from_the_shell(tmp_path):
+    """check-points says a sound ledger is sound and names an account whose kept balance was changed behind the
+    ledger's back; expire-points runs (for cron) and leaves the ledger sound."""
+    from sqlalchemy import text
+
+    from data_access.demo import street
+
+    url = f"sqlite:///{tmp_path}/points.db"
+    engine = make_engine(url)
+    migrate(engine)
+    street.seed(engine, load_settings())
+    sound = cli(url, "check-points")
+    assert sound.returncode == 0 and "ok" in sound.stdout, sound.stderr
+    expired = cli(url, "expire-points")
+    assert expired.returncode == 0 and expired.stdout.startswith("ok: expired"), expired.stderr
+    assert cli(url, "check-points").returncode == 0
+    with engine.begin() as conn:
+        account = conn.execute(text("SELECT id FROM points_account WHERE holder = 'volunteer' AND balance > 0 "
+                                    "ORDER BY id LIMIT 1")).scalar_one()
+        conn.execute(text("UPDATE points_account SET balance = balance + 7 WHERE id = :id"), {"id": account})
+    broken = cli(url, "check-points")
+    assert broken.returncode == 1 and f"account {account}:" in broken.stderr

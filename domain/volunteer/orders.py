@@ -88,9 +88,11 @@ DAY_HOURS = 24
 
 
 class _Errors(FormErrors):
-    """Errors of a volunteer order's form."""
+    """Errors of a volunteer order's form (the shared messages of numbers and dates)."""
 
     LIMITS = LIMITS
+    NOT_A_NUMBER = "error.not_a_number"
+    NOT_A_DATE, DATE_IN_FUTURE = "error.not_a_date", "error.date_in_future"
 
 
 def allowed_actions(step: Step) -> tuple[Action, ...]:

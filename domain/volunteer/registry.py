@@ -19,9 +19,11 @@ MEMBER_UNIT_TEAM = "member_unit"  # the team kind that belongs to a member unit 
 
 
 class _Errors(FormErrors):
-    """Errors of a volunteer-service form."""
+    """Errors of a volunteer-service form (the shared messages of numbers and dates)."""
 
     LIMITS = LIMITS
+    NOT_A_NUMBER = "error.not_a_number"
+    NOT_A_DATE, DATE_IN_FUTURE = "error.not_a_date", "error.date_in_future"
 
 
 def codes_of(errors: FormErrors, data: object, field: str, allowed: Collection[str]) -> str:
