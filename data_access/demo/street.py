@@ -1,6 +1,7 @@
 """Demo data for a fresh install: one street, three communities with grids, the demo accounts, ~300 matters
 with their timelines and audit trail, each community's joint committee (data_access.demo.committee) and its
-resident council or estate joint meeting (data_access.demo.council)."""
+resident council or estate joint meeting (data_access.demo.council), and 康盛社区's volunteer service
+(data_access.demo.volunteer)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from data_access.db import sync_id_sequence, transaction
 from data_access.demo import committee as demo_committee
 from data_access.demo import council as demo_council
 from data_access.demo import sample
+from data_access.demo import volunteer as demo_volunteer
 from data_access.models import AuditLog, Community, DisplayLink, Grid, Matter, MatterEvent, Street, User, UserRole
 from data_access.service import tally
 from domain.access import SYSTEM
@@ -31,6 +33,8 @@ ACCOUNTS = [
     ("worker", "康盛社区社工 张敏", [("worker", 0)]),
     ("unitrep", "成员单位代表 赵建国", [("unitrep", 0)]),
     ("recorder", "议事会记录员 孙雅琴", [("recorder", 0)]),
+    ("volunteer", "志愿者 周晓东", [("volunteer", 0)]),
+    ("teamlead", "服务队队长 马桂英", [("team_lead", 0)]),
 ]
 
 
@@ -104,9 +108,10 @@ def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetim
         # its own rng: the committees stay the same whatever the number of matters
         committees = demo_committee.seed(session, settings, random.Random(seed_value + 1), communities, rows, now)
         councils = demo_council.seed(session, settings, random.Random(seed_value + 2), communities, rows, now)
+        volunteers = demo_volunteer.seed(session, settings, random.Random(seed_value + 3), communities, rows, now)
         add_display_link(session, settings, usernames, now)
         audit.record(session, actor=SYSTEM, action="demo.seed", entity="street", entity_id=street.id, at=now,
                      after={"communities": len(COMMUNITIES), "matters": len(rows) + councils["follow_up_matters"],
                             "accounts": len(ACCOUNTS),
-                            **committees, **councils})
+                            **committees, **councils, **volunteers})
     return True
