@@ -61,14 +61,21 @@ from data_access.models import (
     Resource,
     ServiceItem,
     User,
+    Volunteer,
 )
 from data_access.org import grids
 from data_access.service import exports
 from data_access.service import queries as sq
 from data_access.service import writes as sw
+from data_access.volunteer import orders as vo
+from data_access.volunteer import points as vp
+from data_access.volunteer import registry as vr
+from data_access.volunteer import store as vs
 from domain.briefing.changes import Month, Period
 from domain.errors import DomainError
+from domain.volunteer.orders import Step
 from tests.conftest import NOW
+from tests.volunteer.support import id_number
 
 pytestmark = pytest.mark.db
 ROOT = Path(__file__).resolve().parents[1]
@@ -854,9 +861,202 @@ BRIEFING = {
         lambda w, community_id: grids(w.engine, community_id, actor=w.actor())),
 }
 
+# --- volunteer service: its rows made once per world through the write functions, on first use ---------------------
+
+def _volunteer_rows(w: World) -> World:
+    """Volunteers (one leading a team), orders at every step with links to sign, goods and redemptions in
+    community 1, and a pool of valid ID numbers nobody holds; made when an example of the area first needs them."""
+    if "volunteer" in w.ids:
+        return w
+    sec, s, cid = w.actor(), w.settings, 1
+    with reading(w.engine) as session:
+        held = set(session.execute(select(Volunteer.id_number)).scalars())
+    numbers = [n for n in (id_number(i, born="19660606", area="650102") for i in range(200)) if n not in held]
+
+    def volunteer(n: int, **more) -> int:
+        return vr.save_volunteer(w.engine, actor=sec, settings=s, now=NOW, data={
+            "community_id": cid, "name": f"对抗测试{n}", "phone": f"1370000{n:04d}", "id_number": numbers[n],
+            "skills": ["elderly"], "registered_on": TODAY, **more}).id
+
+    vols = [volunteer(0), volunteer(1)]
+    team = vr.save_team(w.engine, actor=sec, settings=s, now=NOW, data={
+        "community_id": cid, "name": "对抗测试服务队", "kind": "community", "leader_id": vols[0]}).id
+    vols += [volunteer(2, team_id=team), volunteer(3)]
+
+    def order(to: Step, hours: float = 1, who: int = 3) -> int:
+        made = vo.create_order(w.engine, actor=sec, settings=s, now=NOW, data={
+            "community_id": cid, "service_kind": "elderly", "title": "上门理发", "place": "1号楼",
+            "wanted_at": NOW + timedelta(days=1), "recipient_name": "王大爷"}).id
+        if to >= Step.DISPATCHED:
+            vo.dispatch(w.engine, actor=sec, order_id=made, now=NOW,
+                        data={"volunteer_id": vols[who], "due_at": NOW + timedelta(days=2)})
+        if to >= Step.TAKEN:
+            vo.take(w.engine, actor=sec, order_id=made, now=NOW)
+        if to >= Step.SERVED:
+            vo.record_service(w.engine, actor=sec, order_id=made, now=NOW,
+                              rows=[{"volunteer_id": vols[who], "hours": hours}])
+        if to >= Step.SIGNED:
+            vo.sign_off(w.engine, actor=sec, settings=s, order_id=made, method="phone", now=NOW)
+        return made
+
+    signed = [order(Step.SIGNED, 8, who=0), order(Step.SIGNED, 5, who=1)]  # 80 and 50 points
+    served = [order(Step.SERVED) for _ in range(4)]
+    orders = [order(Step.REQUESTED), order(Step.DISPATCHED), order(Step.DISPATCHED, who=2), order(Step.TAKEN),
+              *served, *signed]
+    tokens = [vo.make_link(w.engine, actor=sec, settings=s, order_id=o, now=NOW)[0] for o in served[:3]]
+    goods = [vs.save_good(w.engine, actor=sec, now=NOW, data={"community_id": cid, "name": name, "price": price,
+                                                               "stock": stock}).id
+             for name, price, stock in (("对抗毛巾", 10, 5), ("对抗大米", 30, 1))]
+    slips = [vs.redeem(w.engine, actor=sec, now=NOW, data={"volunteer_id": vols[0], "good_id": goods[0],
+                                                           "quantity": 1}).id for _ in range(2)]
+    w.ids.update({"volunteer": vols, "team": [team], "order": orders, "order_served": served, "token": tokens,
+                  "good": goods, "redemption": slips, "id_number": numbers[4:40]})
+    return w
+
+
+def _vw(w: World, name: str) -> list:
+    return _volunteer_rows(w).of(name)
+
+
+def _row(w: World, name: str) -> st.SearchStrategy:
+    """Mostly (four times in five) a row of the area's that exists, else any id or none at all (some_id). Drawn in
+    two steps: one_of would flatten some_id's many hostile branches beside the known one and mostly miss it."""
+    known, anything = st.sampled_from(_vw(w, name)), some_id(_vw(w, name))
+    return st.integers(0, 4).flatmap(lambda n: anything if n == 0 else known)
+
+
+def ledger_sound(w: World, *_, **__) -> None:
+    """After a success, every kept balance still equals the sum of its transfers."""
+    assert vp.check_balances(w.engine) == []
+
+
+def link_opens(w: World, made, **_) -> None:
+    assert vo.link_order(w.engine, made[0], now=NOW)["number"]
+
+
+def _staff_or_volunteer(w: World) -> st.SearchStrategy:
+    """Who acts on an order: staff, or a volunteer or team leader of the demo where it has them."""
+    return st.sampled_from([name for name in ("secretary", "worker", "volunteer", "teamlead", "leader")
+                            if name in w.actors])
+
+
+def _volunteer_form(w: World) -> st.SearchStrategy:
+    x_number = next((n for n in _vw(w, "id_number") if n.endswith("X")), "11010519491231002X")
+    return form(community_id=st.just(1), name=SOME_TEXT,
+                phone=st.sampled_from(["13712345678", "0477-1234567", "", "12345", "1371234567８"]),
+                id_number=st.one_of(st.sampled_from(_vw(w, "id_number")), st.sampled_from([
+                    x_number.lower(), f" {x_number[:6]} {x_number[6:]} ", "110105194912310021", "", "１１０"]), TEXT),
+                skills=st.one_of(st.lists(st.sampled_from([k.code for k in w.settings.volunteer.service_kinds]),
+                                          max_size=3), SOME_TEXT),
+                party_member=st.booleans(), report_unit_id=st.one_of(st.none(), some_id(w.of("unit"))),
+                team_id=st.one_of(st.none(), _row(w, "team")), registered_on=st.one_of(st.just(TODAY), DAY),
+                active=st.booleans(), user_id=st.one_of(st.none(), some_id(w.of("user"))))
+
+
+VOLUNTEER = {
+    "volunteer.registry.save_volunteer": Case(
+        lambda w: {"data": _volunteer_form(w), "volunteer_id": st.one_of(st.none(), _row(w, "volunteer"))},
+        lambda w, data, volunteer_id: vr.save_volunteer(w.engine, actor=w.actor(), settings=w.settings, data=data,
+                                                        volunteer_id=volunteer_id, now=NOW),
+        ledger_sound),
+    "volunteer.registry.save_team": Case(
+        lambda w: {"data": form(community_id=st.just(1), name=SOME_TEXT,
+                                kind=st.sampled_from([k.code for k in w.settings.volunteer.team_kinds]),
+                                unit_id=st.one_of(st.none(), st.sampled_from(w.of("unit"))),
+                                speciality=st.one_of(st.just(["repair"]), st.just("elderly,repair"), SOME_TEXT),
+                                leader_id=st.one_of(st.none(), _row(w, "volunteer")), active=st.booleans()),
+                   "team_id": st.one_of(st.none(), _row(w, "team"))},
+        lambda w, data, team_id: vr.save_team(w.engine, actor=w.actor(), settings=w.settings, data=data,
+                                              team_id=team_id, now=NOW)),
+    "volunteer.store.save_good": Case(
+        lambda w: {"data": form(community_id=st.just(1), name=SOME_TEXT, price=st.one_of(st.integers(1, 99), NUMBER),
+                                stock=st.one_of(st.integers(0, 9), NUMBER), donor=SOME_TEXT, active=st.booleans()),
+                   "good_id": st.one_of(st.none(), _row(w, "good"))},
+        lambda w, data, good_id: vs.save_good(w.engine, actor=w.actor(), data=data, good_id=good_id, now=NOW)),
+    "volunteer.store.redeem": Case(
+        lambda w: {"data": form(volunteer_id=_row(w, "volunteer"), good_id=_row(w, "good"),
+                                quantity=st.one_of(st.integers(1, 3), NUMBER))},
+        lambda w, data: vs.redeem(w.engine, actor=w.actor("worker"), data=data, now=NOW),
+        ledger_sound),
+    "volunteer.store.cancel_redemption": Case(
+        lambda w: {"redemption_id": _row(w, "redemption"), "reason": SOME_TEXT},
+        lambda w, redemption_id, reason: vs.cancel_redemption(w.engine, actor=w.actor(), redemption_id=redemption_id,
+                                                              reason=reason, now=NOW),
+        ledger_sound),
+}
+
+
+def _service_rows(w: World) -> st.SearchStrategy:
+    row = form(volunteer_id=_row(w, "volunteer"),
+               hours=st.one_of(st.floats(0.1, 12), st.sampled_from([0.05, 24, 24.04, 1e-9]), NUMBER))
+    return st.one_of(st.lists(row, max_size=3), HOSTILE)
+
+
+VOLUNTEER_ORDERS = {  # 点单, 派单, 接单, 拒单, 取消
+    "volunteer.orders.create_order": Case(
+        lambda w: {"data": form(community_id=st.just(1), service_kind=st.sampled_from(["elderly", "repair"]),
+                                title=SOME_TEXT, detail=SOME_TEXT, place=SOME_TEXT,
+                                wanted_at=st.one_of(st.just(NOW + timedelta(days=1)), st.just(NOW), st.sampled_from(
+                                    [NOW - timedelta(days=3), datetime(2026, 12, 1), NOW.replace(year=9999)])),
+                                recipient_name=SOME_TEXT, recipient_phone=st.sampled_from(["13812345678", "", "1"]),
+                                matter_id=st.one_of(st.none(), some_id(w.of("matter"))))},
+        lambda w, data: vo.create_order(w.engine, actor=w.actor(), settings=w.settings, data=data, now=NOW)),
+    "volunteer.orders.dispatch": Case(
+        lambda w: {"order_id": _row(w, "order"), "redispatch": near(st.booleans()),
+                   "data": form(team_id=st.one_of(st.none(), _row(w, "team")),
+                                volunteer_id=st.one_of(st.none(), _row(w, "volunteer")),
+                                due_at=st.sampled_from([NOW + timedelta(days=2), NOW, NOW.replace(year=1)]),
+                                reason=SOME_TEXT)},
+        lambda w, order_id, redispatch, data: vo.dispatch(w.engine, actor=w.actor(), order_id=order_id, data=data,
+                                                          redispatch=redispatch, now=NOW)),
+    "volunteer.orders.take": Case(
+        lambda w: {"order_id": _row(w, "order"), "actor": _staff_or_volunteer(w),
+                   "volunteer_id": st.one_of(st.none(), _row(w, "volunteer"))},
+        lambda w, order_id, actor, volunteer_id: vo.take(w.engine, actor=w.actor(actor), order_id=order_id,
+                                                         volunteer_id=volunteer_id, now=NOW)),
+    "volunteer.orders.decline": Case(
+        lambda w: {"order_id": _row(w, "order"), "actor": _staff_or_volunteer(w), "reason": SOME_TEXT},
+        lambda w, order_id, actor, reason: vo.decline(w.engine, actor=w.actor(actor), order_id=order_id,
+                                                      reason=reason, now=NOW)),
+    "volunteer.orders.cancel": Case(
+        lambda w: {"order_id": _row(w, "order"), "reason": SOME_TEXT},
+        lambda w, order_id, reason: vo.cancel(w.engine, actor=w.actor(), order_id=order_id, reason=reason, now=NOW)),
+}
+
+VOLUNTEER_SIGN = {  # 服务, 签单 (by staff and by the link), the link itself, 评单
+    "volunteer.orders.record_service": Case(
+        lambda w: {"order_id": _row(w, "order"), "actor": _staff_or_volunteer(w), "rows": _service_rows(w),
+                   "served_on": st.one_of(st.none(), st.just(TODAY), DAY, HOSTILE)},
+        lambda w, order_id, actor, rows, served_on: vo.record_service(
+            w.engine, actor=w.actor(actor), order_id=order_id, rows=rows, served_on=served_on, now=NOW)),
+    "volunteer.orders.sign_off": Case(
+        lambda w: {"order_id": _row(w, "order_served"),
+                   "method": near(st.sampled_from(["in_person", "phone", "link"]))},
+        lambda w, order_id, method: vo.sign_off(w.engine, actor=w.actor(), settings=w.settings, order_id=order_id,
+                                                method=method, now=NOW),
+        ledger_sound),
+    "volunteer.orders.make_link": Case(
+        lambda w: {"order_id": _row(w, "order"), "actor": _staff_or_volunteer(w)},
+        lambda w, order_id, actor: vo.make_link(w.engine, actor=w.actor(actor), settings=w.settings,
+                                                order_id=order_id, now=NOW),
+        link_opens),
+    "volunteer.orders.sign_by_link": Case(
+        lambda w: {"token": st.one_of(st.sampled_from(_vw(w, "token")), HOSTILE),
+                   "data": st.one_of(st.none(), form(rating=st.sampled_from(["satisfied", "basic", "dissatisfied"]),
+                                                     comment=SOME_TEXT))},
+        lambda w, token, data: vo.sign_by_link(w.engine, settings=w.settings, token=token, data=data, now=NOW),
+        ledger_sound),
+    "volunteer.orders.rate": Case(
+        lambda w: {"order_id": _row(w, "order"),
+                   "data": form(rating=st.sampled_from(["satisfied", "basic", "dissatisfied"]), comment=SOME_TEXT)},
+        lambda w, order_id, data: vo.rate(w.engine, actor=w.actor(), order_id=order_id, data=data, now=NOW)),
+}
+
 AREAS = {"service": SERVICE | SERVICE_READS, "committee": COMMITTEE, "committee_meetings": COMMITTEE_MEETINGS,
          "committee_reads": COMMITTEE_READS, "council": COUNCIL, "council_meetings": COUNCIL_MEETINGS,
-         "council_reads": COUNCIL_READS, "accounts": ACCOUNTS | AUDIT_READS, "briefing": BRIEFING}
+         "council_reads": COUNCIL_READS, "accounts": ACCOUNTS | AUDIT_READS, "briefing": BRIEFING,
+         "volunteer": VOLUNTEER, "volunteer_orders": VOLUNTEER_ORDERS,
+         "volunteer_sign": VOLUNTEER_SIGN}
 TABLE = {name: case for area in AREAS.values() for name, case in area.items()}
 # Public functions of data_access that open a transaction but take nothing a user typed or an address carried.
 NOT_USER_INPUT = {
@@ -865,6 +1065,7 @@ NOT_USER_INPUT = {
     "cli.add_community": "a set-up command run by the operator from the shell",
     "demo.street.seed": "the demo data",
     "accounts.sessions.start": "called by login with the id of the account that just logged in",
+    "volunteer.points.expire": "a scheduled job: the standard from config.yaml and the clock",
 }
 
 
