@@ -6,6 +6,7 @@
     SHOTS_ONLY=en .venv/bin/python scripts/screenshots.py        (every page in English: <name>-en.png)
     SHOTS_ONLY=phone .venv/bin/python scripts/screenshots.py     (a grid worker's path at 390x844: phone-<name>.png)
     SHOTS_ONLY=outage .venv/bin/python scripts/screenshots.py    (the calm page of a database away, wide and phone)
+    SHOTS_ONLY=volunteer .venv/bin/python scripts/screenshots.py (a volunteer's phone, a resident signing, the store)
 
 The full run takes every page in Chinese (<name>.png), then in English, then the phone path.
 """
@@ -255,6 +256,68 @@ def big_screen(page, url: str) -> None:
     page.set_viewport_size({"width": 1440, "height": 1000})
 
 
+def demo_volunteer_code() -> str:
+    """The volunteer code of the demo account `volunteer` (what the store's scanner types)."""
+    from sqlalchemy import create_engine, text
+
+    from data_access.volunteer.queries import volunteer_code
+
+    engine = create_engine(os.environ["SHOTS_DB"])
+    with engine.connect() as conn:
+        query = ("SELECT v.id FROM volunteer v JOIN user_account u ON u.id = v.user_id "
+                 "WHERE u.username = 'volunteer'")
+        return volunteer_code(conn.execute(text(query)).scalar_one())
+
+
+def volunteer_phone(browser, url: str) -> None:
+    """The demo volunteer on a phone (390 wide): their open orders with the sign-off QR code of the served one; the
+    link opened on the resident's phone (no login), rated; then the points store's counter at 1440 wide after a
+    redemption for that volunteer, found by the code a scanner types."""
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    phone.set_default_timeout(60_000)
+    phone.goto(url)
+    sign_in(phone, "volunteer")
+    phone.get_by_role("heading", name="我的志愿服务").wait_for()
+    phone.locator('[class*="st-key-big_qr_"] button').first.click()
+    link = phone.locator('[class*="st-key-mine_link_"] code').first
+    link.wait_for()
+    address = link.inner_text().strip()
+    phone.set_viewport_size({"width": 390, "height": 2600})
+    phone.locator('[data-testid="stMain"]').evaluate("main => main.scrollTo(0, 0)")  # Streamlit scrolls inside it
+    phone.wait_for_timeout(2500)
+    phone.screenshot(path=OUT / "volunteer-mine-phone.png")
+    phone.close()
+    resident = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    theirs = resident.new_page()
+    theirs.set_default_timeout(60_000)
+    theirs.goto(address)
+    theirs.get_by_role("heading", name="服务签单").wait_for()
+    theirs.get_by_text("满意", exact=True).click()
+    theirs.locator(".st-key-sign_comment textarea").fill("志愿者很耐心，谢谢！")
+    theirs.get_by_role("heading", name="服务签单").click()  # the comment applies when it loses the focus
+    theirs.wait_for_timeout(2000)
+    theirs.screenshot(path=OUT / "volunteer-sign-phone.png")
+    resident.close()
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    login(page, "secretary")
+    page.get_by_role("link", name="积分超市").click()
+    page.get_by_role("heading", name="积分超市").wait_for()
+    page.locator(".st-key-store_find input").fill(demo_volunteer_code())
+    page.keyboard.press("Enter")
+    page.locator(".st-key-store_volunteer").wait_for()
+    page.locator(".st-key-store_redeem_good_id input").click()
+    page.get_by_role("option").first.click()
+    page.wait_for_timeout(1500)
+    page.locator(".st-key-store_redeem_save button").click()
+    page.locator(".gz-slip").wait_for()
+    page.set_viewport_size({"width": 1440, "height": 1600})
+    page.wait_for_timeout(3000)
+    page.screenshot(path=OUT / "volunteer-store.png")
+    page.close()
+
+
 def outage(browser) -> None:
     """The page everyone sees while the database cannot be reached (here: a PostgreSQL address nobody answers)."""
     with running_server("postgresql://gongzhi:wrong@127.0.0.1:9/nowhere", demo=False) as url:
@@ -298,6 +361,9 @@ def main() -> None:
             return
         if os.environ.get("SHOTS_ONLY") == "phone":
             phone_path(page)
+            return
+        if os.environ.get("SHOTS_ONLY") == "volunteer":
+            volunteer_phone(browser, url)
             return
         login(page, "secretary")
         for link, marker, name in [("书记总览", "各步骤事项数", "overview"), ("民情台账", "筛选条件", "ledger"),

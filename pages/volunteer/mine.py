@@ -50,7 +50,7 @@ def form_of(order_id: int) -> str:
 # --- who I am ---------------------------------------------------------------------------------------------------
 
 with st.container(border=True, key="mine_me"):
-    st.subheader(md_escape(work.name))
+    st.subheader(md_escape(work.name), anchor=False)
     team = t("volunteer_mine.team", team=work.team) if work.team else t("volunteer_mine.no_team")
     if work.leads_team:
         team = t("volunteer_mine.leads", team=work.leads_team)
@@ -271,13 +271,13 @@ def order_card(row) -> None:
 
 # --- my open orders, signed lately, my points -------------------------------------------------------------------------
 
-st.subheader(t("volunteer_mine.open_orders"))
+st.subheader(t("volunteer_mine.open_orders"), anchor=False)
 if work.open_orders.empty:
     st.info(t("volunteer_mine.no_open"), icon=":material/inbox:")
 for order_row in work.open_orders.itertuples():
     order_card(order_row)
 
-st.subheader(t("volunteer_mine.recent"))
+st.subheader(t("volunteer_mine.recent"), anchor=False)
 if work.recent.empty:
     st.caption(t("volunteer_mine.no_recent"))
 else:
@@ -289,7 +289,7 @@ else:
                       rating=rating_label(r.rating))
             st.markdown(f"{line}  \n:gray[{about}]")
 
-st.subheader(t("volunteer_mine.statement"))
+st.subheader(t("volunteer_mine.statement"), anchor=False)
 offset = widgets.page_offset("mine_statement_page", STATEMENT_SIZE)
 entries, total, _ = cached.read(ctx.engine, "volunteer_statement", actor=ctx.actor, volunteer_id=work.volunteer_id,
                                 offset=offset, limit=STATEMENT_SIZE)
@@ -308,7 +308,7 @@ else:
                         f":gray[{when(e.at)}{' · ' + about if about else ''}]")
     widgets.pager(total, STATEMENT_SIZE, "mine_statement_page", len(entries))
 
-st.subheader(t("volunteer_mine.certificate"))
+st.subheader(t("volunteer_mine.certificate"), anchor=False)
 st.caption(t("volunteer_mine.certificate_hint"))
 form_message(CERTIFICATE)
 date_field(t("volunteer_mine.certificate_from"), key=widget_key(CERTIFICATE, "start"),

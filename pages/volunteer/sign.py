@@ -34,7 +34,7 @@ restore_typed()  # what the calm page made the browser forget (app.py does this 
 bare_page()
 phone_look()
 token = str(st.query_params.get("sign") or "").strip()
-st.title(t("page.volunteer_sign"))
+st.title(t("page.volunteer_sign"), anchor=False)
 
 try:
     cfg = settings()

@@ -74,60 +74,63 @@ def show_slip(redemption_id: int) -> None:
 
 with redeem_tab:
     on_sale = goods[goods["active"].astype(bool)] if not goods.empty else goods
-    form_message(REDEEM_FORM)
-    if (shown := st.session_state.get(SLIP)) is not None:
-        show_slip(shown)
-    text = search_box(t("volunteer_store.find"), "store_find", limit=30, placeholder="V000123",
-                      help=t("volunteer_store.find_hint"))
-    chosen = None
-    if text:
-        found = dict(cached.read(ctx.engine, "volunteer_choices", actor=ctx.actor, community_id=community,
-                                 search=text, limit=20))
-        if not found:
-            st.warning(t("volunteer_store.none_found", text=md_escape(text)), icon=":material/person_search:")
-        elif len(found) == 1:
-            chosen = next(iter(found))
+    counter_part, slip_part = st.columns([3, 2], gap="large")
+    with slip_part:
+        if (shown := st.session_state.get(SLIP)) is not None:
+            show_slip(shown)
+    with counter_part:
+        form_message(REDEEM_FORM)
+        text = search_box(t("volunteer_store.find"), "store_find", limit=30, placeholder="V000123")
+        chosen = None
+        if text:
+            found = dict(cached.read(ctx.engine, "volunteer_choices", actor=ctx.actor, community_id=community,
+                                     search=text, limit=20))
+            if not found:
+                st.warning(t("volunteer_store.none_found", text=md_escape(text)), icon=":material/person_search:")
+            elif len(found) == 1:
+                chosen = next(iter(found))
+            else:
+                chosen = st.radio(t("volunteer_store.pick"), list(found), format_func=found.get, key="store_pick")
         else:
-            chosen = st.radio(t("volunteer_store.pick"), list(found), format_func=found.get, key="store_pick")
-    else:
-        st.caption(t("volunteer_store.find_hint"))
-    if chosen is not None:
-        _, _, balance = cached.read(ctx.engine, "volunteer_statement", actor=ctx.actor, volunteer_id=chosen, limit=1)
-        with st.container(border=True, key="store_volunteer"):
-            st.markdown(f"**{md_escape(found[chosen])}**")
-            st.metric(t("volunteer_store.balance"), points_text(balance))
-        if on_sale.empty:
-            st.info(t("volunteer_store.no_goods"), icon=":material/inventory_2:")
-        else:
-            options = {int(g.id): t("volunteer_store.good_option", name=g.name, price=f"{int(g.price):,}",
-                                    stock=f"{int(g.stock):,}") for g in on_sale.itertuples()}
-            key = widget_key(REDEEM_FORM, "good_id")
-            if st.session_state.get(key) not in (None, *options):
-                st.session_state.pop(key)
-            good_id = st.selectbox(t("volunteer_store.good"), list(options), format_func=options.get, key=key,
-                                   index=None, placeholder=t("common.choose"))
-            field_error(REDEEM_FORM, "good_id")
-            quantity = st.number_input(t("volunteer_store.quantity"), key=widget_key(REDEEM_FORM, "quantity"),
-                                       value=1, step=1, **number_bounds(QUANTITY))
-            field_error(REDEEM_FORM, "quantity")
-            if good_id is not None:
-                price = int(on_sale.loc[on_sale["id"] == good_id, "price"].iloc[0])
-                cost = price * int(quantity or 0)
-                if cost <= balance:
-                    st.caption(t("volunteer_store.cost", points=f"{cost:,}", after=f"{balance - cost:,}"))
-                else:
-                    st.warning(t("volunteer_store.cost_short", points=f"{cost:,}", balance=f"{balance:,}"),
-                               icon=":material/warning:")
+            st.caption(t("volunteer_store.find_hint"))
+        if chosen is not None:
+            _, _, balance = cached.read(ctx.engine, "volunteer_statement", actor=ctx.actor, volunteer_id=chosen,
+                                        limit=1)
+            with st.container(border=True, key="store_volunteer"):
+                st.markdown(f"**{md_escape(found[chosen])}**")
+                st.metric(t("volunteer_store.balance"), points_text(balance))
+            if on_sale.empty:
+                st.info(t("volunteer_store.no_goods"), icon=":material/inventory_2:")
+            else:
+                options = {int(g.id): t("volunteer_store.good_option", name=g.name, price=f"{int(g.price):,}",
+                                        stock=f"{int(g.stock):,}") for g in on_sale.itertuples()}
+                key = widget_key(REDEEM_FORM, "good_id")
+                if st.session_state.get(key) not in (None, *options):
+                    st.session_state.pop(key)
+                good_id = st.selectbox(t("volunteer_store.good"), list(options), format_func=options.get, key=key,
+                                       index=None, placeholder=t("common.choose"))
+                field_error(REDEEM_FORM, "good_id")
+                quantity = st.number_input(t("volunteer_store.quantity"), key=widget_key(REDEEM_FORM, "quantity"),
+                                           value=1, step=1, **number_bounds(QUANTITY))
+                field_error(REDEEM_FORM, "quantity")
+                if good_id is not None:
+                    price = int(on_sale.loc[on_sale["id"] == good_id, "price"].iloc[0])
+                    cost = price * int(quantity or 0)
+                    if cost <= balance:
+                        st.caption(t("volunteer_store.cost", points=f"{cost:,}", after=f"{balance - cost:,}"))
+                    else:
+                        st.warning(t("volunteer_store.cost_short", points=f"{cost:,}", balance=f"{balance:,}"),
+                                   icon=":material/warning:")
 
-            def save(values: dict, volunteer_id: int = chosen):
-                widgets.require_chosen(values, "good_id")
-                slip = redeem(ctx.engine, actor=ctx.actor, data={**values, "volunteer_id": volunteer_id})
-                st.session_state[SLIP] = slip.id
-                return slip
+                def save(values: dict, volunteer_id: int = chosen):
+                    widgets.require_chosen(values, "good_id")
+                    slip = redeem(ctx.engine, actor=ctx.actor, data={**values, "volunteer_id": volunteer_id})
+                    st.session_state[SLIP] = slip.id
+                    return slip
 
-            st.button(t("volunteer_store.redeem"), key="store_redeem_save", type="primary",
-                      icon=":material/redeem:", on_click=submit, args=(REDEEM_FORM, ["good_id", "quantity"], save),
-                      kwargs={"success": lambda s: t("volunteer_store.redeemed", number=md_escape(s.number))})
+                st.button(t("volunteer_store.redeem"), key="store_redeem_save", type="primary",
+                          icon=":material/redeem:", on_click=submit, args=(REDEEM_FORM, ["good_id", "quantity"], save),
+                          kwargs={"success": lambda s: t("volunteer_store.redeemed", number=md_escape(s.number))})
 
     st.subheader(t("volunteer_store.today"))
     form_message(CANCEL_FORM)

@@ -22,7 +22,8 @@ BARE_CSS = """<style>
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
   [data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none; }
   [data-testid="stMainBlockContainer"] { max-width: 40rem; }
-  @media (max-width: 768px) { [data-testid="stMainBlockContainer"] { padding-top: 2rem; } }
+  @media (max-width: 768px) { [data-testid="stMainBlockContainer"] { padding-top: 2rem; }
+    [data-testid="stMainBlockContainer"] h1 { font-size: 1.875rem; } }
 </style>"""
 SLIP_CSS = """<style>
   .gz-slip { border: 1px dashed #888; border-radius: 6px; padding: 1rem 1.25rem; max-width: 26rem;
