@@ -194,6 +194,7 @@ def record_service(engine: Engine, *, actor: Actor, order_id: int, rows: object,
         served = clean_service(clean_rows, {v: t / 10 for v, t in already.items()})
         before = _snapshot(order)
         session.execute(delete(ServiceRecord).where(ServiceRecord.order_id == order.id))
+        _void_links(session, order.id, now)  # a code shown for the hours before would sign the new ones unseen
         for volunteer_id, hours in served.items():
             session.add(ServiceRecord(order_id=order.id, volunteer_id=volunteer_id, community_id=order.community_id,
                                       served_on=day, tenths=round(hours * 10)))

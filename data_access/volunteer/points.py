@@ -7,7 +7,7 @@ issuer, oldest first."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Engine, case, func, select
 from sqlalchemy.exc import IntegrityError
@@ -98,6 +98,15 @@ def check_balances(engine: Engine) -> list[tuple[int, int, int]]:
         return [(int(a), int(b), int(c)) for a, b, c in session.execute(query)]
 
 
+def years_before(moment: datetime, years: int) -> datetime:
+    """The same local day and time `years` calendar years earlier (29 February: the 28th of that year)."""
+    local = clock.local(moment)
+    try:
+        return local.replace(year=local.year - years)
+    except ValueError:
+        return local.replace(year=local.year - years, day=28)
+
+
 def expire(engine: Engine, *, standard: Standard, now: datetime | None = None) -> int:
     """Points past their life (volunteer.points.expire_after_years) go back to the issuer, oldest first: what a
     volunteer received before the cut-off, less everything that has left their account since they started (spent
@@ -107,7 +116,7 @@ def expire(engine: Engine, *, standard: Standard, now: datetime | None = None) -
     if standard.expire_after_years is None:
         return 0
     now = now or clock.now()
-    cutoff = now - timedelta(days=round(365.25 * standard.expire_after_years))
+    cutoff = years_before(now, standard.expire_after_years)
     volunteer = Holder.VOLUNTEER.value
     undone = aliased(PointsTransfer)
     standing = (PointsTransfer.kind != Kind.REVERSAL.value,

@@ -4,7 +4,7 @@ points expiring oldest first)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text
@@ -227,3 +227,16 @@ def test_a_cancelled_redemption_spent_nothing(w):
     assert balance(w, "a") == 50
     assert points.expire(w.engine, standard=STANDARD, now=NOW) == 50  # none of the old points was spent
     assert balance(w, "a") == 0
+
+
+def test_points_expire_after_calendar_years(w):
+    """Three years before 1 March 2027 is 1 March 2024: points of 29 February 2024 are older (1,096 days of 365.25
+    are not three years here)."""
+    at(w, datetime.fromisoformat("2024-02-29T12:00:00+08:00"))
+    earn(w, "a", 5)
+    at(w, datetime.fromisoformat("2024-03-01T12:00:00+08:00"))
+    earn(w, "b", 5)
+    march = datetime.fromisoformat("2027-03-01T10:00:00+08:00")
+    assert points.expire(w.engine, standard=STANDARD, now=march) == 50
+    assert (balance(w, "a"), balance(w, "b")) == (0, 50)
+    assert points.expire(w.engine, standard=STANDARD, now=march + timedelta(hours=3)) == 50

@@ -670,3 +670,16 @@ def test_unknown_and_hostile_order_ids_are_not_found(w):
 def test_volunteer_ids_in_the_registry_are_the_communitys(w):
     with reading(w.engine) as session:
         assert {v.community_id for v in session.execute(select(Volunteer)).scalars()} == {w.home, w.other}
+
+
+def test_hours_recorded_again_void_the_code_shown_for_the_old_ones(w):
+    order = walk(w, Step.SERVED)
+    token, _ = o.make_link(w.engine, actor=w["vol_a"], settings=w.settings, order_id=order.id, now=w.tick())
+    assert o.link_order(w.engine, token, now=w.tick())["volunteers"] == [("张**", 2.0)]
+    serve(w, order.id, actor="vol_a", hours={"a": 8})  # the resident saw 2 hours: they do not sign 8 unseen
+    refused(w, DomainError, "volunteer_error.link_expired", lambda: o.sign_by_link(
+        w.engine, settings=w.settings, token=token, now=w.tick()))
+    token, _ = o.make_link(w.engine, actor=w["vol_a"], settings=w.settings, order_id=order.id, now=w.tick())
+    assert o.link_order(w.engine, token, now=w.tick())["volunteers"] == [("张**", 8.0)]
+    o.sign_by_link(w.engine, settings=w.settings, token=token, now=w.tick())
+    assert balance(w, "a") == 80
