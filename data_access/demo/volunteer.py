@@ -274,6 +274,8 @@ class _ServiceYear:
         self.points_cache: dict[tuple[int, str], int] = {}
         self.issuer = self.store_account = None
         self.account_of: dict[int, int] = {}  # volunteer id -> points account id
+        self.retired = self.now - timedelta(days=RETIRED_DAYS)
+        self.recent = self.now - timedelta(days=RECENT_DAYS)
 
     # --- rows shared by every step ---
 
@@ -398,9 +400,9 @@ class _ServiceYear:
         some months ago), and not a demo account's volunteer in the last days (their open work is set)."""
         if person["registered_on"] > when.date():
             return False
-        if not person["active"] and when > self.now - timedelta(days=RETIRED_DAYS):
+        if not person["active"] and when > self.retired:
             return False
-        return not (person["id"] in self.special_ids and when > self.now - timedelta(days=RECENT_DAYS))
+        return not (when > self.recent and person["id"] in self.special_ids)
 
     def volunteer_for(self, kind: str, when: datetime, but: set[int]) -> dict | None:
         rng = self.rng
@@ -717,13 +719,15 @@ class _ServiceYear:
     def member_of(self, team: dict | None, when: datetime, but: set[int] = frozenset()) -> dict | None:
         if team is None:
             return None
-        members = [p for p in self.members[team["_index"]] if p["id"] not in but and self.free(p, when)]
-        if not members:
-            return None
-        leader = team["_leader"]
-        if leader in members and self.rng.random() < 0.3:
+        rng, members, leader = self.rng, self.members[team["_index"]], team["_leader"]
+        if rng.random() < 0.3 and leader["id"] not in but and self.free(leader, when):
             return leader
-        return self.rng.choice(members)
+        for _ in range(10):  # most are free: a few draws find one
+            person = members[rng.randrange(len(members))]
+            if person["id"] not in but and self.free(person, when):
+                return person
+        members = [p for p in members if p["id"] not in but and self.free(p, when)]
+        return rng.choice(members) if members else None
 
     def acting(self, volunteer: dict | None, team: dict | None, staff: tuple) -> tuple:
         """Who records a volunteer's step: their own account, their team leader's for a team order, else staff."""
@@ -748,8 +752,13 @@ class _ServiceYear:
         people_ = [taker]
         if team is not None or o["team_id"] is not None:
             team = team or self.team_rows[o["team_id"] - self.team_rows[0]["id"]]
-            others = [p for p in self.members[team["_index"]] if p is not taker and self.free(p, start)]
-            people_ += rng.sample(others, min(len(others), rng.choice((0, 1, 1, 2, 3))))
+            members, wanted = self.members[team["_index"]], rng.choice((0, 1, 1, 2, 3))
+            for _ in range(3 * wanted):
+                if len(people_) > wanted:
+                    break
+                person = members[rng.randrange(len(members))]
+                if all(person is not q for q in people_) and self.free(person, start):
+                    people_.append(person)
         elif rng.random() < 0.1:
             companion = self.volunteer_for(o["service_kind"], start, {taker["id"]})
             if companion is not None:
