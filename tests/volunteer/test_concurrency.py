@@ -15,13 +15,34 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from data_access.db import reading
-from data_access.models import OrderEvent, PointsTransfer, Redemption, ServiceRecord, StoreGood
+from data_access.models import (
+    OrderEvent,
+    PointsAccount,
+    PointsTransfer,
+    Redemption,
+    ServiceRecord,
+    StoreGood,
+    Volunteer,
+)
 from data_access.volunteer import orders as o
 from data_access.volunteer import points
+from data_access.volunteer import registry as r
 from data_access.volunteer import store as s
 from domain.errors import DomainError, ValidationFailed
+from domain.volunteer.ledger import Holder
 from domain.volunteer.orders import Step
-from tests.volunteer.support import World, balance, build, count, earn, good, volunteer, walk
+from tests.volunteer.support import (
+    World,
+    balance,
+    build,
+    count,
+    earn,
+    good,
+    id_number_with_x,
+    volunteer,
+    volunteer_data,
+    walk,
+)
 
 pytestmark = pytest.mark.db
 N = 20
@@ -176,3 +197,34 @@ def test_sign_offs_and_redemptions_of_one_volunteer_at_once(w):
     assert keys(outcomes) == {"ok": N}
     assert balance(w, "a") == 80 + 10 * len(served) - 5 * len(shelf)
     assert volunteer(w, "a").hours_tenths == 80 + 10 * len(served)
+
+
+def test_twenty_orders_signed_off_at_once_open_the_issuing_account_once(w):
+    people = ["a", "b", "member", "spare"]
+    served = [walk(w, Step.SERVED, hours={people[i % 4]: 1}, volunteer=people[i % 4]) for i in range(N)]
+    now = w.tick()
+    with wide(w.engine) as engine:
+        outcomes = race([lambda order_id=order.id: o.sign_off(engine, actor=w["worker"], settings=w.settings,
+                                                              order_id=order_id, method="phone", now=now)
+                         for order in served])
+    assert keys(outcomes) == {"ok": N}
+    assert [balance(w, key) for key in people] == [50, 50, 50, 50]
+    with reading(w.engine) as session:
+        assert points.balance(session, Holder.ISSUER, w.home) == -10 * N
+        assert session.execute(select(func.count()).select_from(PointsAccount)
+                               .where(PointsAccount.holder == "issuer")).scalar_one() == 1
+
+
+def test_one_id_number_registered_twenty_times_at_once(w):
+    number = id_number_with_x()
+    now = w.tick()
+    with wide(w.engine) as engine:
+        outcomes = race([lambda i=i: r.save_volunteer(engine, actor=w["worker"], settings=w.settings, now=now,
+                                                      data=volunteer_data(w.home, f"同号{i}", 40 + i,
+                                                                          id_number=number.lower() if i % 2
+                                                                          else number))
+                         for i in range(N)])
+    assert keys(outcomes) == {"ok": 1, "volunteer_error.id_number_taken": N - 1}
+    with reading(w.engine) as session:
+        assert session.execute(select(func.count()).select_from(Volunteer)
+                               .where(Volunteer.id_number == number)).scalar_one() == 1
