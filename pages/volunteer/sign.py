@@ -14,7 +14,7 @@ from data_access.config import settings
 from data_access.volunteer.orders import link_order, sign_by_link
 from domain.errors import DomainError, ValidationFailed
 from domain.volunteer.orders import Rating, Step
-from ui import context
+from ui import context, theme
 from ui.format import when
 from ui.forms import field_error, form_message, submit, widget_key
 from ui.i18n import error_text, labels, md_escape, t
@@ -31,6 +31,7 @@ REFUSED = {  # a link's refusal -> (title, what to do)
 }
 
 restore_typed()  # what the calm page made the browser forget (app.py does this for the pages behind the login)
+theme.apply()  # as app.py does for the other pages: no English input hints
 bare_page()
 phone_look()
 token = str(st.query_params.get("sign") or "").strip()
