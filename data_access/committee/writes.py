@@ -15,7 +15,6 @@ from datetime import datetime
 from functools import partial
 
 from sqlalchemy import Engine, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from data_access import audit, clock
@@ -34,7 +33,7 @@ from data_access.models import (
     User,
     UserRole,
 )
-from data_access.rows import scoped_row
+from data_access.rows import flush_unique, scoped_row
 from domain.access import Actor, can, require, scope
 from domain.committee.rules import (
     CLAIM_ACTIVE,
@@ -98,7 +97,7 @@ def save_unit(engine: Engine, *, actor: Actor, settings: Settings, data: dict, u
             for key, value in values.items():
                 setattr(unit, key, value)
             unit.updated_at = now
-        _flush(session, "name", "committee_error.unit_name_taken", name=values["name"])
+        flush_unique(session, "name", "committee_error.unit_name_taken", name=values["name"])
         audit.record(session, actor=actor, action="committee.unit_update" if before else "committee.unit_create",
                      entity="member_unit", entity_id=unit.id, community_id=unit.community_id, at=now,
                      before=before, after=audit.snapshot(unit))
@@ -170,7 +169,7 @@ def save_agreement(engine: Engine, *, actor: Actor, data: dict, agreement_id: in
             for key, value in values.items():
                 setattr(agreement, key, value)
             agreement.updated_at = now
-        _flush(session, "year", "committee_error.agreement_exists", year=values["year"])
+        flush_unique(session, "year", "committee_error.agreement_exists", year=values["year"])
         audit.record(session, actor=actor, entity="agreement", entity_id=agreement.id,
                      action="committee.agreement_update" if before else "committee.agreement_create",
                      community_id=agreement.community_id, at=now, before=before, after=audit.snapshot(agreement))
@@ -538,11 +537,3 @@ def _representative_ids(session: Session, community_id: int | None) -> set[int]:
     if community_id is None:
         return set()
     return {user_id for user_id, _ in session.execute(_representatives_sql(community_id)).all()}
-
-
-def _flush(session: Session, field: str, key: str, **params) -> None:
-    """Flush; a unique constraint the check before missed (a concurrent write) becomes the form's error."""
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        raise ValidationFailed({field: (key, params)}) from exc

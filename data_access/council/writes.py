@@ -21,7 +21,6 @@ from datetime import date, datetime
 from functools import partial
 
 from sqlalchemy import Engine, delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from data_access import audit, clock
@@ -36,7 +35,7 @@ from data_access.models import (
     Matter,
     Need,
 )
-from data_access.rows import scoped_row
+from data_access.rows import flush_unique, scoped_row
 from data_access.service.writes import add_matter
 from domain.access import Actor, can, require, scope
 from domain.committee.rules import LIMITS as NEED_LIMITS
@@ -91,7 +90,7 @@ def save_council(engine: Engine, *, actor: Actor, settings: Settings, data: dict
             for key, value in values.items():
                 setattr(council, key, value)
             council.updated_at = now
-        _flush(session, "name", "council_error.name_taken")
+        flush_unique(session, "name", "council_error.name_taken")
         audit.record(session, actor=actor, action="council.update" if before else "council.create",
                      entity="council", entity_id=council.id, community_id=council.community_id, at=now,
                      before=before, after=audit.snapshot(council))
@@ -139,7 +138,7 @@ def save_member(engine: Engine, *, actor: Actor, settings: Settings, data: dict,
             for key, value in values.items():
                 setattr(member, key, value)
             member.updated_at = now
-        _flush(session, "name", "council_error.name_taken")
+        flush_unique(session, "name", "council_error.name_taken")
         for other in replaced:  # the convener before: recorded as a change of its own
             other_before = audit.snapshot(other)
             other.convener, other.updated_at = False, now
@@ -396,11 +395,3 @@ def _audit_decision(session: Session, actor: Actor, action: str, decision: Counc
 # --- helpers --------------------------------------------------------------------------------------------------------
 
 _row = partial(scoped_row, permission=READ)  # a row of the council's tables, within council.read
-
-
-def _flush(session: Session, field: str, key: str, **params) -> None:
-    """Flush; a unique constraint the check before missed (a concurrent write) becomes the form's error."""
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        raise ValidationFailed({field: (key, params)}) from exc

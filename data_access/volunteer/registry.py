@@ -13,7 +13,7 @@ from sqlmodel import Session
 from data_access import audit, clock
 from data_access.db import reading, transaction
 from data_access.models import MemberUnit, UserRole, Volunteer, VolunteerTeam
-from data_access.rows import scoped_row
+from data_access.rows import flush_unique, scoped_row
 from data_access.volunteer import points
 from domain.access import Actor, require, scope
 from domain.errors import DomainError, PermissionDenied, ValidationFailed
@@ -135,11 +135,7 @@ def save_team(engine: Engine, *, actor: Actor, settings: Settings, data: dict, t
             for key, value in values.items():
                 setattr(team, key, value)
             team.updated_at = now
-        try:
-            with session.begin_nested():
-                session.flush()
-        except IntegrityError as exc:  # a concurrent team of the same name
-            raise ValidationFailed({"name": ("volunteer_error.team_name_taken", {"name": values["name"]})}) from exc
+        flush_unique(session, "name", "volunteer_error.team_name_taken", name=values["name"])
         if team.leader_id is not None:
             leader = session.get(Volunteer, team.leader_id)
             if leader.team_id is None:

@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
 
 from data_access import audit, clock
 from data_access.db import transaction
 from data_access.models import PointsTransfer, Redemption, StoreGood, Volunteer
-from data_access.rows import scoped_row
+from data_access.rows import flush_unique, scoped_row
 from data_access.volunteer import points
 from data_access.volunteer.registry import community_of
 from domain.access import Actor, require
@@ -47,11 +46,7 @@ def save_good(engine: Engine, *, actor: Actor, data: dict, good_id: int | None =
             for key, value in values.items():
                 setattr(good, key, value)
             good.updated_at = now
-        try:
-            with session.begin_nested():
-                session.flush()
-        except IntegrityError as exc:
-            raise ValidationFailed({"name": ("volunteer_error.good_name_taken", {"name": values["name"]})}) from exc
+        flush_unique(session, "name", "volunteer_error.good_name_taken", name=values["name"])
         audit.record(session, actor=actor, action="volunteer.good_update" if before else "volunteer.good_create",
                      entity="store_good", entity_id=good.id, community_id=community_id, at=now, before=before,
                      after=audit.snapshot(good))
