@@ -17,6 +17,15 @@ RULES_COUNTRY = "CN"
 WARN_WITHIN_DAYS = 60  # the admin is told this long before the configured arrangement ends
 
 
+def shift_years(day, years: int):
+    """The same day (a date, or a datetime with its time) `years` calendar years later, or earlier when negative;
+    29 February becomes the 28th in a year without it."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def parse_days(entries: list) -> frozenset[date]:
     """Expand config entries ("2026-10-01" or "2026-10-01..2026-10-07", or dates) into a set of days."""
     days: set[date] = set()

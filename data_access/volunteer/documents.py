@@ -51,15 +51,15 @@ from data_access.rows import scoped_row
 from data_access.volunteer.registry import MANAGE, READ, me
 from data_access.volunteer.store import REDEEM
 from domain.access import Actor, can
-from domain.errors import DomainError, PermissionDenied, ValidationFailed
-from domain.fields import in_reach, is_id, plain
+from domain.errors import DomainError, PermissionDenied
+from domain.fields import is_id, plain
 from domain.personal import mask_id_number, mask_phone
 from domain.settings import Settings
 from domain.volunteer.ledger import Holder, Kind
 from domain.volunteer.orders import Step
+from domain.volunteer.registry import check_period
 from i18n import translate
 
-MAX_YEARS = 10  # the longest period a certificate covers
 EARNED = (int(Step.SIGNED), int(Step.RATED))  # service that counts: signed off (and perhaps rated)
 # the serial of a certificate, whatever the language of its text: 康盛志证〔2026〕第000123号
 SERIAL = "{prefix}志证〔{year}〕第{number:06d}号"
@@ -76,33 +76,6 @@ class KindHours:
 
 
 # ----------------------------------------------------------------------------------------------- the certificate
-
-
-def check_period(start: object, end: object, *, today: date) -> tuple[date, date]:
-    """A certificate's period: two dates within a date field's reach, the end not before the start nor after today,
-    and at most MAX_YEARS long. Refused by field (ValidationFailed) otherwise."""
-    errors: dict[str, tuple[str, dict]] = {}
-    for name, value in (("start", start), ("end", end)):
-        if not isinstance(value, date) or isinstance(value, datetime):
-            errors[name] = ("error.not_a_date", {})
-        elif not in_reach(value):
-            errors[name] = ("volunteer_certificate.day_out_of_reach", {})
-    if errors:
-        raise ValidationFailed(errors)
-    if end < start:
-        raise ValidationFailed({"end": ("volunteer_certificate.end_before_start", {})})
-    if end > today:
-        raise ValidationFailed({"end": ("error.date_in_future", {"today": today.isoformat()})})
-    if end >= _years_after(start, MAX_YEARS):
-        raise ValidationFailed({"end": ("volunteer_certificate.period_too_long", {"years": MAX_YEARS})})
-    return start, end
-
-
-def _years_after(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return date(day.year + years, 3, 1)
 
 
 def certificate(engine: Engine, *, actor: Actor, volunteer_id: int, start: date, end: date,

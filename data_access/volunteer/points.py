@@ -18,6 +18,7 @@ from data_access import audit, clock
 from data_access.db import reading, transaction
 from data_access.models import PointsAccount, PointsTransfer, Volunteer
 from domain.access import SYSTEM, Actor
+from domain.calendar import shift_years
 from domain.volunteer.ledger import Account, Holder, Kind, Standard, Transfer, check_transfer, reversal
 from domain.volunteer.ledger import Entry as LedgerEntry
 
@@ -98,15 +99,6 @@ def check_balances(engine: Engine) -> list[tuple[int, int, int]]:
         return [(int(a), int(b), int(c)) for a, b, c in session.execute(query)]
 
 
-def years_before(moment: datetime, years: int) -> datetime:
-    """The same local day and time `years` calendar years earlier (29 February: the 28th of that year)."""
-    local = clock.local(moment)
-    try:
-        return local.replace(year=local.year - years)
-    except ValueError:
-        return local.replace(year=local.year - years, day=28)
-
-
 def expire(engine: Engine, *, standard: Standard, now: datetime | None = None) -> int:
     """Points past their life (volunteer.points.expire_after_years) go back to the issuer, oldest first: what a
     volunteer received before the cut-off, less everything that has left their account since they started (spent
@@ -116,7 +108,7 @@ def expire(engine: Engine, *, standard: Standard, now: datetime | None = None) -
     if standard.expire_after_years is None:
         return 0
     now = now or clock.now()
-    cutoff = years_before(now, standard.expire_after_years)
+    cutoff = shift_years(clock.local(now), -standard.expire_after_years)
     volunteer = Holder.VOLUNTEER.value
     undone = aliased(PointsTransfer)
     standing = (PointsTransfer.kind != Kind.REVERSAL.value,

@@ -5,10 +5,11 @@ goods and redemptions. Input checks only; pure: no storage, no Streamlit."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import date
+from datetime import date, datetime
 
+from domain.calendar import shift_years
 from domain.errors import ValidationFailed
-from domain.fields import PHONE, FormErrors, Span, shown, text_of, value_of
+from domain.fields import PHONE, FormErrors, Span, in_reach, shown, text_of, value_of
 from domain.personal import normalise_id_number, valid_id_number
 
 LIMITS = {"name": 30, "team_name": 60, "good_name": 60, "donor": 60, "reason": 300}
@@ -146,3 +147,25 @@ def check_redemption(*, price: int, quantity: int, stock: int, balance: int, on_
                                                                                   "points": points})})
     return points
 
+
+CERTIFICATE_YEARS = 10  # the longest period a service-hours certificate covers
+
+
+def check_period(start: object, end: object, *, today: date) -> tuple[date, date]:
+    """A certificate's period: two dates within a date field's reach, the end not before the start nor after today,
+    and at most CERTIFICATE_YEARS long. Refused by field (ValidationFailed) otherwise."""
+    errors: dict[str, tuple[str, dict]] = {}
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, date) or isinstance(value, datetime):
+            errors[name] = ("error.not_a_date", {})
+        elif not in_reach(value):
+            errors[name] = ("volunteer_certificate.day_out_of_reach", {})
+    if errors:
+        raise ValidationFailed(errors)
+    if end < start:
+        raise ValidationFailed({"end": ("volunteer_certificate.end_before_start", {})})
+    if end > today:
+        raise ValidationFailed({"end": ("error.date_in_future", {"today": today.isoformat()})})
+    if end >= shift_years(start, CERTIFICATE_YEARS):
+        raise ValidationFailed({"end": ("volunteer_certificate.period_too_long", {"years": CERTIFICATE_YEARS})})
+    return start, end

@@ -248,7 +248,7 @@ def test_a_bad_row_among_good_ones_writes_nothing_and_every_problem_is_named(pla
         (5, "报到单位", "volunteer_import.unknown_unit"), (5, "服务队", "volunteer_import.unknown_team"),
         (5, "登记日期", "volunteer_import.bad_date"),
         (6, "报到单位", "volunteer_error.report_needs_member"),
-        (7, "身份证号", "volunteer_import.id_number_as_number"), (7, "登记日期", "committee_error.date_in_future")]
+        (7, "身份证号", "volunteer_import.id_number_as_number"), (7, "登记日期", "error.date_in_future")]
     assert count(place.engine, Volunteer) == 0
 
 
