@@ -76,3 +76,15 @@ def test_the_administrator_is_warned_on_the_users_page_in_chinese_and_english(tm
         monkeypatch.setattr(clock, "today", lambda: date(2026, 9, 1))
         at = run_page("users", db.users["admin"])
         assert not at.exception and warning["zh"] not in texts(at.warning)
+
+
+def test_shift_years_keeps_the_day_and_time_and_moves_29_february_to_the_28th():
+    from datetime import datetime
+
+    from domain.calendar import shift_years
+
+    assert shift_years(date(2027, 3, 1), -3) == date(2024, 3, 1)
+    assert shift_years(date(2024, 2, 29), 1) == date(2025, 2, 28)
+    assert shift_years(date(2028, 2, 29), -4) == date(2024, 2, 29)
+    moment = datetime(2028, 2, 29, 9, 30)
+    assert shift_years(moment, -3) == datetime(2025, 2, 28, 9, 30)
