@@ -212,7 +212,8 @@ def test_full_workflow_to_closure_with_reopening(demo_engine, settings, actors):
     assert list(events["step_to"])[-1] == Step.CLOSED
     with reading(demo_engine) as session:
         trail = session.execute(select(AuditLog.action, AuditLog.before, AuditLog.after)
-                                .where(AuditLog.entity == "matter", AuditLog.entity_id == m.id).order_by(AuditLog.id)).all()
+                                .where(AuditLog.entity == "matter", AuditLog.entity_id == m.id)
+                                .order_by(AuditLog.id)).all()
     assert [a for a, _, _ in trail][:3] == ["matter.create", "matter.analyse", "matter.register"]
     assert trail[-1].before["step"] == Step.ASSESS and trail[-1].after["step"] == Step.CLOSED
 
