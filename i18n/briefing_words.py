@@ -19,6 +19,12 @@ SERVICE_LABELS = {"accepted": "overview.accepted", "closure_rate": "overview.clo
                   "reopen_rate": "overview.reopen_rate", "overdue": "briefing.overdue"}
 COUNCIL_LABELS = {"meetings": "briefing.meetings", "passed": "briefing.passed", "carried_out": "briefing.carried_out",
                   "in_notice": "briefing.in_notice", "overdue": "briefing.council_overdue"}
+VOLUNTEER_LABELS = {key: f"briefing_volunteer.{key}" for key in (
+    "requested", "signed", "sign_off_rate", "satisfaction_rate", "hours", "points_issued", "points_redeemed",
+    "active", "late")}
+# an alert's message key, where it is not briefing.alert_<kind>
+ALERT_KEYS = {"volunteer_late": "briefing_volunteer.alert_late",
+              "volunteer_dissatisfied": "briefing_volunteer.alert_dissatisfied"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,16 @@ class CommitteeYear:
     behind: int
     signed: int
     units: int
+
+
+@dataclass(frozen=True)
+class VolunteerFacts:
+    """Volunteer service's figures (key -> (value, its change against last year)), the period's 不满意 orders and
+    the top of the honour roll (name, hours)."""
+
+    figures: dict[str, tuple[float | None, Change]]
+    dissatisfied: int = 0
+    honour: list[tuple[str, float]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -45,10 +61,16 @@ class BriefingFacts:
     top_categories: list[tuple[str, float]] = field(default_factory=list)  # label, share of the accepted
     committee: CommitteeYear | None = None
     council: dict[str, tuple[float | None, Change]] | None = None
+    volunteer: VolunteerFacts | None = None
 
 
 def count(lang: str, value: float | None) -> str:
     return translate(lang, "common.none") if value is None else format_decimal(value, "#,##0", locale=LOCALES[lang])
+
+
+def hours(lang: str, value: float | None) -> str:
+    """Hours with their tenth when they have one: "1,234.5", "12"."""
+    return translate(lang, "common.none") if value is None else format_decimal(value, "#,##0.#", locale=LOCALES[lang])
 
 
 def percent(lang: str, value: float | None) -> str:
@@ -58,8 +80,8 @@ def percent(lang: str, value: float | None) -> str:
 
 def alert_text(lang: str, alert: Alert, *, floor: float) -> str:
     """One alert as a line: "康和社区：12 件事项超期未办结"."""
-    return translate(lang, f"briefing.alert_{alert.kind}", community=alert.community, count=count(lang, alert.count),
-                     rate=percent(lang, alert.rate), floor=percent(lang, floor))
+    return translate(lang, ALERT_KEYS.get(alert.kind, f"briefing.alert_{alert.kind}"), community=alert.community,
+                     count=count(lang, alert.count), rate=percent(lang, alert.rate), floor=percent(lang, floor))
 
 
 def period_words(lang: str, period: Period) -> str:
@@ -86,7 +108,8 @@ def yoy(lang: str, moved: Change, *, rate: bool) -> str:
 
 
 def briefing_text(lang: str, facts: BriefingFacts) -> str:
-    """The briefing as paragraphs: the 365 method, then the joint committee and the resident council."""
+    """The briefing as paragraphs: the 365 method, then the joint committee, the resident council and volunteer
+    service."""
     s = facts.service
     accepted = s["accepted"][0] or 0
     words = {"period": period_words(lang, facts.period), "scope": facts.scope}
@@ -122,4 +145,38 @@ def briefing_text(lang: str, facts: BriefingFacts) -> str:
         v = {key: count(lang, value) for key, (value, _) in facts.council.items()}
         paragraphs.append(translate(lang, "briefing_text.council", meetings=v["meetings"], passed=v["passed"],
                                     carried_out=v["carried_out"], in_notice=v["in_notice"], overdue=v["overdue"]))
+    if facts.volunteer is not None:
+        paragraphs.append(volunteer_text(lang, facts.volunteer))
     return "\n\n".join(paragraphs)
+
+
+def volunteer_text(lang: str, facts: VolunteerFacts) -> str:
+    """Volunteer service's paragraph: the period's orders, rates, hours and points with 同比, then today's active
+    volunteers and late orders, the period's 不满意 orders and the top of the honour roll."""
+    f = facts.figures
+
+    def key(name: str) -> str:
+        return f"briefing_volunteer.{name}_text"
+
+    def rate(name: str) -> str:
+        return percent(lang, f[name][0]) + yoy(lang, f[name][1], rate=True)
+
+    if f["requested"][0] or f["signed"][0]:
+        text = translate(lang, key("orders"), requested=count(lang, f["requested"][0]),
+                         requested_change=yoy(lang, f["requested"][1], rate=False), signed=count(lang, f["signed"][0]),
+                         signed_change=yoy(lang, f["signed"][1], rate=False), sign_off=rate("sign_off_rate"),
+                         satisfaction=rate("satisfaction_rate"), hours=hours(lang, f["hours"][0]),
+                         hours_change=yoy(lang, f["hours"][1], rate=False),
+                         issued=count(lang, f["points_issued"][0]), redeemed=count(lang, f["points_redeemed"][0]))
+    else:
+        text = translate(lang, key("no_orders"))
+    late = f["late"][0] or 0
+    text += translate(lang, key("people"), active=count(lang, f["active"][0]))
+    text += translate(lang, key("late"), count=count(lang, late)) if late else translate(lang, key("no_late"))
+    if facts.dissatisfied:
+        text += translate(lang, key("dissatisfied"), count=count(lang, facts.dissatisfied))
+    if facts.honour:
+        listed = translate(lang, "briefing_text.list_separator").join(
+            translate(lang, key("honour_one"), name=name, hours=hours(lang, served)) for name, served in facts.honour)
+        text += translate(lang, key("honour"), count=len(facts.honour), list=listed)
+    return text

@@ -2,8 +2,8 @@
 and the shell all read this one `Briefing`, so a figure is the same wherever it appears. Language-free: labels
 and sentences are made from it by the reader (`facts` makes the briefing text's input).
 
-Scope: the actor's, narrowed to one community when `community_id` is given; the committee and the council are
-left out (None) where the actor may not read them.
+Scope: the actor's, narrowed to one community when `community_id` is given; the committee, the council and
+volunteer service are left out (None) where the actor may not read them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from sqlalchemy import Engine, select
 from data_access import clock
 from data_access.briefing import council as council_figures
 from data_access.briefing import service as service_figures
+from data_access.briefing import volunteer as volunteer_figures
 from data_access.briefing.service import Figure, first_day
+from data_access.briefing.volunteer import VolunteerFigures
 from data_access.committee.queries import dashboard
 from data_access.db import reading
 from data_access.models import Community, Street
@@ -28,7 +30,7 @@ from domain.briefing.changes import Period
 from domain.errors import PermissionDenied
 from domain.settings import Settings
 from i18n import translate
-from i18n.briefing_words import BriefingFacts, CommitteeYear
+from i18n.briefing_words import BriefingFacts, CommitteeYear, VolunteerFacts
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Briefing:
     committee: CommitteeFigures | None
     council: list[Figure] | None     # council.FIGURES, in that order
     meeting_kinds: dict[str, int]    # council meetings held in the period by kind
+    volunteer: VolunteerFigures | None  # None without volunteer.read
     ranking: pd.DataFrame            # service.RANKING_COLUMNS
     alerts: list[Alert]
     floor: float                     # the satisfaction floor of config.yaml
@@ -98,6 +101,13 @@ def gather(engine: Engine, period: Period, community_id: int | None, *, actor: A
     council, kinds = None, {}
     if can(actor, "council.read", community_id):
         council, kinds = council_figures.figures(engine, period, chosen, actor=actor, today=today)
+    volunteer = None
+    if can(actor, "volunteer.read", community_id):
+        moment = clock.now()
+        if today < clock.local(moment).date():  # a briefing of an earlier day: orders late by its end
+            moment = clock.day_end(today)
+        volunteer = volunteer_figures.figures(engine, period, chosen, actor=actor, today=today, now=moment,
+                                              settings=settings)
     ranking = service_figures.ranking(engine, period, chosen, actor=actor, today=today, count_basic=basic)
     return Briefing(
         period=period, community_id=community_id, community=None if place is None else place.name, street=street,
@@ -105,10 +115,13 @@ def gather(engine: Engine, period: Period, community_id: int | None, *, actor: A
         service=service, closed=seen.counts.closed,
         top_categories=[(code, n / accepted) for code, n in zip(top["code"], top["count"], strict=True)]
         if accepted else [],
-        months=seen.months, committee=committee, council=council, meeting_kinds=kinds, ranking=ranking,
+        months=seen.months, committee=committee, council=council, meeting_kinds=kinds, volunteer=volunteer,
+        ranking=ranking,
         alerts=alerts(ranking.to_dict("records"), floor=settings.satisfaction_floor,
                       behind=committee.behind if committee else 0,
-                      council_overdue=next((int(f.value) for f in council or [] if f.key == "overdue"), 0)),
+                      council_overdue=next((int(f.value) for f in council or [] if f.key == "overdue"), 0),
+                      volunteer_late=int(volunteer.figure("late").value) if volunteer else 0,
+                      dissatisfied=volunteer.dissatisfied if volunteer else 0),
         floor=settings.satisfaction_floor)
 
 
@@ -118,7 +131,7 @@ def scope_name(lang: str, briefing: Briefing) -> str:
 
 def facts(lang: str, briefing: Briefing, category_labels: dict[str, str]) -> BriefingFacts:
     """What the briefing text states, in `lang` (category labels given in that language)."""
-    b, c = briefing, briefing.committee
+    b, c, v = briefing, briefing.committee, briefing.volunteer
     return BriefingFacts(
         period=b.period, scope=scope_name(lang, b), service={f.key: (f.value, f.vs_last_year) for f in b.service},
         closed=b.closed, floor=b.floor, below_floor=b.below_floor,
@@ -126,4 +139,7 @@ def facts(lang: str, briefing: Briefing, category_labels: dict[str, str]) -> Bri
         committee=None if c is None else CommitteeYear(year=c.year, claim_rate=c.claim_rate,
                                                        completion=c.completion, behind=c.behind, signed=c.signed,
                                                        units=c.units),
-        council=None if b.council is None else {f.key: (f.value, f.vs_last_year) for f in b.council})
+        council=None if b.council is None else {f.key: (f.value, f.vs_last_year) for f in b.council},
+        volunteer=None if v is None else VolunteerFacts(
+            figures={f.key: (f.value, f.vs_last_year) for f in v.figures}, dissatisfied=v.dissatisfied,
+            honour=[(str(r["name"]), float(r["hours"])) for r in v.honour.to_dict("records")]))

@@ -1,8 +1,8 @@
 """The leadership briefing as a 16:9 PowerPoint deck: a title slide; a slide per area the reader may see (the 365
-figures, the joint committee, the resident council), each with its figures and a native, editable chart; the
-communities ranked; the alerts; and the briefing text over as many slides as it needs. Every run, table cell and
-chart text carries both the Latin and the East Asian typeface and its language, so PowerPoint and WPS render
-Chinese in 微软雅黑. Names typed by users go in as plain text. Every export is written to the audit trail."""
+figures, the joint committee, the resident council, volunteer service), each with its figures and a native, editable
+chart; the communities ranked; the alerts; and the briefing text over as many slides as it needs. Every run, table
+cell and chart text carries both the Latin and the East Asian typeface and its language, so PowerPoint and WPS
+render Chinese in 微软雅黑. Names typed by users go in as plain text. Every export is written to the audit trail."""
 
 from __future__ import annotations
 
@@ -33,7 +33,17 @@ from domain.access import Actor, require
 from domain.fields import plain
 from domain.settings import Settings
 from i18n import translate
-from i18n.briefing_words import COUNCIL_LABELS, LOCALES, SERVICE_LABELS, alert_text, count, percent, period_words
+from i18n.briefing_words import (
+    COUNCIL_LABELS,
+    LOCALES,
+    SERVICE_LABELS,
+    VOLUNTEER_LABELS,
+    alert_text,
+    count,
+    hours,
+    percent,
+    period_words,
+)
 
 EA_FONT, LATIN_FONT = "微软雅黑", "Arial"
 LANG_TAGS = {"zh": "zh-CN", "en": "en-US"}
@@ -45,7 +55,7 @@ MARGIN = Inches(0.6)
 RANKED = 15
 ALERTS = 8  # alert lines in the deck: one slide, as on the big screen
 FIGURE_WIDTHS = [2.0, 1.3, 2.9]  # inches: figure, value, 同比 (or a note)
-AS_OF_TODAY = {"overdue", "in_notice"}  # counted today, not compared (in both areas)
+AS_OF_TODAY = {"overdue", "in_notice", "active", "late"}  # counted today, not compared (in every area)
 TEXT_SIZE, LINE_UNITS, PAGE_LINES = 20, 80, 14  # a text slide: about 80 half-width characters a line, 14 lines
 
 
@@ -156,10 +166,13 @@ def _change(lang: str, figure: Figure) -> tuple[str, RGBColor]:
 
 
 def _value(lang: str, figure: Figure) -> str:
-    return percent(lang, figure.value) if figure.rate else count(lang, figure.value)
+    if figure.rate:
+        return percent(lang, figure.value)
+    return hours(lang, figure.value) if figure.key == "hours" else count(lang, figure.value)
 
 
-def _figure_rows(lang: str, figures: list[Figure], labels: dict[str, str], slide) -> None:
+def _figure_rows(lang: str, figures: list[Figure], labels: dict[str, str], slide, *,
+                 row_height: float = 0.6) -> None:
     """The area's figures as a table on the left: name, value, 同比."""
     rows = [[translate(lang, "briefing_deck.figure"), translate(lang, "briefing_deck.value"),
              translate(lang, "briefing.vs_last_year")]]
@@ -168,7 +181,7 @@ def _figure_rows(lang: str, figures: list[Figure], labels: dict[str, str], slide
         words, colours[(number, 2)] = _change(lang, figure)
         rows.append([translate(lang, labels[figure.key]), _value(lang, figure), words])
     _table(slide, rows, FIGURE_WIDTHS, lang, colours=colours, left=MARGIN, top=Inches(1.6),
-           row_height=Inches(0.6))
+           row_height=Inches(row_height))
 
 
 def _service(deck, b: Briefing, note: str, lang: str) -> None:
@@ -209,6 +222,26 @@ def _council(deck, b: Briefing, note: str, lang: str, settings: Settings) -> Non
     _chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, [kinds.get(code, code) for code in codes],
            {translate(lang, "briefing_deck.meetings_by_kind"): [b.meeting_kinds.get(code, 0) for code in codes]},
            lang)
+
+
+def _volunteer(deck, b: Briefing, note: str, lang: str) -> None:
+    """Nine figures (rows a little lower than the other areas') with the top of the honour roll under them, and the
+    hours of each month of the period."""
+    v = b.volunteer
+    slide = _slide(deck, translate(lang, "briefing_volunteer.title"), note, lang)
+    _figure_rows(lang, v.figures, VOLUNTEER_LABELS, slide, row_height=0.45)
+    if v.honour.empty:
+        roll = translate(lang, "briefing_volunteer.no_honour")
+    else:
+        roll = translate(lang, "briefing_text.list_separator").join(
+            translate(lang, "briefing_volunteer.honour_one_text", name=str(r["name"]), hours=hours(lang, r["hours"]))
+            for r in v.honour.to_dict("records"))
+    _box(slide, MARGIN, Inches(6.2), Inches(sum(FIGURE_WIDTHS)), Inches(1.0),
+         [translate(lang, "briefing_volunteer.honour_line", list=roll)], lang, size=12, colour=DARK)
+    months = v.hours_by_month
+    _chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, [str(m) for m in months["month"]],
+           {translate(lang, "briefing_volunteer.hours_by_month"): [float(h) for h in months["hours"]]}, lang,
+           number_format="#,##0.0", labels=len(months) <= 6)
 
 
 def _ranking(deck, b: Briefing, note: str, lang: str) -> None:
@@ -313,6 +346,8 @@ def build(briefing: Briefing, *, lang: str, text: str, title: str, settings: Set
         _committee(deck, b, lang)
     if b.council is not None:
         _council(deck, b, note, lang, settings)
+    if b.volunteer is not None:
+        _volunteer(deck, b, note, lang)
     _ranking(deck, b, note, lang)
     alerts = [alert_text(lang, a, floor=b.floor) for a in b.alerts[:ALERTS]]
     if len(b.alerts) > ALERTS:  # a meeting's deck keeps to one slide of alerts; the cockpit lists them all

@@ -134,6 +134,49 @@ if council is not None:
     st.caption(" · ".join(f"{label} {kinds[code]}" for code, label in labels(cfg.council.meeting_kinds).items()
                           if kinds.get(code)) or t("briefing.none_held"))
 
+volunteer = briefing.volunteer
+if volunteer is not None:
+    st.subheader(t("briefing_volunteer.title"))
+    span = {"from": start_day.isoformat(), "to": end_day.isoformat()} | ({} if community is None
+                                                                        else {"community": str(community)})
+    ORDERS, VOLUNTEERS = "pages/volunteer/orders.py", "pages/volunteer/volunteers.py"
+    VOLUNTEER_LINKS = {  # figure -> the page and address of its records (the overview's links)
+        "requested": (ORDERS, span), "signed": (ORDERS, span | {"step": "signed"}),
+        "sign_off_rate": (ORDERS, span | {"step": "signed"}), "satisfaction_rate": (ORDERS, span | {"step": "rated"}),
+        "hours": (ORDERS, span | {"step": "signed"}),
+        "active": (VOLUNTEERS, {"status": "active"} | ({} if community is None else {"community": str(community)})),
+        "late": (ORDERS, {"step": "dispatched", "late": "1"} | ({} if community is None
+                                                               else {"community": str(community)}))}
+
+    def volunteer_records(key: str) -> None:
+        if key in VOLUNTEER_LINKS and st.button(t("briefing.records"), key=f"cockpit_open_volunteer_{key}",
+                                                 type="tertiary", icon=":material/open_in_new:"):
+            page, address = VOLUNTEER_LINKS[key]
+            st.switch_page(page, query_params=address)
+
+    why = {"sign_off_rate": "why_no_orders", "satisfaction_rate": "why_no_rated"}
+    definitions = {"satisfaction_rate": "def_satisfaction_rate_basic" if basic else "def_satisfaction_rate"}
+    for row in (volunteer.figures[:5], volunteer.figures[5:]):
+        for column, figure in zip(st.columns(5), row, strict=False):
+            snapshot = figure.key in ("active", "late")
+            with column:
+                figure_card(figure, title=t(f"briefing_volunteer.{figure.key}"), key=f"volunteer_{figure.key}",
+                            definition=t(f"briefing_volunteer.{definitions.get(figure.key, f'def_{figure.key}')}",
+                                         days=cfg.volunteer.active_days, hours=cfg.volunteer.take_within_hours),
+                            why_empty=t(f"briefing_volunteer.{why.get(figure.key, 'why_no_orders')}"),
+                            note=t("briefing.snapshot") if snapshot else None, whole_year=whole_year,
+                            then=partial(volunteer_records, figure.key))
+    st.markdown(f"##### {t('briefing_volunteer.honour')}")
+    if volunteer.honour.empty:
+        st.caption(t("briefing_volunteer.no_honour"))
+    else:
+        roll = volunteer.honour.assign(rank=range(1, len(volunteer.honour) + 1))[["rank", "name", "team", "hours"]]
+        st.dataframe(roll, hide_index=True, key="cockpit_honour", column_config={
+            "rank": st.column_config.NumberColumn(t("volunteer_ov.rank"), format="%d"),
+            "name": st.column_config.TextColumn(t("volunteer_ov.name")),
+            "team": st.column_config.TextColumn(t("volunteer_ov.team")),
+            "hours": st.column_config.NumberColumn(t("volunteer_ov.hours_total"), format="%.1f")})
+
 st.subheader(t("briefing.alerts"))
 alerts = [alert_text(lang(), alert, floor=briefing.floor) for alert in briefing.alerts]
 if alerts:

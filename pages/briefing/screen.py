@@ -86,7 +86,7 @@ def live() -> None:
         else:
             screen.show(**last, offline=True)
         return
-    slides = screen.slides(briefing, chosen.slides, screen.kind_labels(cfg)) or \
+    slides = screen.slides(briefing, chosen.slides, screen.kind_labels(cfg), public=bool(token)) or \
         screen.message(t("screen.no_slides"), t("screen.no_slides_detail"))
     shown = {"slide_list": slides, "title": " · ".join(p for p in (briefing.street, scope_name(lang(), briefing)) if p),
              "theme": chosen.theme, "interval": chosen.interval, "refresh": cfg.briefing.refresh_seconds,

@@ -41,7 +41,9 @@ def test_the_briefing_is_written_as_powerpoint_and_as_word(database, tmp_path, c
     shown = capsys.readouterr().out
     assert str(pptx_file) in shown and f"{pptx_file.stat().st_size:,}" in shown
     deck = Presentation(io.BytesIO(pptx_file.read_bytes()))
-    assert len(deck.slides) == 7 and any(shape.has_chart for shape in deck.slides[1].shapes)
+    headings = [next(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in deck.slides]
+    assert headings[1:6] == ["365精细化服务", "联合党委", "居民议事会", "志愿服务", "社区排名"]
+    assert any(shape.has_chart for shape in deck.slides[1].shapes)
     assert run("--user", "leader", "--period", "2026-11", "--format", "docx", "--community", "KH", "--lang", "en",
                "--out", str(docx_file)) == 0
     document = docx.Document(io.BytesIO(docx_file.read_bytes()))

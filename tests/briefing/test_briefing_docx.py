@@ -62,3 +62,25 @@ def test_sections_past_ten_keep_chinese_numerals_and_a_typed_number_is_not_repea
     lines = [p.text for p in reopened(build(text, title="简报", day=NOW.date(), lang="zh")).paragraphs]
     assert lines[2:5] == ["一、总体情况良好", "二、第二段", "三、89.5%的事项按期办结"]
     assert lines[11:14] == ["十、第10段", "十一、第11段", "十二、第12段"]
+
+
+@pytest.mark.db
+def test_the_cockpit_s_text_gives_volunteer_service_its_numbered_section_for_a_reader_of_it(demo_engine, actors,
+                                                                                            settings):
+    from dataclasses import replace
+
+    from data_access.briefing.content import facts, gather
+    from domain.briefing.changes import Month, Period
+    from i18n.briefing_words import briefing_text
+
+    briefing = gather(demo_engine, Period(Month(2026, 1), Month(2026, 11)), None, actor=actors["leader"],
+                      today=NOW.date(), settings=settings)
+    for shown, numbers in ((briefing, ["一、", "二、", "三、", "四、"]), (replace(briefing, volunteer=None), None)):
+        text = briefing_text("zh", facts("zh", shown, {}))
+        lines = [p.text for p in reopened(build(text, title="简报", day=NOW.date(), lang="zh")).paragraphs]
+        section = [line for line in lines if "志愿服务：" in line]
+        if numbers is None:
+            assert section == [], "no volunteer section without volunteer.read"
+        else:
+            assert [line[:2] for line in lines[2:6]] == numbers and section == [lines[5]]
+            assert lines[5].startswith("四、志愿服务：期内")

@@ -25,8 +25,8 @@ from tests.conftest import NOW
 
 PERIOD = Period(Month(2026, 1), Month(2026, 11))
 TITLE = "全街道2026年1—11月工作简报"
-HEADINGS = ["briefing.service", "briefing.committee", "briefing.council", "briefing.ranking", "briefing.alerts",
-            "briefing.text"]
+HEADINGS = ["briefing.service", "briefing.committee", "briefing.council", "briefing_volunteer.title",
+            "briefing.ranking", "briefing.alerts", "briefing.text"]
 
 
 def briefing_of(engine, actor, settings, community_id=None):
@@ -48,12 +48,15 @@ def charts(presentation) -> list:
 
 def texts(presentation) -> list[str]:
     """Every paragraph of every text box and table cell."""
+    return [text for slide in presentation.slides for text in texts_of(slide)]
+
+
+def texts_of(slide) -> list[str]:
     found = []
-    for slide in presentation.slides:
-        for shape in slide.shapes:
-            frames = [c.text_frame for row in shape.table.rows for c in row.cells] if shape.has_table \
-                else [shape.text_frame] if shape.has_text_frame else []
-            found += [p.text for frame in frames for p in frame.paragraphs]
+    for shape in slide.shapes:
+        frames = [c.text_frame for row in shape.table.rows for c in row.cells] if shape.has_table \
+            else [shape.text_frame] if shape.has_text_frame else []
+        found += [p.text for frame in frames for p in frame.paragraphs]
     return found
 
 
@@ -62,11 +65,11 @@ def test_a_reader_of_every_area_gets_a_slide_for_each(demo_engine, actors, setti
     presentation = deck(briefing_of(demo_engine, actors["leader"], settings), settings)
     assert presentation.slide_width * 9 == presentation.slide_height * 16
     assert abs(presentation.slide_width - Inches(13.333)) < Inches(0.01)
-    slides = list(presentation.slides)
+    slides = list(presentation.slides)[:len(HEADINGS) + 1]  # the text may go on over one more slide
     assert first_text(slides[0]) == TITLE
     assert [first_text(s) for s in slides[1:]] == [translate("zh", key) for key in HEADINGS]
-    assert [sum(s.has_chart for s in slide.shapes) for slide in slides] == [0, 1, 1, 1, 0, 0, 0]
-    ranking = next(s for s in slides[4].shapes if s.has_table).table
+    assert [sum(s.has_chart for s in slide.shapes) for slide in slides] == [0, 1, 1, 1, 1, 0, 0, 0]
+    ranking = next(s for s in slides[5].shapes if s.has_table).table
     assert len(ranking.rows) == 1 + 3 and ranking.cell(1, 0).text  # the demo's three communities under a header
 
 
@@ -75,16 +78,32 @@ def test_a_reader_without_the_committee_gets_no_committee_slide(demo_engine, set
     actor = Actor(id=2, username="leader", display_name="领导", grants=(
         Grant("leader", None, None, frozenset({"briefing.read", "overview.read", "council.read"})),))
     briefing = briefing_of(demo_engine, actor, settings)
-    assert briefing.committee is None and briefing.council is not None
+    assert briefing.committee is None and briefing.council is not None and briefing.volunteer is None
     slides = list(deck(briefing, settings).slides)
-    assert [first_text(s) for s in slides[1:]] == [translate("zh", key) for key in HEADINGS
-                                                   if key != "briefing.committee"]
+    assert [first_text(s) for s in slides[1:len(HEADINGS) - 1]] == [
+        translate("zh", key) for key in HEADINGS if key not in ("briefing.committee", "briefing_volunteer.title")]
+
+
+@pytest.mark.db
+def test_the_volunteer_slide_lists_its_figures_and_the_top_of_the_honour_roll(demo_engine, actors, settings):
+    briefing = briefing_of(demo_engine, actors["leader"], settings)
+    heading = translate("zh", "briefing_volunteer.title")
+    slide = next(s for s in deck(briefing, settings).slides if first_text(s) == heading)
+    table = next(s for s in slide.shapes if s.has_table).table
+    rows = {table.cell(r, 0).text: table.cell(r, 1).text for r in range(1, len(table.rows))}
+    v = briefing.volunteer
+    assert rows[translate("zh", "briefing_volunteer.requested")] == f"{int(v.figure('requested').value):,}"
+    assert rows[translate("zh", "briefing_volunteer.sign_off_rate")] == percent("zh", v.figure("sign_off_rate").value)
+    assert rows[translate("zh", "briefing_volunteer.active")] == f"{int(v.figure('active').value):,}"
+    assert len(rows) == 9
+    line = next(p for p in texts_of(slide) if p.startswith(translate("zh", "briefing_volunteer.honour")))
+    assert all(name in line for name in v.honour["name"])
 
 
 @pytest.mark.db
 def test_the_charts_are_native_and_hold_the_briefings_figures(demo_engine, actors, settings):
     briefing = briefing_of(demo_engine, actors["leader"], settings)
-    service, committee, council = charts(deck(briefing, settings))
+    service, committee, council, volunteer = charts(deck(briefing, settings))
     months = [str(PERIOD.first.plus(n)) for n in range(PERIOD.months)]
     assert list(service.plots[0].categories) == months
     accepted, closed = (dict(zip(months, s.values, strict=True)) for s in service.plots[0].series)
@@ -97,6 +116,10 @@ def test_the_charts_are_native_and_hold_the_briefings_figures(demo_engine, actor
     assert list(council.plots[0].categories) == [k.label("zh") for k in kinds]
     assert council.plots[0].series[0].values == tuple(briefing.meeting_kinds.get(k.code, 0) for k in kinds)
     assert sum(council.plots[0].series[0].values) == briefing.figure("meetings").value > 0
+    assert list(volunteer.plots[0].categories) == months
+    hours = briefing.volunteer.hours_by_month
+    assert volunteer.plots[0].series[0].values == pytest.approx(tuple(hours["hours"]))
+    assert sum(hours["hours"]) == pytest.approx(briefing.volunteer.figure("hours").value)
 
 
 @pytest.mark.db
@@ -154,9 +177,12 @@ def test_a_long_text_goes_over_more_slides_and_loses_nothing(engine, street_lead
 def test_an_empty_database_builds_a_deck(engine, street_leader, settings):
     briefing = briefing_of(engine, street_leader, settings)
     presentation = deck(briefing, settings)
-    assert len(presentation.slides) == 7
-    service = charts(presentation)[0]
+    assert len(presentation.slides) == 8
+    service, *_, volunteer = charts(presentation)
     assert len(list(service.plots[0].categories)) == 11 and set(service.plots[0].series[0].values) == {0}
+    assert len(list(volunteer.plots[0].categories)) == 11 and set(volunteer.plots[0].series[0].values) == {0}
+    assert translate("zh", "briefing_volunteer.honour_line", list=translate("zh", "briefing_volunteer.no_honour")) \
+        in texts(presentation)
     no_alerts = translate("zh", "briefing.no_alerts", floor=percent("zh", settings.satisfaction_floor))
     assert no_alerts in texts(presentation)
 
@@ -166,7 +192,7 @@ def test_an_export_is_audited_once_and_needs_the_right(demo_engine, actors, sett
     briefing = briefing_of(demo_engine, actors["leader"], settings)
     data = briefing_pptx(demo_engine, actor=actors["leader"], briefing=briefing, text="正文", title="简报",
                          lang="zh", settings=settings, now=NOW)
-    assert len(Presentation(io.BytesIO(data)).slides) == 7
+    assert len(Presentation(io.BytesIO(data)).slides) == 8
     with pytest.raises(PermissionDenied):
         briefing_pptx(demo_engine, actor=actors["worker"], briefing=briefing, text="正文", title="简报", lang="zh",
                       settings=settings, now=NOW)

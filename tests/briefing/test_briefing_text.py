@@ -11,7 +11,7 @@ from data_access import clock
 from data_access.db import reading
 from data_access.models import Matter
 from domain.briefing.changes import Change, Month, Period, change
-from i18n.briefing_words import BriefingFacts, CommitteeYear, briefing_text, period_words, yoy
+from i18n.briefing_words import BriefingFacts, CommitteeYear, VolunteerFacts, briefing_text, period_words, yoy
 from tests.pages_support import run_page
 
 NONE = Change(None, None, None)
@@ -41,6 +41,27 @@ def test_the_text_reads_as_a_work_briefing():
             "19家成员单位签订共建协议书（共22家）。") in text
     assert ("居民议事会：期内召开议事会议44次，表决通过决议18项，经述职评议已落实决议12项；"
             "目前0项决议正在公示，8项决议逾期未落实。") in text
+
+
+VOLUNTEER = VolunteerFacts(
+    figures={"requested": (120, change(120, 100, rate=False, better="up")), "signed": (98, NONE),
+             "sign_off_rate": (0.875, change(0.875, 0.85, rate=True, better="up")),
+             "satisfaction_rate": (0.95, NONE), "hours": (312.5, change(312.5, 250, rate=False, better="up")),
+             "points_issued": (3125, NONE), "points_redeemed": (800, NONE), "active": (86, NONE), "late": (2, NONE)},
+    dissatisfied=3, honour=[("王丽娟", 62.0), ("程超", 55.5)])
+
+
+def test_volunteer_service_is_the_last_paragraph_when_read():
+    text = briefing_text("zh", BriefingFacts(**{**facts().__dict__, "volunteer": VOLUNTEER}))
+    assert text.split("\n\n")[-1] == (
+        "志愿服务：期内居民点单120单，同比增长20.0%，已签单98单，签单率87.5%，同比上升2.5个百分点；服务满意率95.0%；"
+        "志愿者服务312.5小时，同比增长25.0%，发放积分3,125分，兑换积分800分。目前活跃志愿者86人，2单派单后超时未接单。"
+        "期内3单服务评价为不满意。光荣榜前2名：王丽娟（62小时）、程超（55.5小时）。")
+    english = briefing_text("en", BriefingFacts(**{**facts().__dict__, "volunteer": VOLUNTEER})).split("\n\n")[-1]
+    assert english.startswith("Volunteer service: residents requested 120 services (up 20.0% year on year) and 98 "
+                              "were signed off; sign-off rate 87.5% (up 2.5 points year on year)")
+    assert english.endswith("Honour roll, top 2: 王丽娟 (62 h), 程超 (55.5 h).")
+    assert "志愿服务" not in briefing_text("zh", facts()), "without volunteer.read, no paragraph"
 
 
 def test_the_same_text_in_english():
@@ -74,6 +95,9 @@ def test_on_the_cockpit_every_figure_in_the_text_is_on_the_screen(demo_db):
     assert f"共受理民情事项{cards['受理事项']}件" in text
     assert f"目前超期未办结事项{cards['当前超期']}件" in text
     assert f"召开议事会议{cards['召开议事会议']}次" in text and f"认领率{cards['认领率']}" in text
+    assert f"居民点单{cards['居民点单']}单" in text and f"已签单{cards['已签单']}单" in text
+    assert f"签单率{cards['签单率']}" in text and f"服务满意率{cards['服务满意率']}" in text
+    assert f"志愿者服务{cards['服务时长（小时）']}小时" in text and f"活跃志愿者{cards['活跃志愿者']}人" in text
     # the three categories most recorded, by hand from the matters of the last three months
     today = clock.today()
     first = Month(today.year, today.month).plus(-2)

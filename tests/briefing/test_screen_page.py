@@ -18,6 +18,7 @@ from data_access.db import transaction
 from data_access.models import Community, Matter
 from domain.briefing.changes import Month, Period
 from domain.briefing.screen import SLIDES
+from domain.personal import mask_name
 from tests.pages_support import app_test, page_db, run_page
 from ui import context
 
@@ -61,11 +62,18 @@ def test_the_demo_link_shows_every_slide_of_the_street_with_the_briefing_s_figur
     opened = display.open_link(demo_db.engine, demo_db.settings, token)
     expected = content.gather(demo_db.engine, year_so_far(), None, actor=opened.actor, today=clock.today(),
                               settings=demo_db.settings)
-    service = visible(shown["slides"][1]["html"])
+    slide = {s["name"]: visible(s["html"]) for s in shown["slides"]}
+    service = slide["service"]
     assert f"{int(expected.figure('accepted').value):,}" in service
     assert f"{expected.figure('closure_rate').value:.1%}" in service
-    assert f"{expected.committee.completion:.1%}" in visible(shown["slides"][2]["html"])
-    ranking = visible(shown["slides"][4]["html"])
+    assert f"{expected.committee.completion:.1%}" in slide["committee"]
+    volunteer = expected.volunteer
+    assert f"{int(volunteer.figure('requested').value):,}" in slide["volunteer"]
+    assert f"{volunteer.figure('satisfaction_rate').value:.1%}" in slide["volunteer"]
+    assert f"{volunteer.figure('hours').value:,.1f}".removesuffix(".0") in slide["volunteer"]
+    for name in volunteer.honour["name"]:  # a screen without login: the honour roll's names masked
+        assert mask_name(name) in slide["volunteer"] and name not in slide["volunteer"]
+    ranking = slide["ranking"]
     assert all(name in ranking for name in ("康盛社区", "康和社区", "康泰社区"))
     sent = json.dumps(shown, ensure_ascii=False)
     with transaction(demo_db.engine) as session:
@@ -150,6 +158,11 @@ def test_the_logged_in_leader_sees_the_street_in_english_and_a_secretary_their_c
     shown = screen(at)
     assert shown["title"] == "青春山街道 · Whole street" and shown["locale"] == "en-GB"
     assert "365 refined service" in shown["slides"][1]["html"]
+    honour = content.gather(demo_db.engine, year_so_far(), None, actor=demo_db.actor("leader"), today=clock.today(),
+                            settings=demo_db.settings).volunteer.honour
+    volunteer = visible(next(s for s in shown["slides"] if s["name"] == "volunteer")["html"])
+    assert "Volunteer service" in volunteer and all(name in volunteer for name in honour["name"]), \
+        "a leader logged in reads the honour roll's names"
     shown = screen(run_page("briefing_screen", demo_db.users["secretary"]))
     assert shown["title"] == "青春山街道 · 康盛社区"
     ranking = visible(next(s for s in shown["slides"] if s["name"] == "ranking")["html"])
@@ -164,3 +177,23 @@ def test_an_empty_database_shows_slides_that_say_what_comes(tmp_path, monkeypatc
     overview = visible(shown["slides"][0]["html"])
     assert "本年度尚未登记民情事项" in overview and "—" in overview
     assert "本范围内还没有社区" in visible(next(s for s in shown["slides"] if s["name"] == "ranking")["html"])
+
+
+def test_a_reader_without_volunteer_read_gets_no_volunteer_slide(demo_db):
+    from dataclasses import replace
+
+    from domain.access import Actor, Grant
+    from ui.briefing import screen as slides
+
+    reader = Actor(id=None, username="display", display_name="大屏", grants=(
+        Grant("display", None, None, frozenset({"briefing.read", "overview.read", "council.read"})),))
+    briefing = content.gather(demo_db.engine, year_so_far(), None, actor=reader, today=clock.today(),
+                              settings=demo_db.settings)
+    assert briefing.volunteer is None
+    assert not [a for a in briefing.alerts if a.kind.startswith("volunteer")]
+    names = [s["name"] for s in slides.slides(briefing, SLIDES, {})]
+    assert "volunteer" not in names and "council" in names
+    with_it = replace(briefing, volunteer=content.gather(
+        demo_db.engine, year_so_far(), None, actor=demo_db.actor("leader"), today=clock.today(),
+        settings=demo_db.settings).volunteer)
+    assert "volunteer" in [s["name"] for s in slides.slides(with_it, SLIDES, {})]

@@ -17,7 +17,8 @@ ARROWS = {"up": "▲", "down": "▼", "flat": "＝"}
 
 
 def value_text(figure: Figure) -> str:
-    return pct(figure.value) if figure.rate else num(figure.value, "#,##0")
+    """A rate in percent, a count whole, hours with their tenth when they have one."""
+    return pct(figure.value) if figure.rate else num(figure.value, "#,##0.#")
 
 
 def change_text(moved: Change, *, rate: bool) -> str:

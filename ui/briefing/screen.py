@@ -14,7 +14,8 @@ from data_access import clock
 from data_access.briefing.content import Briefing
 from data_access.briefing.service import Figure
 from domain.briefing.changes import Change
-from i18n.briefing_words import COUNCIL_LABELS, SERVICE_LABELS, alert_text, period_words
+from domain.personal import mask_name
+from i18n.briefing_words import COUNCIL_LABELS, SERVICE_LABELS, VOLUNTEER_LABELS, alert_text, period_words
 from ui.briefing.cards import ARROWS, change_text, value_text
 from ui.format import num, pct
 from ui.i18n import labels, lang, t
@@ -106,6 +107,29 @@ def _council(b: Briefing, period: str, kind_labels: dict[str, str]) -> dict:
                   f'<div class="note">{_e(kinds)}</div>', small=period)
 
 
+def _volunteer(b: Briefing, period: str, *, public: bool) -> dict:
+    """Nine figures in three rows beside the honour roll; on a screen opened by a display link (no login) the
+    volunteers' names are masked as on the public sign-off page."""
+    v = b.volunteer
+    cells = "".join(_compared(f, t(VOLUNTEER_LABELS[f.key]), snapshot=f.key in ("active", "late")) for f in v.figures)
+    empty = "" if v.figure("requested").value or v.figure("signed").value else \
+        f'<div class="note">{_e(t("briefing_volunteer.no_orders"))}</div>'
+    if v.honour.empty:
+        roll = f'<div class="note">{_e(t("briefing_volunteer.no_honour"))}</div>'
+    else:
+        def row(rank: int, r: dict) -> str:
+            name = mask_name(r["name"]) if public else r["name"]
+            team = f"<small>{_e(r['team'])}</small>" if r["team"] else ""
+            served = t("briefing_volunteer.honour_hours", hours=num(r["hours"], "#,##0.#"))
+            return f'<li><span class="rank">{rank}</span><span class="who">{_e(name)}{team}</span>' \
+                   f'<span class="hrs">{_e(served)}</span></li>'
+
+        roll = "<ol>" + "".join(row(rank, r) for rank, r in enumerate(v.honour.to_dict("records"), start=1)) + "</ol>"
+    honour = f'<div class="honour"><div class="label">{_e(t("briefing_volunteer.honour"))}</div>{roll}</div>'
+    return _slide("volunteer", t("briefing_volunteer.title"),
+                  f'<div class="split"><div class="grid g3">{cells}</div>{honour}</div>{empty}', small=period)
+
+
 def _ranking(b: Briefing, period: str) -> dict:
     rows = b.ranking.sort_values(["accepted", "community_id"], ascending=[False, True]).head(RANKED)
     if rows.empty:
@@ -132,12 +156,14 @@ def _alerts(b: Briefing) -> dict:
     return _slide("alerts", t("briefing.alerts"), f'<ul class="alerts">{lines}</ul>{note}')
 
 
-def slides(b: Briefing, names: tuple[str, ...], kind_labels: dict[str, str]) -> list[dict]:
-    """The chosen slides in their order, each {name, html}; an area the scope may not read has no slide."""
+def slides(b: Briefing, names: tuple[str, ...], kind_labels: dict[str, str], *, public: bool = False) -> list[dict]:
+    """The chosen slides in their order, each {name, html}; an area the scope may not read has no slide. `public`:
+    the screen was opened by a display link, without login (volunteers' names are masked)."""
     period = period_words(lang(), b.period)
     made = {"overview": lambda: _overview(b, period), "service": lambda: _service(b, period),
             "committee": lambda: _committee(b) if b.committee is not None else None,
             "council": lambda: _council(b, period, kind_labels) if b.council is not None else None,
+            "volunteer": lambda: _volunteer(b, period, public=public) if b.volunteer is not None else None,
             "ranking": lambda: _ranking(b, period), "alerts": lambda: _alerts(b)}
     return [slide for slide in (made[name]() for name in names) if slide is not None]
 
