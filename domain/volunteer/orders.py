@@ -180,7 +180,7 @@ def clean_service(rows: object, already: Mapping[int, float] | None = None) -> d
             hours = round(hours, 1)
             if hours + already.get(volunteer, 0) > DAY_HOURS:
                 errors.add(field, "volunteer_error.day_over", max=DAY_HOURS,
-                           already=already.get(volunteer, 0))
+                           already=f"{round(already.get(volunteer, 0), 1):g}")  # 20, 20.5: not 20.0
             served[volunteer] = hours
     errors.raise_if_any()
     return served

@@ -145,7 +145,7 @@ def test_a_day_holds_at_most_24_hours_per_volunteer():
     assert clean_service([{"volunteer_id": 3, "hours": 4}], already={3: 20, 4: 23}) == {3: 4}
     with pytest.raises(ValidationFailed) as caught:
         clean_service([{"volunteer_id": 3, "hours": 4.5}, {"volunteer_id": 5, "hours": 24}], already={3: 20})
-    assert caught.value.errors == {"hours.1": ("volunteer_error.day_over", {"max": 24, "already": 20})}
+    assert caught.value.errors == {"hours.1": ("volunteer_error.day_over", {"max": 24, "already": "20"})}
 
 
 def test_service_rows_need_volunteers_once_each():

@@ -308,16 +308,16 @@ def test_staff_of_another_community_find_nothing(w):
 
 # --- 3. bad input: its message, and nothing written -----------------------------------------------------------------
 
-@pytest.mark.parametrize("hours", [0, -1, 0.04, 24.1, 25, float("nan"), float("inf")])
-def test_hours_out_of_a_day_are_refused(w, hours):
+def test_hours_out_of_a_day_are_refused(w):
     order = walk(w, Step.TAKEN)
-    before = state(w.engine)
-    with pytest.raises(ValidationFailed) as caught:
-        serve(w, order.id, actor="vol_a", hours={"a": hours})
-    key = caught.value.errors["hours.1"][0]
-    assert key.endswith("not_a_number") if hours != hours or hours == float("inf") else \
-        key == "volunteer_error.hours_range"
-    assert state(w.engine) == before
+    for hours in (0, -1, 0.04, 24.1, 25, float("nan"), float("inf"), 1e308):
+        before = state(w.engine)
+        with pytest.raises(ValidationFailed) as caught:
+            serve(w, order.id, actor="vol_a", hours={"a": hours})
+        key = caught.value.errors["hours.1"][0]
+        assert key.endswith("not_a_number") if hours != hours or hours == float("inf") else \
+            key == "volunteer_error.hours_range", (hours, key)
+        assert state(w.engine) == before
 
 
 def test_hours_refused_are_hours_not_numbers(w):
@@ -334,7 +334,7 @@ def test_a_volunteer_is_not_over_24_hours_in_one_day_across_orders(w):
     first, second = walk(w, Step.SERVED, hours={"a": 16.3}), walk(w, Step.TAKEN)
     error = refused(w, ValidationFailed, "volunteer_error.day_over",
                     lambda: serve(w, second.id, actor="vol_a", hours={"a": 7.8}), "hours.1")
-    assert error.errors["hours.1"][1]["already"] == 16.3
+    assert error.errors["hours.1"][1]["already"] == "16.3"
     serve(w, second.id, actor="vol_a", hours={"a": 7.7})  # exactly 24 in all
     # correcting the first order's hours counts the second's, not its own
     refused(w, ValidationFailed, "volunteer_error.day_over",
@@ -504,25 +504,24 @@ def test_an_id_number_registers_once(w, variant):
         data=volunteer_data(w.home, "张志愿", 1, id_number=again)), "id_number")
 
 
-@pytest.mark.parametrize(("field", "value", "key"), [
-    ("id_number", "110105198001010010", "error.bad_id_number"),   # wrong check character
-    ("id_number", "110105198002300011", "error.bad_id_number"),   # 30 February
-    ("id_number", "11010519800101001", "error.bad_id_number"),    # 17 characters
-    ("id_number", "", "error.required"),
-    ("phone", "12345", "error.bad_phone"),
-    ("phone", "1390000000a", "error.bad_phone"),
-    ("phone", "", "error.required"),
-    ("name", "", "error.required"),
-    ("skills", ["flying"], "error.unknown_choice"),
-    ("registered_on", TODAY + timedelta(days=1), None),
-])
-def test_a_registration_with_bad_input_writes_nothing(w, field, value, key):
-    before = state(w.engine)
-    with pytest.raises(ValidationFailed) as caught:
-        r.save_volunteer(w.engine, actor=w["worker"], settings=w.settings, now=w.tick(),
-                         data=volunteer_data(w.home, "新人", 30) | {field: value})
-    assert field in caught.value.errors and (key is None or caught.value.errors[field][0] == key)
-    assert state(w.engine) == before
+def test_a_registration_with_bad_input_writes_nothing(w):
+    for field, value, key in (
+            ("id_number", "110105198001010010", "error.bad_id_number"),   # wrong check character
+            ("id_number", "110105198002300011", "error.bad_id_number"),   # 30 February
+            ("id_number", "11010519800101001", "error.bad_id_number"),    # 17 characters
+            ("id_number", "", "error.required"),
+            ("phone", "12345", "error.bad_phone"),
+            ("phone", "1390000000a", "error.bad_phone"),
+            ("phone", "", "error.required"),
+            ("name", "", "error.required"),
+            ("skills", ["flying"], "error.unknown_choice"),
+            ("registered_on", TODAY + timedelta(days=1), None)):
+        before = state(w.engine)
+        with pytest.raises(ValidationFailed) as caught:
+            r.save_volunteer(w.engine, actor=w["worker"], settings=w.settings, now=w.tick(),
+                             data=volunteer_data(w.home, "新人", 30) | {field: value})
+        assert field in caught.value.errors and (key is None or caught.value.errors[field][0] == key), (field, value)
+        assert state(w.engine) == before
 
 
 def test_a_volunteer_changed_keeps_what_the_form_left_out(w):
