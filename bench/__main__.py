@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench import briefing_measure, committee, council, database, report
+from bench import briefing_measure, committee, council, database, report, volunteer
 from bench.generate import SCALES, checkpoint, ensure
 from data_access import clock
 from data_access.config import load_settings
@@ -135,6 +135,7 @@ def counts(db: str) -> dict:
                 for table in (Community, Grid, MatterEvent, User, UserRole, AuditLog)}
     rows.update(committee.counts(engine))
     rows.update(council.counts(engine))
+    rows.update(volunteer.counts(engine))
     engine.dispose()
     return rows
 
@@ -162,10 +163,11 @@ def main() -> None:
 
     print(f"== {scale.name}: {scale.matters:,} matters in {scale.communities} communities", flush=True)
     path, generation_s, trail_s, committee_s = ensure(scale, load_settings(), now)
-    engine = make_engine(f"sqlite:///{path}")  # the resident councils, added once (bench.council)
+    engine = make_engine(f"sqlite:///{path}")  # the resident councils and volunteer service, added once
     try:
         council_s = council.ensure(engine, load_settings(), now)
-        if council_s is not None:
+        volunteer_s = volunteer.ensure(engine, load_settings(), now)
+        if council_s is not None or volunteer_s is not None:
             checkpoint(engine)
     finally:
         engine.dispose()
@@ -184,6 +186,7 @@ def main() -> None:
         trail_s = before.get("trail_seconds") if trail_s is None else trail_s
         committee_s = before.get("committee_seconds") if committee_s is None else committee_s
         council_s = before.get("council_seconds") if council_s is None else council_s
+        volunteer_s = before.get("volunteer_seconds") if volunteer_s is None else volunteer_s
     if args.db == "postgresql" and copied is None and details_path.exists():  # reused: keep what the copy took
         copied = json.loads(details_path.read_text(encoding="utf-8"))["generation"].get("copy")
 
@@ -220,6 +223,7 @@ def main() -> None:
                        "trail_seconds": None if trail_s is None else round(trail_s, 1),
                        "committee_seconds": None if committee_s is None else round(committee_s, 1),
                        "council_seconds": None if council_s is None else round(council_s, 1),
+                       "volunteer_seconds": None if volunteer_s is None else round(volunteer_s, 1),
                        "file_mb": round(path.stat().st_size / 2**20), "rows": rows,
                        **({"database": database.shown(db), "database_mb": database.database_size_mb(db),
                            "copy": copied} if args.db == "postgresql" else {})},
@@ -256,8 +260,10 @@ def main() -> None:
     added = "unknown (reused)" if trail_s is None else f"{trail_s:.0f} s"
     joint = "unknown (reused)" if committee_s is None else f"{committee_s:.0f} s"
     councils_made = "unknown (reused)" if council_s is None else f"{council_s:.0f} s"
+    volunteers_made = "unknown (reused)" if volunteer_s is None else f"{volunteer_s:.0f} s"
     print(f"generation: {made}; accounts and audit trail: {added}; committees: {joint}; councils: {councils_made}; "
-          f"whole run: {details['wall_s']:.0f} s; results in {RESULTS.relative_to(ROOT)}/")
+          f"volunteer service: {volunteers_made}; whole run: {details['wall_s']:.0f} s; "
+          f"results in {RESULTS.relative_to(ROOT)}/")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ the loop 点单→派单→接单→服务→签单→评单 (a few raised from 
 re-dispatched, cancelled, taken late, rated (mostly 满意, some 基本满意, a few 不满意 and flagged); the points earned
 by signed-off service; the points store with 15 goods and a year of redemptions, a few cancelled the same day. The
 demo account `volunteer` is a volunteer with an order dispatched to them, one taken and one served; `teamlead` leads
-a team with a team order waiting to be taken.
+a team with a team order waiting to be taken; two requests of the last hours wait to be dispatched.
 
 `service_rows` turns a `ServiceSpec` (the teams, how many volunteers and orders, the staff, the goods) into plain row
 dicts for Core bulk inserts, with explicit ids from `Ids`. Everything derived is kept as the app's write functions
@@ -106,9 +106,11 @@ REDISPATCH_REASONS = ["原志愿者临时有事，改派其他志愿者", "服�
                       "需要专业技能，改派专业服务队", "原服务队人手不足，改派社区服务队"]
 CANCEL_REASONS = ["服务对象家属已自行解决", "服务对象住院，暂不需要服务", "服务对象取消预约",
                   "重复下单，保留另一条订单", "服务对象联系不上，经确认取消"]
-COMMENTS = {Rating.SATISFIED: ["志愿者很耐心，非常感谢", "服务及时，态度好", "帮了大忙，谢谢社区", None, None],
-            Rating.BASIC: ["服务还行，就是来得晚了一点", "基本解决了，希望下次更细致", None],
-            Rating.DISSATISFIED: ["约好的时间没来，打电话才上门", "问题没有解决，还得再找人", "服务态度一般"]}
+SATISFIED, BASIC, DISSATISFIED = Rating.SATISFIED.value, Rating.BASIC.value, Rating.DISSATISFIED.value
+IN_PERSON, PHONE, BY_LINK = SignOff.IN_PERSON.value, SignOff.PHONE.value, SignOff.LINK.value
+COMMENTS = {SATISFIED: ["志愿者很耐心，非常感谢", "服务及时，态度好", "帮了大忙，谢谢社区", None, None],
+            BASIC: ["服务还行，就是来得晚了一点", "基本解决了，希望下次更细致", None],
+            DISSATISFIED: ["约好的时间没来，打电话才上门", "问题没有解决，还得再找人", "服务态度一般"]}
 REDEEM_CANCEL_REASONS = ["兑换错了物品，当日退回", "志愿者改选其他物品", "数量录入有误"]
 GOODS = [  # (name, price in points, stock, donor: index of the member unit or a name)
     ("大米（5公斤）", 60, 40, 8), ("食用油（5升）", 80, 30, 8), ("挂面（1公斤）", 12, 60, 8),
@@ -126,6 +128,13 @@ TABLES = {"volunteer_team": VolunteerTeam, "volunteer": Volunteer, "volunteer_or
           "points_transfer": PointsTransfer}
 ORDER = ("volunteer_team", "volunteer", "volunteer_order", "order_event", "service_record", "sign_off_link",
          "points_account", "store_good", "redemption", "points_transfer", "audit_log")
+# the loop's actions and steps as the rows store them (plain values: no enum lookups in the hot loop)
+DISPATCH, REDISPATCH = Action.DISPATCH.value, Action.REDISPATCH.value
+DECLINE, TAKE = Action.DECLINE.value, Action.TAKE.value
+RECORD_SERVICE, SIGN_OFF, RATE, CANCEL = (Action.RECORD_SERVICE.value, Action.SIGN_OFF.value, Action.RATE.value,
+                                          Action.CANCEL.value)
+REQUESTED, DISPATCHED, TAKEN, SERVED = int(Step.REQUESTED), int(Step.DISPATCHED), int(Step.TAKEN), int(Step.SERVED)
+SIGNED, RATED, CANCELLED = int(Step.SIGNED), int(Step.RATED), int(Step.CANCELLED)
 OPEN_DAYS = 12  # orders requested this many days before now may still be open
 RECENT_DAYS = 14  # the demo accounts' open orders are their only ones requested this recently
 RETIRED_DAYS = 150  # an inactive volunteer served no order requested this recently
@@ -172,6 +181,7 @@ class ServiceSpec:
     leader_account: tuple[int, str, str] | None = None
     volunteer_team: int = -1
     leader_team: int = 0
+    waiting: int = 0  # the latest requests, still to be dispatched
     audit: bool = True
     links: bool = True  # the sign_off_link rows of orders signed by link
     id_numbers: set[str] = field(default_factory=set)
@@ -200,7 +210,7 @@ def specialities(text: str, kinds: Sequence[str]) -> tuple[str, ...]:
 
 def mobile(rng: random.Random) -> str:
     """A mobile number of the usual form (11 digits)."""
-    return rng.choice(("13", "15", "18", "17", "19")) + str(rng.randint(0, 9)) + f"{rng.randrange(10**8):08d}"
+    return f"1{_pick(rng, '35789')}{int(rng.random() * 10**9):09d}"
 
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -228,6 +238,16 @@ def _daytime(t: datetime) -> datetime:
     return t
 
 
+def _pick(rng: random.Random, values: Sequence):
+    """rng.choice's pick by one draw of random() (the generator runs half a million orders)."""
+    return values[int(rng.random() * len(values))]
+
+
+def _int(rng: random.Random, low: int, high: int) -> int:
+    """rng.randint's number by one draw of random()."""
+    return low + int(rng.random() * (high - low + 1))
+
+
 def _span(rng: random.Random, low: float, high: float) -> timedelta:
     """Between `low` and `high` hours, in whole seconds (as the app's clock keeps times)."""
     return timedelta(seconds=int(rng.uniform(low, high) * 3600))
@@ -245,7 +265,7 @@ def service_rows(rng: random.Random, settings: Settings, spec: ServiceSpec, ids:
     year = _ServiceYear(rng, settings, spec, ids, now)
     year.teams_and_volunteers()
     year.orders_walked()
-    year.accounts_work()
+    year.open_work()
     year.store()
     return year.finish()
 
@@ -287,7 +307,7 @@ class _ServiceYear:
                 "entity_id": entity_id, "community_id": self.cid, "before": before, "after": after})
 
     def staff_pick(self) -> tuple:
-        return self.staff[self.rng.randrange(len(self.staff))]
+        return _pick(self.rng, self.staff)
 
     def at_registration(self, day: date) -> datetime:
         return datetime.combine(day, time(9 + self.rng.randrange(8), self.rng.randrange(60)), tzinfo=clock.ZONE)
@@ -433,7 +453,7 @@ class _ServiceYear:
 
     def event(self, o: dict, when: datetime, actor: tuple, action: str, to: int, note: str | None = None,
               changed: dict | None = None) -> None:
-        before, to = o["step"], int(to)
+        before = o["step"]
         o["step"], o["updated_at"] = to, when
         self.rows["order_event"].append({
             "order_id": o["id"], "community_id": self.cid, "at": when, "actor_id": actor[0],
@@ -447,7 +467,7 @@ class _ServiceYear:
 
     def request(self, o: dict, actor: tuple) -> None:
         o["created_by"] = actor[0]
-        self.event(o, o["requested_at"], actor, "request", Step.REQUESTED, note=o.pop("_matter_number", None),
+        self.event(o, o["requested_at"], actor, "request", REQUESTED, note=o.pop("_matter_number", None),
                    changed={"number": o["number"], "service_kind": o["service_kind"], "title": o["title"]})
 
     def dispatch(self, o: dict, when: datetime, actor: tuple, team: dict | None, volunteer: dict | None,
@@ -460,18 +480,18 @@ class _ServiceYear:
         o["due_at"] = max(o["wanted_at"] + timedelta(hours=3), when + timedelta(hours=4))
         o["dispatched_at"], o["taken_at"], o["served_at"] = when, None, None
         o["take_minutes"], o["hours_tenths"] = None, 0
-        self.event(o, when, actor, Action.REDISPATCH.value if reason else Action.DISPATCH.value, Step.DISPATCHED,
+        self.event(o, when, actor, REDISPATCH if reason else DISPATCH, DISPATCHED,
                    note=reason, changed={"team_id": o["team_id"], "volunteer_id": o["volunteer_id"]})
 
     def decline(self, o: dict, when: datetime, actor: tuple, reason: str) -> None:
         o["team_id"] = o["volunteer_id"] = o["due_at"] = o["dispatched_at"] = None
-        self.event(o, when, actor, Action.DECLINE.value, Step.REQUESTED, note=reason)
+        self.event(o, when, actor, DECLINE, REQUESTED, note=reason)
 
     def take(self, o: dict, when: datetime, actor: tuple, volunteer: dict) -> None:
         o["volunteer_id"] = volunteer["id"]
         o["taken_at"] = when
         o["take_minutes"] = int((when - o["dispatched_at"]).total_seconds() // 60)
-        self.event(o, when, actor, Action.TAKE.value, Step.TAKEN, changed={"volunteer_id": volunteer["id"]})
+        self.event(o, when, actor, TAKE, TAKEN, changed={"volunteer_id": volunteer["id"]})
 
     def serve(self, o: dict, when: datetime, actor: tuple, day: date, served: list[tuple[int, int]]) -> None:
         """服务: (volunteer id, tenths) each, on `day`, recorded at `when`."""
@@ -484,7 +504,7 @@ class _ServiceYear:
         o["served_at"] = when
         o["hours_tenths"] = sum(t for _, t in served)
         note = "; ".join(f"{v}:{_hours(t)}" for v, t in served)
-        self.event(o, when, actor, Action.RECORD_SERVICE.value, Step.SERVED, note=f"{day.isoformat()} {note}",
+        self.event(o, when, actor, RECORD_SERVICE, SERVED, note=f"{day.isoformat()} {note}",
                    changed={"hours_tenths": o["hours_tenths"]})
 
     def make_link(self, o: dict, when: datetime, actor: tuple) -> dict:
@@ -498,7 +518,7 @@ class _ServiceYear:
                    after={"number": o["number"], "expires_at": link["expires_at"].isoformat()})
         return link
 
-    def sign(self, o: dict, when: datetime, actor: tuple, method: SignOff) -> None:
+    def sign(self, o: dict, when: datetime, actor: tuple, method: str) -> None:
         """签单: each volunteer's hours added for good, and their points from the issuer, in volunteer id order."""
         if self.issuer is None:
             self.issuer = self.ids.take("points_account")
@@ -517,36 +537,36 @@ class _ServiceYear:
                                        "points": points, "reverses": None, "order_id": o["id"],
                                        "redemption_id": None, "actor_id": actor[0]})
                 self.earned.setdefault(person["id"], []).append((when, points))
-        o["signed_at"], o["sign_method"] = when, method.value
+        o["signed_at"], o["sign_method"] = when, method
         o["signed_month"] = f"{when:%Y-%m}"
         o["sign_minutes"] = int((when - o["requested_at"]).total_seconds() // 60)
-        self.event(o, when, actor, Action.SIGN_OFF.value, Step.SIGNED, note=method.value,
-                   changed={"sign_method": method.value, "signed_month": o["signed_month"]})
+        self.event(o, when, actor, SIGN_OFF, SIGNED, note=method,
+                   changed={"sign_method": method, "signed_month": o["signed_month"]})
 
-    def rate(self, o: dict, when: datetime, actor: tuple, rating: Rating, comment: str | None) -> None:
-        o["rating"], o["comment"], o["flagged"] = rating.value, comment, rating is Rating.DISSATISFIED
+    def rate(self, o: dict, when: datetime, actor: tuple, rating: str, comment: str | None) -> None:
+        o["rating"], o["comment"], o["flagged"] = rating, comment, rating == DISSATISFIED
         o["rated_at"] = when
-        self.event(o, when, actor, Action.RATE.value, Step.RATED, note=rating.value,
-                   changed={"rating": rating.value, "flagged": o["flagged"]})
+        self.event(o, when, actor, RATE, RATED, note=rating, changed={"rating": rating, "flagged": o["flagged"]})
 
     def cancel(self, o: dict, when: datetime, actor: tuple, reason: str) -> None:
         o["cancel_reason"] = reason
-        self.event(o, when, actor, Action.CANCEL.value, Step.CANCELLED, note=reason)
+        self.event(o, when, actor, CANCEL, CANCELLED, note=reason)
 
     # --- a year of orders ---
 
     def new_order(self, requested: datetime, kind: str, matter: dict | None = None) -> dict:
         rng = self.rng
         wanted = _daytime(requested + _span(rng, 3, 96))
-        place = rng.choice(PUBLIC if kind in ("cleaning", "safety", "culture") else HOME).format(
-            e=self.spec.estate, b=rng.randint(1, 30), u=rng.randint(1, 6), f=rng.randint(1, 18), r=rng.randint(1, 4))
-        title = rng.choice(TASKS.get(kind) or TASKS["other"])
-        detail = rng.choice(DETAILS)
+        place = _pick(rng, PUBLIC if kind in ("cleaning", "safety", "culture") else HOME).format(
+            e=self.spec.estate, b=_int(rng, 1, 30), u=_int(rng, 1, 6), f=_int(rng, 1, 18), r=_int(rng, 1, 4))
+        title = _pick(rng, TASKS.get(kind) or TASKS["other"])
+        detail = _pick(rng, DETAILS)
         if matter is not None:
             detail = f"由365事项 {matter['number']} 转入：{matter['description']}"[:2000]
         return {"id": None, "number": None, "community_id": self.cid, "service_kind": kind, "title": title,
                 "detail": detail, "place": place, "wanted_at": wanted.replace(second=0, microsecond=0),
-                "recipient_name": sample.person(rng), "recipient_phone": mobile(rng) if rng.random() < 0.85 else None,
+                "recipient_name": _pick(rng, sample.SURNAMES) + _pick(rng, sample.GIVEN),
+                "recipient_phone": mobile(rng) if rng.random() < 0.85 else None,
                 "matter_id": matter["id"] if matter else None, "step": None, "team_id": None, "volunteer_id": None,
                 "due_at": None, "requested_at": requested, "dispatched_at": None, "taken_at": None,
                 "served_at": None, "signed_at": None, "rated_at": None, "sign_method": None, "rating": None,
@@ -565,10 +585,11 @@ class _ServiceYear:
             registered = clock.local(matter["registered_at"])
             requested = min(_daytime(registered + _span(rng, 0.5, 30)), now - timedelta(hours=1))
             plans.append((requested.replace(microsecond=0), MATTER_KINDS.get(matter["category"], "errand"), matter))
-        for _ in range(spec.orders - len(plans)):
+        special = 3 * (spec.volunteer_account is not None) + (spec.leader_account is not None) + spec.waiting
+        for _ in range(spec.orders - len(plans) - special):
             days = rng.random() * 365
             day = (now - timedelta(days=days)).date()
-            requested = datetime.combine(day, time(8 + rng.randrange(11), rng.randrange(60), rng.randrange(60)),
+            requested = datetime.combine(day, time(_int(rng, 8, 18), _int(rng, 0, 59), _int(rng, 0, 59)),
                                          tzinfo=clock.ZONE)
             if requested >= now:
                 requested = now - timedelta(minutes=rng.randint(5, 300))
@@ -610,7 +631,7 @@ class _ServiceYear:
         while True:
             t = _daytime(t + _span(rng, 0.2, 8))
             if cancel_at == 1 and t <= now:
-                self.cancel(o, t, staff, rng.choice(CANCEL_REASONS))
+                self.cancel(o, t, staff, _pick(rng, CANCEL_REASONS))
                 return
             if stop(t, 2):
                 return
@@ -624,14 +645,14 @@ class _ServiceYear:
                 if t > now:
                     return
                 refused.add(o["volunteer_id"] or -o["team_id"])
-                self.decline(o, t, self.acting(volunteer, team, staff), rng.choice(DECLINE_REASONS))
+                self.decline(o, t, self.acting(volunteer, team, staff), _pick(rng, DECLINE_REASONS))
                 continue
             break
         late = rng.random() < 0.08
         if cancel_at == 2:
             when = t + _span(rng, 1, 20)
             if when <= now:
-                self.cancel(o, when, staff, rng.choice(CANCEL_REASONS))
+                self.cancel(o, when, staff, _pick(rng, CANCEL_REASONS))
             return
         # 接单, and again after a re-dispatch
         while True:
@@ -654,13 +675,13 @@ class _ServiceYear:
                 team, volunteer = self.target(kind, t, refused)
                 if team is None and volunteer is None:
                     return
-                self.dispatch(o, t, staff, team, volunteer, reason=rng.choice(REDISPATCH_REASONS))
+                self.dispatch(o, t, staff, team, volunteer, reason=_pick(rng, REDISPATCH_REASONS))
                 continue
             break
         if cancel_at == 3:
             when = t + _span(rng, 1, 24)
             if when <= now:
-                self.cancel(o, when, staff, rng.choice(CANCEL_REASONS))
+                self.cancel(o, when, staff, _pick(rng, CANCEL_REASONS))
             return
         # 服务
         start = _daytime(max(o["wanted_at"], t + timedelta(minutes=rng.randint(30, 180))))
@@ -674,14 +695,15 @@ class _ServiceYear:
         if cancel_at == 4:
             when = t + _span(rng, 1, 30)
             if when <= now:
-                self.cancel(o, when, staff, rng.choice(CANCEL_REASONS))
+                self.cancel(o, when, staff, _pick(rng, CANCEL_REASONS))
             return
         # 签单 and 评单
         roll = rng.random()
-        method = SignOff.IN_PERSON if roll < 0.45 else SignOff.LINK if roll < 0.75 else SignOff.PHONE
-        rating = rng.choices((Rating.SATISFIED, Rating.BASIC, Rating.DISSATISFIED), weights=(82, 14, 4))[0]
-        comment = rng.choice(COMMENTS[rating])
-        if method is SignOff.LINK:
+        method = IN_PERSON if roll < 0.45 else BY_LINK if roll < 0.75 else PHONE
+        roll = rng.random()
+        rating = SATISFIED if roll < 0.82 else BASIC if roll < 0.96 else DISSATISFIED
+        comment = _pick(rng, COMMENTS[rating])
+        if method == BY_LINK:
             made = t + timedelta(minutes=rng.randint(1, 5))
             signed = made + timedelta(minutes=rng.randint(1, min(20, self.link_minutes - 1)))
             if stop(signed, 5):
@@ -693,7 +715,7 @@ class _ServiceYear:
                 self.rate(o, signed, LINK, rating, comment)
                 return
         else:
-            delay = _span(rng, 0.02, 0.2) if method is SignOff.IN_PERSON else _span(rng, 2, 30)
+            delay = _span(rng, 0.02, 0.2) if method == IN_PERSON else _span(rng, 2, 30)
             signed = _daytime(t + delay)
             if stop(signed, 5):
                 return
@@ -723,7 +745,7 @@ class _ServiceYear:
         if rng.random() < 0.3 and leader["id"] not in but and self.free(leader, when):
             return leader
         for _ in range(10):  # most are free: a few draws find one
-            person = members[rng.randrange(len(members))]
+            person = _pick(rng, members)
             if person["id"] not in but and self.free(person, when):
                 return person
         members = [p for p in members if p["id"] not in but and self.free(p, when)]
@@ -752,11 +774,11 @@ class _ServiceYear:
         people_ = [taker]
         if team is not None or o["team_id"] is not None:
             team = team or self.team_rows[o["team_id"] - self.team_rows[0]["id"]]
-            members, wanted = self.members[team["_index"]], rng.choice((0, 1, 1, 2, 3))
+            members, wanted = self.members[team["_index"]], _pick(rng, (0, 1, 1, 2, 3))
             for _ in range(3 * wanted):
                 if len(people_) > wanted:
                     break
-                person = members[rng.randrange(len(members))]
+                person = _pick(rng, members)
                 if all(person is not q for q in people_) and self.free(person, start):
                     people_.append(person)
         elif rng.random() < 0.1:
@@ -766,18 +788,20 @@ class _ServiceYear:
         day = start.date()
         served = []
         for person in sorted(people_, key=lambda p: p["id"]):
-            tenths = min(5 * rng.randint(max(1, low // 5), high // 5), self.room(person["id"], day))
+            tenths = min(5 * _int(rng, max(1, low // 5), high // 5), self.room(person["id"], day))
             if tenths > 0:
                 served.append((person["id"], tenths))
         return served
 
     # --- the demo accounts' open work ---
 
-    def accounts_work(self) -> None:
+    def open_work(self) -> None:
         """`volunteer`: an order dispatched to them, one taken, one served today (or just before); `teamlead`: a
-        team order of their team waiting to be taken. Requested within the last days, after the year's orders."""
+        team order of their team waiting to be taken; the staff: `waiting` requests of the last hours still to be
+        dispatched. Requested within the last day, after the year's orders."""
         spec, now = self.spec, self.now
-        plans = []
+        plans: list[tuple[datetime, str, dict | None]] = [
+            (now - timedelta(minutes=30 + 70 * index), "waiting", None) for index in range(spec.waiting)]
         mine = next((p for p in self.volunteers if spec.volunteer_account
                      and p["user_id"] == spec.volunteer_account[0]), None)
         lead = next((p for p in self.volunteers if spec.leader_account
@@ -791,14 +815,16 @@ class _ServiceYear:
             return
         first_id = self.ids.take("volunteer_order", len(plans))
         for offset, (requested, state, person) in enumerate(plans):
-            kinds = person["skills"].split(",") if person["skills"] else ["other"]
-            o = self.new_order(requested.replace(microsecond=0), self.rng.choice(kinds))
+            kinds = person["skills"].split(",") if person and person["skills"] else self.kinds
+            o = self.new_order(requested.replace(microsecond=0), _pick(self.rng, kinds))
             o["wanted_at"] = max(o["wanted_at"], now - timedelta(hours=4))
             o["id"] = first_id + offset
             o["number"] = f"{self.prefix}{o['requested_at']:%Y%m%d}{o['id']:06d}"
             self.orders.append(o)
             staff = self.staff[0]
             self.request(o, staff)
+            if state == "waiting":
+                continue
             dispatched = o["requested_at"] + timedelta(minutes=40)
             if state == "team":
                 team = next(t for t in self.team_rows if t["_leader"] is person)
@@ -1035,7 +1061,7 @@ def seed(session: Session, settings: Settings, rng: random.Random, communities: 
         volunteers=DEMO_VOLUNTEERS, orders=DEMO_ORDERS, staff=staff, units=[u[0] for u in units], goods=goods,
         matters=own, matter_orders=DEMO_MATTER_ORDERS, volunteer_account=users.get(VOLUNTEER_ACCOUNT),
         leader_account=users.get(LEADER_ACCOUNT), volunteer_team=-1, leader_team=min(LEADER_TEAM, len(teams) - 1),
-        names_taken=taken)
+        waiting=2, names_taken=taken)
     ids = Ids(session)
     rows = service_rows(rng, settings, spec, ids, now)
     insert_rows(session, rows)
