@@ -238,6 +238,7 @@ def big_screen(page, url: str) -> None:
         page.screenshot(path=OUT / f"screen_{name}.png")
         page.keyboard.press("ArrowRight")
     for size, name, query in [((1920, 1080), "screen_light", "&theme=light&slides=service"),
+                              ((1920, 1080), "screen_volunteer_light", "&theme=light&slides=volunteer"),
                               ((1280, 720), "screen_720", "&slides=service"),
                               ((3840, 1080), "screen_wall", "&slides=service")]:
         page.set_viewport_size({"width": size[0], "height": size[1]})
@@ -267,6 +268,35 @@ def demo_volunteer_code() -> str:
         query = ("SELECT v.id FROM volunteer v JOIN user_account u ON u.id = v.user_id "
                  "WHERE u.username = 'volunteer'")
         return volunteer_code(conn.execute(text(query)).scalar_one())
+
+
+def demo_order(step: int) -> int:
+    """The newest order of the demo at `step` (domain.volunteer.orders.Step)."""
+    from sqlalchemy import create_engine, text
+
+    with create_engine(os.environ["SHOTS_DB"]).connect() as conn:
+        return conn.execute(text("SELECT id FROM volunteer_order WHERE step = :s ORDER BY id DESC LIMIT 1"),
+                            {"s": step}).scalar_one()
+
+
+def volunteer_staff(browser, url: str) -> None:
+    """The secretary's volunteer pages at 1440 wide: the overview, an order waiting for dispatch with the suggestions,
+    the register with a volunteer open."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    login(page, "secretary")
+    for path, marker, name, height in (("volunteer", "光荣榜（累计服务时长）", "volunteer-overview", 2300),
+                                       (f"orders?id={demo_order(1)}", "推荐志愿者（该时段空闲，技能对口优先）",
+                                        "volunteer-orders", 2000),
+                                       ("volunteers?id=1", "积分明细", "volunteer-volunteers", 2000)):
+        page.goto(f"{url}/{path}")
+        page.get_by_text(marker).first.wait_for()
+        page.set_viewport_size({"width": 1440, "height": height})
+        page.wait_for_timeout(3000)
+        page.screenshot(path=OUT / f"{name}.png")
+        page.set_viewport_size({"width": 1440, "height": 1000})
+    page.close()
 
 
 def volunteer_phone(browser, url: str) -> None:
@@ -363,6 +393,7 @@ def main() -> None:
             phone_path(page)
             return
         if os.environ.get("SHOTS_ONLY") == "volunteer":
+            volunteer_staff(browser, url)
             volunteer_phone(browser, url)
             return
         login(page, "secretary")

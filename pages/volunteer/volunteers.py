@@ -188,12 +188,12 @@ with tab_people:
             with h2:
                 st.button(t("volunteer_order.close"), key="vvol_close", icon=":material/close:",
                           on_click=lambda: st.session_state.pop(SELECTED, None))
-            m1, m2, m3, m4 = st.columns(4)
+            st.markdown(f"{t('volunteer_reg.col_team')}：{md_escape(found['team'])}" if widgets.known(found["team"])
+                        else t("volunteer_reg.no_team"))
+            m1, m2, m3 = st.columns(3)
             m1.metric(t("volunteer_reg.col_hours"), hours_text(found["hours"]), border=True)
             m2.metric(t("volunteer_reg.col_points"), num(found["points"], "#,##0"), border=True)
             m3.metric(t("volunteer_reg.col_last_served_on"), widgets.day_or_none(found["last_served_on"]), border=True)
-            m4.metric(t("volunteer_reg.col_team"), found["team"] if widgets.known(found["team"]) else
-                      t("common.none"), border=True)
             st.caption(t("volunteer_reg.facts", phone=found["phone"], id_number=found["id_number"],
                          skills=codes_text(ctx, found["skills"]) or t("common.none"),
                          unit=found["report_unit"] if widgets.known(found["report_unit"]) else t("common.none"),
