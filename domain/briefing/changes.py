@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Better = Literal["up", "down"]
+SHOWN = 0.0005  # a change is shown to a tenth of a point or of a percent: anything smaller reads as 0.0
 
 
 @dataclass(frozen=True, order=True)
@@ -59,7 +60,7 @@ class Change:
 
 def change(now: float | None, before: float | None, *, rate: bool, better: Better) -> Change:
     """The change from `before` to `now`. A rate's change is now - before (in points: 0.021 is 2.1 points); a
-    count's is (now - before) / before, unknown when before is 0."""
+    count's is (now - before) / before, unknown when before is 0. A change that would show as 0.0 is flat."""
     if now is None or before is None:
         return Change(None, None, None)
     if rate:
@@ -68,7 +69,7 @@ def change(now: float | None, before: float | None, *, rate: bool, better: Bette
         delta = (now - before) / before
     else:
         delta = None
-    if now == before:
+    if now == before or (delta is not None and abs(delta) < SHOWN):  # too small to show is no change
         return Change(0.0 if delta is not None else None, "flat", None)
     direction = "up" if now > before else "down"
     return Change(delta, direction, direction == better)

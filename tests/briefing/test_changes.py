@@ -60,4 +60,7 @@ def test_a_change_reads_the_chinese_way():
     assert change_text(change(1500, 1200, rate=False, better="up"), rate=False) == "+25.0%"
     assert change_text(change(5, 0, rate=False, better="up"), rate=False) == "此前为0"
     assert change_text(change(3, 3, rate=False, better="up"), rate=False) == "持平"
+    tiny = change(0.9601, 0.9604, rate=True, better="up")  # would read "-0.0个百分点", in red
+    assert (tiny.direction, tiny.good, change_text(tiny, rate=True)) == ("flat", None, "持平")
+    assert change(0.9601, 0.9610, rate=True, better="up").direction == "down"
     assert change_text(change(None, 3, rate=False, better="up"), rate=False) == "无可比数据"
