@@ -206,7 +206,7 @@ def cockpit(page) -> None:
     page.set_viewport_size({"width": 1440, "height": 1100})
     page.wait_for_timeout(3000)
     page.screenshot(path=OUT / "cockpit.png")
-    page.set_viewport_size({"width": 1440, "height": 2300})
+    page.set_viewport_size({"width": 1440, "height": 3000})
     page.wait_for_timeout(2500)
     page.screenshot(path=OUT / "cockpit_full.png")
     page.set_viewport_size({"width": 390, "height": 2400})
