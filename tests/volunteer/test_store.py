@@ -203,6 +203,7 @@ def test_points_expire_oldest_first_and_only_what_is_unspent(w):
     # a year on, the two-year-old points are old too
     assert points.expire(w.engine, standard=STANDARD, now=NOW + timedelta(days=400)) == 30
     assert balance(w, "a") == 0
+    assert volunteer(w, "a").hours_tenths == 130  # points expire, hours are kept for good
 
 
 def test_expiry_leaves_points_younger_than_the_cut_off_and_volunteers_who_spent_theirs(w):
