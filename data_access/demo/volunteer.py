@@ -42,7 +42,6 @@ from data_access.demo import sample
 from data_access.demo.committee import people
 from data_access.models import (
     AuditLog,
-    Matter,
     MemberUnit,
     OrderEvent,
     PointsAccount,
@@ -1070,9 +1069,3 @@ def seed(session: Session, settings: Settings, rng: random.Random, communities: 
             "volunteer_orders": len(rows["volunteer_order"]), "store_goods": len(rows["store_good"]),
             "redemptions": len(rows["redemption"])}
 
-
-def matter_rows(session: Session, community_id: int) -> list[dict]:
-    """A community's matters of mode team or proxy, as the generator takes them."""
-    return [dict(r._mapping) for r in session.execute(
-        select(Matter.id, Matter.number, Matter.registered_at, Matter.description, Matter.category, Matter.mode,
-               Matter.community_id).where(Matter.community_id == community_id, Matter.mode.in_(MATTER_MODES)))]
