@@ -63,8 +63,8 @@ class VolunteerTeam(SQLModel, table=True):
 class VolunteerOrder(SQLModel, table=True):
     """A service order (服务订单) through the loop 点单→派单→接单→服务→签单→评单 (`step`, domain.volunteer.orders.Step).
     Dispatched to a team or to one volunteer; `matter_id` when raised from a 365 matter (modes team or proxy).
-    `take_minutes` and `sign_minutes` (from dispatch to take, and to sign-off), `hours_tenths` (all who served)
-    and `signed_month` (local, YYYY-MM) are stored when they happen."""
+    `take_minutes` (from dispatch to take) and `sign_minutes` (from request to sign-off), `hours_tenths` (all who
+    served) and `signed_month` (local, YYYY-MM) are stored when they happen."""
 
     __tablename__ = "volunteer_order"
     __table_args__ = (UniqueConstraint("number", name="uq_volunteer_order_number"),
