@@ -67,8 +67,11 @@ from data_access.org import grids
 from data_access.service import exports
 from data_access.service import queries as sq
 from data_access.service import writes as sw
+from data_access.volunteer import documents as vd
+from data_access.volunteer import exchange as vx
 from data_access.volunteer import orders as vo
 from data_access.volunteer import points as vp
+from data_access.volunteer import queries as vq
 from data_access.volunteer import registry as vr
 from data_access.volunteer import store as vs
 from domain.briefing.changes import Month, Period
@@ -1052,11 +1055,60 @@ VOLUNTEER_SIGN = {  # 服务, 签单 (by staff and by the link), the link itself
         lambda w, order_id, data: vo.rate(w.engine, actor=w.actor(), order_id=order_id, data=data, now=NOW)),
 }
 
+def _sheet(cells: list) -> bytes:
+    """An .xlsx with the import's header and one row of `cells` (text Excel cannot hold dropped, as Excel drops it)."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from data_access.volunteer.exchange import COLUMNS
+    from i18n import translate
+
+    book = Workbook()
+    book.active.append([translate("zh", key) for _, key, _ in COLUMNS])
+    book.active.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in cells])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet_cells() -> st.SearchStrategy:
+    cell = st.one_of(SOME_TEXT, st.integers(), st.floats(allow_nan=False), st.dates(), st.none())
+    return st.lists(cell, min_size=9, max_size=9)
+
+
+VOLUNTEER_FILES = {  # the certificate, the slip, Excel in and out, personal data shown
+    "volunteer.documents.certificate": Case(
+        lambda w: {"volunteer_id": _row(w, "volunteer"), "start": st.one_of(st.just(date(2026, 1, 1)), DAY, HOSTILE),
+                   "end": st.one_of(st.just(TODAY), DAY, HOSTILE), "actor": _staff_or_volunteer(w)},
+        lambda w, volunteer_id, start, end, actor: vd.certificate(
+            w.engine, actor=w.actor(actor), volunteer_id=volunteer_id, start=start, end=end, settings=w.settings,
+            now=NOW)),
+    "volunteer.documents.redemption_slip": Case(
+        lambda w: {"redemption_id": _row(w, "redemption")},
+        lambda w, redemption_id: vd.redemption_slip(w.engine, actor=w.actor("worker"), redemption_id=redemption_id,
+                                                    now=NOW)),
+    "volunteer.exchange.import_volunteers": Case(
+        lambda w: {"community_id": st.one_of(st.just(1), some_id([1])),
+                   "content": st.one_of(_sheet_cells().map(_sheet), st.binary(max_size=64), HOSTILE)},
+        lambda w, community_id, content: vx.import_volunteers(w.engine, actor=w.actor(), settings=w.settings,
+                                                              community_id=community_id, content=content, now=NOW),
+        ledger_sound),
+    "volunteer.exchange.export_volunteers": Case(
+        lambda w: {"community_id": st.one_of(st.just(1), some_id([1]))},
+        lambda w, community_id: vx.export_volunteers(w.engine, actor=w.actor(), community_id=community_id,
+                                                     settings=w.settings, now=NOW)),
+    "volunteer.queries.personal": Case(
+        lambda w: {"volunteer_id": _row(w, "volunteer")},
+        lambda w, volunteer_id: vq.personal(w.engine, actor=w.actor(), volunteer_id=volunteer_id, now=NOW)),
+}
+
 AREAS = {"service": SERVICE | SERVICE_READS, "committee": COMMITTEE, "committee_meetings": COMMITTEE_MEETINGS,
          "committee_reads": COMMITTEE_READS, "council": COUNCIL, "council_meetings": COUNCIL_MEETINGS,
          "council_reads": COUNCIL_READS, "accounts": ACCOUNTS | AUDIT_READS, "briefing": BRIEFING,
          "volunteer": VOLUNTEER, "volunteer_orders": VOLUNTEER_ORDERS,
-         "volunteer_sign": VOLUNTEER_SIGN}
+         "volunteer_sign": VOLUNTEER_SIGN, "volunteer_files": VOLUNTEER_FILES}
 TABLE = {name: case for area in AREAS.values() for name, case in area.items()}
 # Public functions of data_access that open a transaction but take nothing a user typed or an address carried.
 NOT_USER_INPUT = {
