@@ -49,7 +49,8 @@ from domain.volunteer.orders import Step
 VO, VT, V = VolunteerOrder, VolunteerTeam, Volunteer
 OPEN_STEPS = (Step.REQUESTED, Step.DISPATCHED, Step.TAKEN, Step.SERVED)
 SIGNED_STEPS = (Step.SIGNED, Step.RATED)
-STEP_FILTERS = {"open": OPEN_STEPS, "signed": SIGNED_STEPS, **{s.code: (s,) for s in Step}}
+# "signed" is signed off at all (签单 or 评单 since): Step.SIGNED's own code must not replace it
+STEP_FILTERS = {"open": OPEN_STEPS, "signed": SIGNED_STEPS, **{s.code: (s,) for s in Step if s != Step.SIGNED}}
 FREE_WINDOW = timedelta(hours=3)  # a volunteer holding an open order wanted within this of another's time is busy
 VOLUNTEER_CODE = "V"  # the code on a volunteer's own screen the counter scans: V000123
 
