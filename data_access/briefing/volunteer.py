@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, and_, case, func, or_, select
 
 from data_access import clock
 from data_access.briefing.service import Figure, first_day
@@ -59,31 +59,52 @@ def _bounds(period: Period) -> tuple[datetime, datetime, str, str]:
             str(period.first), str(period.last))
 
 
-def _counts(session, period: Period, ids: tuple[int, ...] | None, count_basic: bool) -> dict[str, float | None]:
-    """The compared figures of one period, with the dissatisfied count."""
-    since, until, first, last = _bounds(period)
-    orders = within(VO.community_id, ids)
-    requested, cancelled, signed_of_them = session.execute(select(
-        func.count(), count_if(VO.step == Step.CANCELLED), count_if(VO.step.in_(SIGNED_STEPS)))
-        .where(*orders, VO.requested_at >= since, VO.requested_at < until)).one()
-    signed, tenths = session.execute(select(func.count(), func.coalesce(func.sum(VO.hours_tenths), 0))
-                                     .where(*orders, VO.signed_month >= first, VO.signed_month <= last)).one()
-    content = [VO.rating == "satisfied"] + ([VO.rating == "basic"] if count_basic else [])
-    rated, satisfied, flagged = session.execute(select(func.count(), count_if(or_(*content)), count_if(VO.flagged))
-                                                .where(*orders, VO.rated_at >= since, VO.rated_at < until)).one()
-    moved = dict(session.execute(select(PT.kind, func.sum(PT.points)).where(
-        *within(PT.community_id, ids), PT.at >= since, PT.at < until, PT.kind.in_(("earn", "redeem")))
-        .group_by(PT.kind)).all())
-    # a redemption cancelled the same day is reversed: its points count as redeemed no more
-    returned = session.execute(select(func.coalesce(func.sum(PT.points), 0)).where(
-        *within(PT.community_id, ids), PT.at >= since, PT.at < until, PT.kind == "reversal",
-        PT.redemption_id.is_not(None))).scalar_one()
-    live = int(requested) - int(cancelled)
-    return {"requested": int(requested), "signed": int(signed),
-            "sign_off_rate": int(signed_of_them) / live if live else None,
-            "satisfaction_rate": int(satisfied) / int(rated) if rated else None, "hours": int(tenths) / 10,
-            "points_issued": int(moved.get("earn") or 0),
-            "points_redeemed": int(moved.get("redeem") or 0) - int(returned or 0), "dissatisfied": int(flagged)}
+def _sum_if(condition, value):
+    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+
+def _counts(session, periods: list[Period], ids: tuple[int, ...] | None, count_basic: bool,
+            signed_months: dict[str, tuple[int, int]]) -> dict[Period, dict[str, float | None]]:
+    """The compared figures of each period, with its dissatisfied count; `signed_months` the orders signed off and
+    their tenths of hours by month. Orders requested and rated are counted in one pass over the orders for all the
+    periods: no index leads with their times, and street-wide SQLite would otherwise skip through a community-first
+    index once per figure and period and read every row it points to. Points are summed per period through the
+    covering (community, kind, at, points) index. Street-wide over 500,000 orders and 660,000 transfers the year's
+    figures took 2.4 s on SQLite and 0.97 s on PostgreSQL read query by query, 1.3 s and 0.56 s so; one community
+    0.02 s and 0.03 s."""
+    content = or_(VO.rating == "satisfied", *([VO.rating == "basic"] if count_basic else []))
+    orders, returns = [], []
+    for period in periods:
+        since, until, _, _ = _bounds(period)
+        asked = and_(VO.requested_at >= since, VO.requested_at < until)
+        rated = and_(VO.rated_at >= since, VO.rated_at < until)
+        orders += [count_if(asked), count_if(and_(asked, VO.step == Step.CANCELLED)),
+                   count_if(and_(asked, VO.step.in_(SIGNED_STEPS))), count_if(rated), count_if(and_(rated, content)),
+                   count_if(and_(rated, VO.flagged.is_(True)))]
+        returns.append(_sum_if(and_(PT.at >= since, PT.at < until), PT.points))
+    earliest = min(_bounds(p)[0] for p in periods)  # an order is rated after it is requested
+    order_row = session.execute(select(*orders).select_from(VO).where(
+        *within(VO.community_id, ids), or_(VO.requested_at >= earliest, VO.rated_at >= earliest))).one()
+    # a redemption cancelled the same day is reversed: its points count as redeemed no more (reversals are few)
+    returned_row = session.execute(select(*returns).where(
+        *within(PT.community_id, ids), PT.kind == "reversal", PT.redemption_id.is_not(None))).one()
+    result = {}
+    for number, period in enumerate(periods):
+        requested, cancelled, signed_of_them, rated, satisfied, flagged = \
+            (int(v or 0) for v in order_row[number * 6:number * 6 + 6])
+        since, until, first, last = _bounds(period)
+        moved = dict(session.execute(select(PT.kind, func.sum(PT.points)).where(
+            *within(PT.community_id, ids), PT.kind.in_(("earn", "redeem")), PT.at >= since, PT.at < until)
+            .group_by(PT.kind)).all())
+        signed = [v for month, v in signed_months.items() if first <= month <= last]
+        live = requested - cancelled
+        result[period] = {"requested": requested, "signed": sum(orders for orders, _ in signed),
+                          "sign_off_rate": signed_of_them / live if live else None,
+                          "satisfaction_rate": satisfied / rated if rated else None,
+                          "hours": sum(t for _, t in signed) / 10, "points_issued": int(moved.get("earn") or 0),
+                          "points_redeemed": int(moved.get("redeem") or 0) - int(returned_row[number] or 0),
+                          "dissatisfied": flagged}
+    return result
 
 
 def figures(engine: Engine, period: Period, community_ids: tuple[int, ...] | None, *, actor: Actor, today: date,
@@ -92,25 +113,26 @@ def figures(engine: Engine, period: Period, community_ids: tuple[int, ...] | Non
     service of); `today` dates the active volunteers, `now` the orders not taken in time. Over twelve months the
     months before are last year's, read once."""
     ids = scope(actor, READ).community_ids(community_ids)
-    known: dict[Period, dict] = {}
+    periods = list(dict.fromkeys((period, period.previous(), period.last_year())))
+    first, last = min(str(p.first) for p in periods), str(period.last)
     with reading(engine) as session:
-        for p in (period, period.previous(), period.last_year()):
-            if p not in known:
-                known[p] = _counts(session, p, ids, settings.satisfaction_counts_basic)
+        # signed off and hours by month: through the covering (community, signed_month, team, hours) index
+        signed_months = {month: (int(n), int(tenths or 0)) for month, n, tenths in session.execute(
+            select(VO.signed_month, func.count(), func.sum(VO.hours_tenths))
+            .where(*within(VO.community_id, ids), VO.signed_month >= first, VO.signed_month <= last)
+            .group_by(VO.signed_month))}
+        known = _counts(session, periods, ids, settings.satisfaction_counts_basic, signed_months)
         recent = today - timedelta(days=settings.volunteer.active_days)
         active = session.execute(select(func.count()).select_from(V).where(
             *within(V.community_id, ids), V.active.is_(True), V.last_served_on >= recent)).scalar_one()
         late = session.execute(select(func.count()).select_from(VO).where(
             *within(VO.community_id, ids), VO.step == Step.DISPATCHED,
             VO.dispatched_at < now - timedelta(hours=settings.volunteer.take_within_hours))).scalar_one()
-        _, _, first, last = _bounds(period)
-        months = dict(session.execute(
-            select(VO.signed_month, func.sum(VO.hours_tenths)).where(
-                *within(VO.community_id, ids), VO.signed_month >= first, VO.signed_month <= last)
-            .group_by(VO.signed_month)).all())
+        # "+ 0" keeps SQLite from skipping through ix_volunteer_community_hours street-wide and sorting what it
+        # finds (0.19 s on 120,000 volunteers): a scan keeping the top five takes 0.02 s
         honour = frame(session.execute(
             select(V.name, VT.name, V.hours_tenths / 10.0).outerjoin(VT, VT.id == V.team_id)
-            .where(*within(V.community_id, ids), V.active.is_(True), V.hours_tenths > 0)
+            .where(*within(V.community_id, ids), V.active.is_(True), V.hours_tenths + 0 > 0)
             .order_by(V.hours_tenths.desc(), V.id).limit(HONOUR)).all(), ["name", "team", "hours"])
     before, year_ago = known[period.previous()], known[period.last_year()]
     current = known[period] | {"active": int(active), "late": int(late)}
@@ -120,7 +142,7 @@ def figures(engine: Engine, period: Period, community_ids: tuple[int, ...] | Non
                      change(current[key], year_ago[key], rate=rate, better=better) if key in year_ago else none)
               for key, rate, better in FIGURES]
     every = [str(period.first.plus(n)) for n in range(period.months)]
-    by_month = pd.DataFrame({"month": every, "hours": [int(months.get(m) or 0) / 10 for m in every]})
+    by_month = pd.DataFrame({"month": every, "hours": [signed_months.get(m, (0, 0))[1] / 10 for m in every]})
     if not honour.empty:
         honour["hours"] = honour["hours"].astype(float)
     return VolunteerFigures(result, current["dissatisfied"], by_month, honour)
