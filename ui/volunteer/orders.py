@@ -21,6 +21,7 @@ from ui.format import day, when
 from ui.forms import date_field, field_error, form_message, number_bounds, submit, widget_key
 from ui.i18n import error_text, md_escape, t
 from ui.volunteer.common import action_label, hours_text, kind_labels, method_label, rating_label, show_qr, step_label
+from ui.volunteer.phone import sign_url
 
 STEP_TONES = {Step.REQUESTED: "blue", Step.DISPATCHED: "orange", Step.TAKEN: "violet", Step.SERVED: "violet",
               Step.SIGNED: "green", Step.RATED: "green", Step.CANCELLED: "gray"}
@@ -365,7 +366,7 @@ def qr_panel(ctx: PageContext, detail: OrderDetail) -> None:
         except SQLAlchemyError as err:  # nothing was made; the next press tries again
             st.error(outage.refusal(err), icon=":material/error:")
             return
-        st.session_state[key] = (f"{ctx.settings.briefing.base_url}/?sign={token}", expires)
+        st.session_state[key] = (sign_url(token, ctx.settings), expires)
     shown = st.session_state.get(key)
     if shown:
         url, expires = shown
