@@ -16,6 +16,7 @@ from data_access.council import queries as council_queries
 from data_access.service import kpis as service_kpis
 from data_access.service import queries as service_queries
 from data_access.volunteer import queries as volunteer_queries
+from data_access.volunteer import registry as volunteer_registry
 
 QUERIES = {
     "communities": org.communities,
@@ -57,6 +58,7 @@ QUERIES = {
     "volunteer_volunteers": volunteer_queries.volunteers_page,
     "volunteer_teams": volunteer_queries.teams,
     "volunteer_units": volunteer_queries.unit_choices,
+    "volunteer_accounts": volunteer_registry.account_choices,
     "volunteer_choices": volunteer_queries.volunteer_choices,
     "volunteer_orders": volunteer_queries.orders_page,
     "volunteer_order": volunteer_queries.order_detail,

@@ -12,10 +12,10 @@ from sqlmodel import Session
 
 from data_access import audit, clock
 from data_access.db import reading, transaction
-from data_access.models import MemberUnit, UserRole, Volunteer, VolunteerTeam
+from data_access.models import MemberUnit, User, UserRole, Volunteer, VolunteerTeam
 from data_access.rows import flush_unique, scoped_row
 from data_access.volunteer import points
-from domain.access import Actor, require, scope
+from domain.access import Actor, can, require, scope
 from domain.errors import DomainError, PermissionDenied, ValidationFailed
 from domain.fields import form, is_id, shown, text_of
 from domain.personal import mask_id_number, mask_phone, normalise_id_number
@@ -77,7 +77,9 @@ def add_volunteer(session: Session, *, actor: Actor, settings: Settings, data: d
                              today=clock.local(now).date(), id_number_taken=taken,
                              teams=team_ids(session, community_id), units=unit_ids(session, community_id))
     user_id = data.get("user_id")
-    if user_id is not None and user_id != "":
+    if "user_id" in data and user_id in (None, "") and row is not None:
+        values["user_id"] = None  # the form chose no account: the link goes (a missing field keeps it)
+    elif user_id is not None and user_id != "":
         # an account of a volunteer role here, and no other volunteer's: `me` finds one volunteer for an account
         if not is_id(user_id) or user_id not in volunteer_accounts(session, community_id):
             raise ValidationFailed({"user_id": ("error.unknown_choice", {"value": shown(user_id)})})
@@ -152,6 +154,17 @@ def team_ids(session: Session, community_id: int) -> set[int]:
 
 def unit_ids(session: Session, community_id: int) -> set[int]:
     return set(session.execute(select(MemberUnit.id).where(MemberUnit.community_id == community_id)).scalars())
+
+
+def account_choices(engine: Engine, *, actor: Actor, community_id: int) -> dict[int, str]:
+    """The accounts holding a volunteer role in the community (id -> "display name (username)"), for linking a
+    volunteer to the account they log in with; empty without volunteer.manage there."""
+    if not can(actor, MANAGE, community_id):
+        return {}
+    with reading(engine) as session:
+        rows = session.execute(select(User.id, User.display_name, User.username).where(
+            User.id.in_(volunteer_accounts(session, community_id) or {0})).order_by(User.username)).all()
+    return {user_id: f"{name} ({username})" for user_id, name, username in rows}
 
 
 def volunteer_accounts(session: Session, community_id: int) -> set[int]:

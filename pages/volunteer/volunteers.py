@@ -99,8 +99,15 @@ def volunteer_form(form: str, row: dict | None) -> None:
         field_error(form, "registered_on")
         st.checkbox(t("volunteer_reg.active"), value=bool(row["active"]) if row else True,
                     key=widget_key(form, "active"))
+    accounts = cached.read(ctx.engine, "volunteer_accounts", actor=ctx.actor, community_id=community)
+    options = [None, *accounts]
+    current = int(row["user_id"]) if row and widgets.known(row.get("user_id")) else None
+    st.selectbox(t("volunteer_reg.account"), options, index=options.index(current) if current in options else 0,
+                 key=widget_key(form, "user_id"), help=t("volunteer_reg.account_help"),
+                 format_func=lambda v: t("volunteer_reg.no_account") if v is None else accounts[v])
+    field_error(form, "user_id")
     fields = ["name", "phone", "id_number", "skills", "team_id", "party_member", "report_unit_id", "registered_on",
-              "active"]
+              "active", "user_id"]
 
     def save(values: dict):
         if row is not None:  # left empty: keep what is stored

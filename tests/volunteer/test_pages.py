@@ -231,3 +231,28 @@ def test_a_team_service_matter_raises_an_order_linked_both_ways(place):
         "mode": "digital", "registered_at": None})
     digital = run_page("matter", place.users["sec"], record=other.id)  # not served by a team or as an errand
     assert "matter_raise_order" not in [b.key for b in digital.button]
+
+
+def test_a_volunteer_is_linked_to_their_login_account_and_an_edit_keeps_the_link(place):
+    helper = volunteer(place)
+    account = place.users["vol"]
+    at = run_page("volunteer_volunteers", place.users["sec"], record=helper)
+    form = f"vvol_edit_{helper}"
+    assert at.selectbox(key=f"{form}_user_id").value is None
+    at.selectbox(key=f"{form}_user_id").select(account)
+    at.button(key=f"{form}_go").click().run()
+    with reading(place.engine) as session:
+        assert session.get(Volunteer, helper).user_id == account
+    # a later edit of something else keeps the account linked (the form shows it chosen)
+    at = run_page("volunteer_volunteers", place.users["sec"], record=helper)
+    assert at.selectbox(key=f"{form}_user_id").value == account
+    at.text_input(key=f"{form}_name").input("王丽华")
+    at.button(key=f"{form}_go").click().run()
+    with reading(place.engine) as session:
+        row = session.get(Volunteer, helper)
+    assert (row.name, row.user_id) == ("王丽华", account)
+    at = run_page("volunteer_volunteers", place.users["sec"], record=helper)
+    at.selectbox(key=f"{form}_user_id").select_index(0)  # 不关联账号
+    at.button(key=f"{form}_go").click().run()
+    with reading(place.engine) as session:
+        assert session.get(Volunteer, helper).user_id is None
