@@ -10,8 +10,9 @@ specialities read from the unit's text), now and then a social organisation's te
 through the whole loop with their full timelines (order_event, as bench.generate keeps the matters' timelines),
 service records, sign-off links, one in a hundred raised from a 365 matter of mode team or proxy; the points ledger
 (one earn transfer per volunteer per signed order, redemptions and their same-day reversals) with each account's
-balance; a store of 15 goods per community. In community #1 the demo accounts `volunteer` and `teamlead` (made here
-when the file predates them) get the demo's open work.
+balance; a store of 15 goods per community; the overview's monthly tally counted from them (tally.rebuild). In
+community #1 the demo accounts `volunteer` and `teamlead` (made here when the file predates them) get the demo's open
+work.
 
 No volunteer audit entries are added: audit_log is append-only and its ids follow time (bench.trail).
 
@@ -46,6 +47,7 @@ from data_access.models import (
     VolunteerOrder,
     VolunteerTeam,
 )
+from data_access.volunteer import tally
 from data_access.volunteer.orders import MATTER_MODES
 from domain.settings import Settings
 
@@ -210,6 +212,8 @@ def ensure(engine: Engine, settings: Settings, now: datetime, *, log=say) -> flo
                 log(f"  volunteers: {position + 1:>4} / {n} communities, {totals['volunteer_order']:>9,} orders, "
                     f"{totals['order_event']:>10,} events, {time.perf_counter() - started:5.1f} s")
         gen.sync_sequences(session)
+        tallied = tally.rebuild(session)  # the overview's monthly tally: bulk inserts pass by the writes that keep it
+        log(f"  volunteers: tally of {tallied:,} rows, {time.perf_counter() - started:5.1f} s")
     seconds = time.perf_counter() - started
     log(f"  volunteers: {totals['volunteer']:,} volunteers, {totals['volunteer_team']:,} teams, "
         f"{totals['volunteer_order']:,} orders, {totals['order_event']:,} timeline entries, "

@@ -55,6 +55,7 @@ from data_access.models import (
     VolunteerOrder,
     VolunteerTeam,
 )
+from data_access.volunteer import tally
 from data_access.volunteer.orders import LINK_ACTOR, MATTER_MODES
 from data_access.volunteer.store import SLIP_PREFIX
 from domain.personal import mask_id_number, mask_phone
@@ -1065,6 +1066,7 @@ def seed(session: Session, settings: Settings, rng: random.Random, communities: 
     rows = service_rows(rng, settings, spec, ids, now)
     insert_rows(session, rows)
     sync_sequences(session)
+    tally.rebuild(session)  # bulk inserts pass by the writes that keep it
     return {"volunteer_teams": len(rows["volunteer_team"]), "volunteers": len(rows["volunteer"]),
             "volunteer_orders": len(rows["volunteer_order"]), "store_goods": len(rows["store_good"]),
             "redemptions": len(rows["redemption"])}

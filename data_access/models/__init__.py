@@ -54,6 +54,7 @@ from data_access.models.volunteer import (  # noqa: E402
     StoreGood,
     Volunteer,
     VolunteerOrder,
+    VolunteerTally,
     VolunteerTeam,
 )
 
@@ -65,4 +66,4 @@ __all__ = ["ActionItem", "AgendaItem", "Agreement", "AuditLog", "Certificate", "
            "MatterEvent", "MatterTally", "MeetingAttendance", "MemberUnit", "Need", "OrderEvent", "PointsAccount",
            "PointsTransfer", "ProgressUpdate", "Project", "Redemption", "Resource", "ServiceItem", "ServiceRecord",
            "SignOffLink", "StoreGood", "Street", "User", "UserRole", "UserSession", "Volunteer", "VolunteerOrder",
-           "VolunteerTeam", "metadata"]
+           "VolunteerTally", "VolunteerTeam", "metadata"]

@@ -22,7 +22,8 @@ class Volunteer(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("id_number", name="uq_volunteer_id_number"),
                       Index("ix_volunteer_community_name", "community_id", "name", "id"),
                       Index("ix_volunteer_community_hours", "community_id", "hours_tenths", "id"),
-                      Index("ix_volunteer_community_served", "community_id", "last_served_on"))
+                      Index("ix_volunteer_community_served", "community_id", "last_served_on"),
+                      Index("ix_volunteer_hours", "hours_tenths", "id"))  # the city's honour roll
     id: int | None = Field(default=None, primary_key=True)
     community_id: int = Field(foreign_key="community.id")
     name: str = Field(max_length=30)
@@ -73,7 +74,12 @@ class VolunteerOrder(SQLModel, table=True):
                       Index("ix_volunteer_order_team_step", "team_id", "step"),
                       Index("ix_volunteer_order_community_signed", "community_id", "signed_month", "team_id",
                             "hours_tenths"),
-                      Index("ix_volunteer_order_community_requested", "community_id", "requested_at"))
+                      Index("ix_volunteer_order_community_requested", "community_id", "requested_at"),
+                      # the city's orders not taken in time (both halves of the late filter), 不满意, a month
+                      Index("ix_volunteer_order_step_dispatched", "step", "dispatched_at"),
+                      Index("ix_volunteer_order_take_minutes", "take_minutes"),
+                      Index("ix_volunteer_order_flagged", "flagged", "id"),
+                      Index("ix_volunteer_order_signed_month", "signed_month", "step"))
     id: int | None = Field(default=None, primary_key=True)
     number: str | None = Field(default=None, max_length=20)  # set from the id once the row has one
     community_id: int = Field(foreign_key="community.id")
@@ -191,6 +197,30 @@ class PointsTransfer(SQLModel, table=True):
     order_id: int | None = Field(default=None, foreign_key="volunteer_order.id", index=True)
     redemption_id: int | None = Field(default=None, foreign_key="redemption.id")
     actor_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+
+class VolunteerTally(SQLModel, table=True):
+    """Volunteer service counted per community, local month, dimension and code, kept by every write of an order and
+    every transfer (data_access.volunteer.tally), so that the overview reads a few rows a month instead of the orders
+    and the ledger. `n` rows and `total` their sum of the dimension's figure:
+
+    - step/<step>: orders requested in the month, by their step now (total 0);
+    - take: orders taken in the month, total their minutes from dispatch to take;
+    - sign: orders signed off in the month, total their minutes from request to sign-off;
+    - hours/<team id, or empty>: orders signed off in the month, total their hours in tenths;
+    - rated/<rating>: orders rated in the month; flagged: those of them flagged (不满意);
+    - points/<kind>: transfers in the month, total their points; a transfer of a redemption (its redeem and a
+      cancellation's reversal) has the code <kind>/redemption.
+    """
+
+    __tablename__ = "volunteer_tally"
+    __table_args__ = (Index("ix_volunteer_tally_month", "month", "dim", "code", "n", "total"),)
+    community_id: int = Field(foreign_key="community.id", primary_key=True)
+    month: str = Field(max_length=7, primary_key=True)
+    dim: str = Field(max_length=10, primary_key=True)
+    code: str = Field(max_length=30, primary_key=True)
+    n: int = 0
+    total: int = 0
 
 
 class StoreGood(SQLModel, table=True):

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from data_access import audit, clock
 from data_access.db import reading, transaction
 from data_access.models import Matter, OrderEvent, ServiceRecord, SignOffLink, Volunteer, VolunteerOrder, VolunteerTeam
-from data_access.volunteer import points
+from data_access.volunteer import points, tally
 from data_access.volunteer.registry import LEAD, MANAGE, SERVE, community_of, led_team, me
 from domain.access import Actor, can, scope
 from domain.errors import DomainError, PermissionDenied, ValidationFailed
@@ -76,6 +76,7 @@ def create_order(engine: Engine, *, actor: Actor, settings: Settings, data: dict
         session.flush()
         order.number = f"{settings.volunteer.order_prefix}{clock.local(now):%Y%m%d}{order.id:06d}"
         _event(session, order, actor, "request", None, now, note=matter.number if matter else None)
+        tally.order_changed(session, None, order)
         audit.record(session, actor=actor, action="volunteer.order_create", entity="volunteer_order",
                      entity_id=order.id, community_id=community_id, at=now, after=_snapshot(order))
     return order
@@ -404,11 +405,12 @@ def _event(session: Session, order: VolunteerOrder, actor: Actor, action: str, f
 
 def _move(session: Session, order: VolunteerOrder, actor: Actor, action: Action, target: Step, now: datetime,
           before: dict, note: str | None = None) -> None:
-    """Move the order to `target`: the row, its timeline entry and its audit record."""
+    """Move the order to `target`: the row, its timeline entry, its audit record and the monthly tally."""
     from_step = order.step
     order.step = int(target)
     order.updated_at = now
     _event(session, order, actor, action.value, from_step, now, note)
+    tally.order_changed(session, before, order)
     audit.record(session, actor=actor, action=f"volunteer.order_{action.value}", entity="volunteer_order",
                  entity_id=order.id, community_id=order.community_id, at=now, before=before, after=_snapshot(order))
 

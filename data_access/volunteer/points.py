@@ -17,6 +17,7 @@ from sqlmodel import Session
 from data_access import audit, clock
 from data_access.db import reading, transaction
 from data_access.models import PointsAccount, PointsTransfer, Volunteer
+from data_access.volunteer import tally
 from domain.access import SYSTEM, Actor
 from domain.calendar import shift_years
 from domain.volunteer.ledger import Account, Holder, Kind, Standard, Transfer, check_transfer, reversal
@@ -63,6 +64,7 @@ def transfer(session: Session, transfer: Transfer, *, community_id: int, at: dat
                          redemption_id=redemption_id, actor_id=actor.id)
     session.add(row)
     session.flush()
+    tally.transferred(session, row)
     return row
 
 
