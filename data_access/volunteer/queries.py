@@ -497,8 +497,8 @@ def overview(engine: Engine, *, actor: Actor, start: date, end: date, community_
             *within(VO.community_id, ids), VO.step == Step.DISPATCHED,
             VO.dispatched_at < now - timedelta(hours=settings.volunteer.take_within_hours))).scalar_one()
         hours_of_team = {code: total for (dim, code), (n, total) in kept.items() if dim == "hours" and n > 0}
-        team_ids = [int(code) for code in hours_of_team if code]
-        names = dict(session.execute(select(VT.id, VT.name).where(VT.id.in_(team_ids))).all()) if team_ids else {}
+        names = dict(session.execute(select(VT.id, VT.name).where(*within(VT.community_id, ids))).all()) \
+            if any(hours_of_team) else {}  # the scope's teams (1,727 in the city), not a list of ids to match
         honour = frame(session.execute(
             select(V.id, V.name, VT.name, V.hours_tenths / 10.0).outerjoin(VT, VT.id == V.team_id)
             .where(*within(V.community_id, ids), V.active.is_(True), V.hours_tenths > 0)
