@@ -7,7 +7,8 @@ into a PostgreSQL database, bench.database; `--postgresql-url` or $GONGZHI_BENCH
 postgresql://gongzhi:gongzhi@127.0.0.1:5432/gongzhi_{scale}).
 
 `--only briefing` times only the leadership briefing (bench.briefing_measure, then bench.screens) and updates its
-keys in both files, keeping the other areas' figures of the last full run.
+keys in both files, keeping the other areas' figures of the last full run; `--only volunteer` likewise times only
+volunteer service (bench.volunteer_measure).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench import briefing_measure, committee, council, database, report, volunteer
+from bench import briefing_measure, committee, council, database, report, volunteer, volunteer_measure
 from bench.generate import SCALES, checkpoint, ensure
 from data_access import clock
 from data_access.config import load_settings
@@ -119,6 +120,24 @@ def only_briefing(scale, db: str, args, started: float) -> None:
     print(f"whole run: {time.perf_counter() - started:.0f} s; results in {RESULTS.relative_to(ROOT)}/")
 
 
+def volunteer_extra(args, db: str, load: dict, started: float) -> dict:
+    """What the details file says about a volunteer run besides its figures."""
+    return {"volunteer_app": app_version(), "volunteer_repeat": args.repeat, "volunteer_database": database.shown(db),
+            "volunteer_load_average_1min": load, "volunteer_wall_s": round(time.perf_counter() - started, 1)}
+
+
+def only_volunteer(scale, db: str, args, started: float) -> None:
+    """Time volunteer service alone and put its figures into the results files (kept: the other areas')."""
+    load = {"before": os.getloadavg()[0]}
+    print("== volunteer service: pages (AppTest) and reads", flush=True)
+    measured = child("bench.volunteer_measure", db, args.repeat)
+    load["after_volunteer"] = os.getloadavg()[0]
+    volunteer_measure.write(f"{scale.name}-{args.db}", measured,
+                            {**volunteer_extra(args, db, load, started), "volunteer_machine": report.machine()})
+    print(f"\n{volunteer_measure.table(measured)}\n")
+    print(f"whole run: {time.perf_counter() - started:.0f} s; results in {RESULTS.relative_to(ROOT)}/")
+
+
 def app_version() -> str:
     """The commit the app code was at, "+changes" if it had uncommitted changes outside bench/."""
     def git(*args: str) -> str:
@@ -146,7 +165,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure; the median is reported")
     parser.add_argument("--now", type=datetime.fromisoformat, default=None,
                         help="the generator's clock (ISO, with offset); default: the start of today in Asia/Shanghai")
-    parser.add_argument("--only", choices=["briefing"], default=None,
+    parser.add_argument("--only", choices=["briefing", "volunteer"], default=None,
                         help="time only this area and update its figures in the existing results files")
     parser.add_argument("--screen-minutes", type=float, default=10,
                         help="how long the briefing's wall screens run (bench.screens); 0: not at all")
@@ -178,6 +197,9 @@ def main() -> None:
     if args.only == "briefing":
         only_briefing(scale, db, args, started)
         return
+    if args.only == "volunteer":
+        only_volunteer(scale, db, args, started)
+        return
     details_path = RESULTS / f"{scale.name}-{args.db}-details.json"
     generated_path = RESULTS / f"{scale.name}-sqlite-details.json"  # the rows are made once, in the SQLite file
     if generated_path.exists():  # reused: keep the time it took to generate
@@ -200,6 +222,10 @@ def main() -> None:
     print("== resident council: pages (AppTest) and reads", flush=True)
     councils = child("bench.council_measure", db, args.repeat)
     load["after_council"] = os.getloadavg()[0]
+    print("== volunteer service: pages (AppTest) and reads", flush=True)
+    volunteers = child("bench.volunteer_measure", db, args.repeat)
+    load["after_volunteer"] = os.getloadavg()[0]
+    volunteer_headline, volunteer_details = volunteer_measure.figures(volunteers)
     briefed, screens = briefing_runs(db, args, load)
     briefing_headline, briefing_details = briefing_figures(briefed, screens)
 
@@ -209,13 +235,15 @@ def main() -> None:
     result = {"scale": scale.name, "db": args.db,
               "rows": {"matters": measured["matters"], "audit_log": rows["audit_log"], "users": rows["user_account"],
                        "member_units": rows["member_unit"], "progress_updates": rows["progress_update"],
-                       "councils": rows["council"], "council_decisions": rows["council_decision"]},
+                       "councils": rows["council"], "council_decisions": rows["council_decision"],
+                       "volunteers": rows["volunteer"], "volunteer_orders": rows["volunteer_order"]},
               "pages": pages,
               "committee_pages": {name: {k: p[k] for k in figures} for name, p in measured["pages"].items()
                                   if name.startswith("committee_")},
               "committee": {name: {k: v[k] for k in figures} for name, v in measured["committee"]["views"].items()},
               "council_pages": {name: {k: p[k] for k in figures} for name, p in councils["pages"].items()},
               "council": {name: {k: v[k] for k in figures} for name, v in councils["reads"]["views"].items()},
+              **volunteer_headline,
               **briefing_headline,
               "naive_overview_s": naive["median_s"], "peak_rss_mb": measured["peak_rss_mb"]}
     details = {
@@ -236,6 +264,7 @@ def main() -> None:
         "council_pages_failed": councils["pages_failed"],
         "council_today": councils["today"], "peak_rss_council_mb": councils["peak_rss_mb"],
         "peak_rss_after_council_reads_mb": councils["peak_rss_after_reads_mb"],
+        **volunteer_details, "volunteer_repeat": args.repeat,
         **briefing_details, "briefing_peak_rss_mb": briefed["peak_rss_mb"],
         "machine": report.machine(), "load_average_1min": load,
         **({"postgresql": database.server(db)} if args.db == "postgresql" else {}),
@@ -254,6 +283,7 @@ def main() -> None:
 
     print(f"\n{report.markdown(result)}\n")
     print(f"{briefing_table(briefed, screens)}\n")
+    print(f"{volunteer_measure.table(volunteers)}\n")
     print(f"naive peer: {naive['median_s']:.2f} s, peak RSS {naive['peak_rss_mb']:.0f} MB, "
           f"counts agree with ours: {naive['counts_agree']}")
     made = "unknown (reused)" if generation_s is None else f"{generation_s:.0f} s"
