@@ -126,14 +126,21 @@ def volunteer_extra(args, db: str, load: dict, started: float) -> dict:
             "volunteer_load_average_1min": load, "volunteer_wall_s": round(time.perf_counter() - started, 1)}
 
 
-def only_volunteer(scale, db: str, args, started: float) -> None:
-    """Time volunteer service alone and put its figures into the results files (kept: the other areas')."""
+def only_volunteer(scale, db: str, args, started: float, volunteer_s: float | None) -> None:
+    """Time volunteer service alone and put its figures into the results files (kept: the other areas'), with the
+    seconds its generation took when this run added it."""
     load = {"before": os.getloadavg()[0]}
     print("== volunteer service: pages (AppTest) and reads", flush=True)
     measured = child("bench.volunteer_measure", db, args.repeat)
     load["after_volunteer"] = os.getloadavg()[0]
-    volunteer_measure.write(f"{scale.name}-{args.db}", measured,
+    name = f"{scale.name}-{args.db}"
+    volunteer_measure.write(name, measured,
                             {**volunteer_extra(args, db, load, started), "volunteer_machine": report.machine()})
+    details_path = RESULTS / f"{name}-details.json"
+    if volunteer_s is not None and args.db == "sqlite":  # made in the SQLite file: kept for the next full run
+        details = json.loads(details_path.read_text(encoding="utf-8"))
+        details.setdefault("generation", {})["volunteer_seconds"] = round(volunteer_s, 1)
+        details_path.write_text(json.dumps(details, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\n{volunteer_measure.table(measured)}\n")
     print(f"whole run: {time.perf_counter() - started:.0f} s; results in {RESULTS.relative_to(ROOT)}/")
 
@@ -198,7 +205,7 @@ def main() -> None:
         only_briefing(scale, db, args, started)
         return
     if args.only == "volunteer":
-        only_volunteer(scale, db, args, started)
+        only_volunteer(scale, db, args, started, volunteer_s)
         return
     details_path = RESULTS / f"{scale.name}-{args.db}-details.json"
     generated_path = RESULTS / f"{scale.name}-sqlite-details.json"  # the rows are made once, in the SQLite file
