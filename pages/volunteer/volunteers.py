@@ -119,7 +119,7 @@ def volunteer_form(form: str, row: dict | None) -> None:
 
     st.button(t("common.save") if row else t("volunteer_reg.register"), key=f"{form}_go", type="primary",
               icon=":material/save:" if row else ":material/person_add:", on_click=submit, args=(form, fields, save),
-              kwargs={"success": lambda v: t("volunteer_reg.saved", name=v.name)})
+              kwargs={"success": lambda v: t("volunteer_reg.saved", name=md_escape(v.name))})
 
 
 # --- volunteers ---------------------------------------------------------------------------------------------------
@@ -203,7 +203,8 @@ with tab_people:
             m3.metric(t("volunteer_reg.col_last_served_on"), widgets.day_or_none(found["last_served_on"]), border=True)
             st.caption(t("volunteer_reg.facts", phone=found["phone"], id_number=found["id_number"],
                          skills=codes_text(ctx, found["skills"]) or t("common.none"),
-                         unit=found["report_unit"] if widgets.known(found["report_unit"]) else t("common.none"),
+                         unit=md_escape(found["report_unit"]) if widgets.known(found["report_unit"])
+                         else t("common.none"),
                          registered=widgets.day_or_none(found["registered_on"])))
             b1, b2 = st.columns(2)
             with b1:
@@ -326,7 +327,7 @@ with tab_teams:
                   args=(form, ["name", "kind", "unit_id", "leader_id", "speciality", "active"],
                         lambda v: save_team(ctx.engine, actor=ctx.actor, settings=cfg,
                                             data={**v, "community_id": community}, team_id=choice)),
-                  kwargs={"success": lambda team_row: t("volunteer_reg.team_saved", name=team_row.name)})
+                  kwargs={"success": lambda team_row: t("volunteer_reg.team_saved", name=md_escape(team_row.name))})
 
 # --- Excel in and out ---------------------------------------------------------------------------------------------
 with tab_files:

@@ -38,6 +38,9 @@ TYPED = {
     "matter": ["reporter_name", "description", "handler", "supervisor", "ledger_no", "result", "feedback_content",
                "evaluation_comment"],
     "matter_event": ["actor_name", "note"],
+    "volunteer": ["name"], "volunteer_team": ["name"], "store_good": ["name", "donor"],
+    "volunteer_order": ["title", "detail", "place", "recipient_name", "cancel_reason", "comment"],
+    "order_event": ["actor_name", "note"], "redemption": ["cancel_reason"],
 }
 # the other text columns: codes, numbers and secrets the application makes or checks (a phone number or an ID number
 # is refused unless it has that form), never free text
@@ -54,6 +57,11 @@ NOT_TYPED = {
     "matter": ["number", "channel", "sub_source", "reporter_phone", "reporter_id_number", "category", "urgency",
                "mode", "feedback_method", "evaluation"],
     "matter_event": ["action"],
+    "volunteer": ["phone", "id_number", "skills"], "volunteer_team": ["kind", "speciality"],
+    "volunteer_order": ["number", "service_kind", "recipient_phone", "sign_method", "rating", "signed_month"],
+    "order_event": ["action"], "volunteer_tally": ["month", "dim", "code"], "points_account": ["holder"],
+    "points_transfer": ["kind"], "sign_off_link": ["token_hash"], "redemption": ["number"],
+    "certificate": ["serial"],
 }
 
 # every element and its text, open shadow roots included (the big screen's component); what markup the page made
@@ -109,8 +117,11 @@ def hostile_street(database: str, monkeypatch) -> dict:
         Matter,
         MeetingAttendance,
         UserRole,
+        Volunteer,
+        VolunteerOrder,
     )
     from data_access.models import CouncilAttendance as Present
+    from data_access.volunteer import orders as volunteer_orders
 
     monkeypatch.setenv("GONGZHI_DATABASE_URL", database)
     monkeypatch.setenv("GONGZHI_DEMO", "1")
@@ -153,7 +164,14 @@ def hostile_street(database: str, monkeypatch) -> dict:
                     CouncilMeeting.community_id == home, CouncilMeeting.status == "closed",
                     CouncilMeeting.kind == kind).order_by(CouncilMeeting.day.desc())).scalar()
                    for kind in ("decision", "review")},
+                "order": session.execute(sa.select(VolunteerOrder.id).where(
+                    VolunteerOrder.community_id == home, VolunteerOrder.comment.is_not(None))).scalar(),
+                "volunteer": session.execute(sa.select(Volunteer.id).where(Volunteer.community_id == home,
+                                                                           Volunteer.hours_tenths > 0)).scalar(),
             }
+            served = session.execute(sa.select(VolunteerOrder.id).where(
+                VolunteerOrder.community_id == home, VolunteerOrder.step == 4)).scalar()
+        sign_token, _ = volunteer_orders.make_link(engine, actor=secretary, settings=settings, order_id=served)
         with engine.begin() as connection:
             tables = SQLModel.metadata.tables
             for table, columns in TYPED.items():
@@ -168,7 +186,7 @@ def hostile_street(database: str, monkeypatch) -> dict:
     finally:
         engine.dispose()
     assert token and all(ids.values()), ids
-    return {"token": token, **ids}
+    return {"token": token, "sign": sign_token, **ids}
 
 
 def check(page, where: str, problems: list[str]) -> None:
@@ -226,7 +244,8 @@ def test_hostile_text_shows_literally_on_every_page(tmp_path, monkeypatch):
                          "display-links", "committee", "lists", "meetings", "council", "councils",
                          f"topics?id={street['topic']}", f"decisions?id={street['decision']}",
                          f"council-meetings?id={street['decision_meeting']}",
-                         f"council-meetings?id={street['review_meeting']}", "audit"):
+                         f"council-meetings?id={street['review_meeting']}", "audit", "volunteer", "orders",
+                         f"orders?id={street['order']}", f"volunteers?id={street['volunteer']}", "store"):
                 visit(page, url, path, problems)
             visit(page, url, "units", problems)
             click_first_row(page, "units_table")
@@ -258,8 +277,18 @@ def test_hostile_text_shows_literally_on_every_page(tmp_path, monkeypatch):
             page = new_page(browser, width=1600, height=1100)
             page.goto(url)
             login(page, "leader")
-            for path in ("overview", "cockpit", "committee", "council"):
+            for path in ("overview", "cockpit", "committee", "council", "volunteer"):
                 visit(page, url, path, problems)
+            page.close()
+
+            # a volunteer's own screen, and the person they served opening the sign-off link without a login
+            page = new_page(browser, width=1024, height=1100)
+            page.goto(url)
+            login(page, "volunteer")
+            visit(page, url, "my-service", problems)
+            page.close()
+            page = new_page(browser, width=390, height=844)
+            visit(page, url, f"?sign={street['sign']}", problems)
             page.close()
 
             # the administrator: the accounts and the audit trail

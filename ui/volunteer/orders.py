@@ -319,8 +319,9 @@ def service_form(ctx: PageContext, detail: OrderDetail) -> None:
     field_error(form, "volunteers")
     for number, volunteer_id in enumerate(chosen, 1):
         value = already.get(volunteer_id, 2.0)
-        st.number_input(t("volunteer_order.hours_of", name=people.get(volunteer_id, "")), step=0.5, format="%.1f",
-                        value=value, key=widget_key(form, f"h_{volunteer_id}"), **number_bounds(HOURS, value))
+        st.number_input(t("volunteer_order.hours_of", name=md_escape(people.get(volunteer_id, ""))), step=0.5,
+                        format="%.1f", value=value, key=widget_key(form, f"h_{volunteer_id}"),
+                        **number_bounds(HOURS, value))
         field_error(form, f"hours.{number}")
         field_error(form, f"volunteer.{number}")
     today = clock.today()
