@@ -3,10 +3,12 @@ orders signed off, the sign-off rate, the satisfaction rate, hours served, point
 and 同比; and, as of today, active volunteers and orders dispatched but not taken in time; the hours of each month of
 the period and the top of the honour roll (光荣榜).
 
-Every figure is defined as the volunteer overview (data_access.volunteer.queries.overview) defines it, on the figures
-stored when they happen: an order's requested_at, signed_month, hours_tenths, rated_at and rating; the points
-transfers by kind and time; a volunteer's kept hours and last service day. The period's bounds are local days, its
-months the signed-off months ("YYYY-MM"). A test checks that both reads agree.
+Every figure is defined as the volunteer overview (data_access.volunteer.queries.overview) defines it, and read as it
+reads them: from volunteer_tally (data_access.volunteer.tally), kept per community and local month by every write, so
+that a period's figures are a few rows per community and month rather than every order and transfer. The periods are
+whole local months, the tally's months ("YYYY-MM"). Active volunteers (a volunteer's last service day), orders not
+taken in time and the honour roll (a volunteer's kept hours) are read as of today from their tables. A test checks
+that both reads agree.
 
 Scope: where the actor holds "volunteer.read".
 """
@@ -17,14 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, or_, select
+from sqlalchemy import Engine, func, select
 
-from data_access import clock
-from data_access.briefing.service import Figure, first_day
+from data_access.briefing.service import Figure
 from data_access.db import reading
-from data_access.models import PointsTransfer, Volunteer, VolunteerOrder, VolunteerTeam
-from data_access.service.kpis import month_end
-from data_access.sql import count_if, frame, within
+from data_access.models import Volunteer, VolunteerOrder, VolunteerTally, VolunteerTeam
+from data_access.sql import frame, within
 from data_access.volunteer.queries import SIGNED_STEPS
 from data_access.volunteer.registry import READ
 from domain.access import Actor, scope
@@ -32,7 +32,7 @@ from domain.briefing.changes import Better, Change, Period, change
 from domain.settings import Settings
 from domain.volunteer.orders import Step
 
-VO, VT, V, PT = VolunteerOrder, VolunteerTeam, Volunteer, PointsTransfer
+VO, VT, V, VTally = VolunteerOrder, VolunteerTeam, Volunteer, VolunteerTally
 # key, a rate (else a count), which way is better; the last two are as of today and are not compared
 FIGURES: tuple[tuple[str, bool, Better], ...] = (
     ("requested", False, "up"), ("signed", False, "up"), ("sign_off_rate", True, "up"),
@@ -53,57 +53,43 @@ class VolunteerFigures:
         return next(f for f in self.figures if f.key == key)
 
 
-def _bounds(period: Period) -> tuple[datetime, datetime, str, str]:
-    """The period's first instant, the first instant after it, and its first and last month as stored."""
-    return (clock.day_start(first_day(period.first)), clock.day_end(month_end(first_day(period.last))),
-            str(period.first), str(period.last))
+def _months(period: Period) -> tuple[str, str]:
+    """The period's first and last month as the tally stores them ("YYYY-MM")."""
+    return str(period.first), str(period.last)
 
 
-def _sum_if(condition, value):
-    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
-
-
-def _counts(session, periods: list[Period], ids: tuple[int, ...] | None, count_basic: bool,
-            signed_months: dict[str, tuple[int, int]]) -> dict[Period, dict[str, float | None]]:
-    """The compared figures of each period, with its dissatisfied count; `signed_months` the orders signed off and
-    their tenths of hours by month. Orders requested and rated are counted in one pass over the orders for all the
-    periods: no index leads with their times, and street-wide SQLite would otherwise skip through a community-first
-    index once per figure and period and read every row it points to. Points are summed per period through the
-    covering (community, kind, at, points) index. Street-wide over 500,000 orders and 660,000 transfers the year's
-    figures took 2.4 s on SQLite and 0.97 s on PostgreSQL read query by query, 1.3 s and 0.56 s so; one community
-    0.02 s and 0.03 s."""
-    content = or_(VO.rating == "satisfied", *([VO.rating == "basic"] if count_basic else []))
-    orders, returns = [], []
-    for period in periods:
-        since, until, _, _ = _bounds(period)
-        asked = and_(VO.requested_at >= since, VO.requested_at < until)
-        rated = and_(VO.rated_at >= since, VO.rated_at < until)
-        orders += [count_if(asked), count_if(and_(asked, VO.step == Step.CANCELLED)),
-                   count_if(and_(asked, VO.step.in_(SIGNED_STEPS))), count_if(rated), count_if(and_(rated, content)),
-                   count_if(and_(rated, VO.flagged.is_(True)))]
-        returns.append(_sum_if(and_(PT.at >= since, PT.at < until), PT.points))
-    earliest = min(_bounds(p)[0] for p in periods)  # an order is rated after it is requested
-    order_row = session.execute(select(*orders).select_from(VO).where(
-        *within(VO.community_id, ids), or_(VO.requested_at >= earliest, VO.rated_at >= earliest))).one()
-    # a redemption cancelled the same day is reversed: its points count as redeemed no more (reversals are few)
-    returned_row = session.execute(select(*returns).where(
-        *within(PT.community_id, ids), PT.kind == "reversal", PT.redemption_id.is_not(None))).one()
+def _counts(kept: dict[tuple[str, str, str], tuple[int, int]], periods: list[Period],
+            count_basic: bool) -> dict[Period, dict[str, float | None]]:
+    """The compared figures of each period, with its dissatisfied count, from the tally's rows of its months
+    ({(month, dim, code): (n, total)}), as the overview counts them: step/<step> the orders requested by their step
+    now, hours/<team> the orders signed off and their tenths, rated/<rating> and flagged the orders rated,
+    points/<kind> the transfers (a redemption's redeem and its reversal coded <kind>/redemption)."""
+    content = {"satisfied", "basic"} if count_basic else {"satisfied"}
+    cancelled, signed_steps = str(int(Step.CANCELLED)), {str(int(s)) for s in SIGNED_STEPS}
     result = {}
-    for number, period in enumerate(periods):
-        requested, cancelled, signed_of_them, rated, satisfied, flagged = \
-            (int(v or 0) for v in order_row[number * 6:number * 6 + 6])
-        since, until, first, last = _bounds(period)
-        moved = dict(session.execute(select(PT.kind, func.sum(PT.points)).where(
-            *within(PT.community_id, ids), PT.kind.in_(("earn", "redeem")), PT.at >= since, PT.at < until)
-            .group_by(PT.kind)).all())
-        signed = [v for month, v in signed_months.items() if first <= month <= last]
-        live = requested - cancelled
-        result[period] = {"requested": requested, "signed": sum(orders for orders, _ in signed),
+    for period in periods:
+        first, last = _months(period)
+        got: dict[tuple[str, str], list[int]] = {}
+        for (month, dim, code), (n, total) in kept.items():
+            if first <= month <= last:
+                n_total = got.setdefault((dim, code), [0, 0])
+                n_total[0] += n
+                n_total[1] += total
+        requested = sum(n for (dim, _), (n, _) in got.items() if dim == "step")
+        live = requested - got.get(("step", cancelled), [0, 0])[0]
+        signed_of_them = sum(n for (dim, code), (n, _) in got.items() if dim == "step" and code in signed_steps)
+        rated = sum(n for (dim, _), (n, _) in got.items() if dim == "rated")
+        satisfied = sum(n for (dim, code), (n, _) in got.items() if dim == "rated" and code in content)
+        points = {code: total for (dim, code), (_, total) in got.items() if dim == "points"}
+        redeemed = sum(total for code, total in points.items() if code.startswith("redeem"))
+        result[period] = {"requested": requested,
+                          "signed": sum(n for (dim, _), (n, _) in got.items() if dim == "hours"),
                           "sign_off_rate": signed_of_them / live if live else None,
                           "satisfaction_rate": satisfied / rated if rated else None,
-                          "hours": sum(t for _, t in signed) / 10, "points_issued": int(moved.get("earn") or 0),
-                          "points_redeemed": int(moved.get("redeem") or 0) - int(returned_row[number] or 0),
-                          "dissatisfied": flagged}
+                          "hours": sum(t for (dim, _), (_, t) in got.items() if dim == "hours") / 10,
+                          "points_issued": int(points.get("earn", 0)),
+                          "points_redeemed": int(redeemed - points.get("reversal/redemption", 0)),
+                          "dissatisfied": got.get(("flagged", ""), [0, 0])[0]}
     return result
 
 
@@ -116,12 +102,17 @@ def figures(engine: Engine, period: Period, community_ids: tuple[int, ...] | Non
     periods = list(dict.fromkeys((period, period.previous(), period.last_year())))
     first, last = min(str(p.first) for p in periods), str(period.last)
     with reading(engine) as session:
-        # signed off and hours by month: through the covering (community, signed_month, team, hours) index
-        signed_months = {month: (int(n), int(tenths or 0)) for month, n, tenths in session.execute(
-            select(VO.signed_month, func.count(), func.sum(VO.hours_tenths))
-            .where(*within(VO.community_id, ids), VO.signed_month >= first, VO.signed_month <= last)
-            .group_by(VO.signed_month))}
-        known = _counts(session, periods, ids, settings.satisfaction_counts_basic, signed_months)
+        # the tally's rows of the periods' months (a few per community and month), summed over the communities;
+        # hours by month, not by team (street-wide 1,728 teams a month: 21,000 rows to sum again in Python)
+        in_months = [*within(VTally.community_id, ids), VTally.month >= first, VTally.month <= last]
+        kept = {(month, dim, code): (int(n or 0), int(total or 0)) for month, dim, code, n, total in session.execute(
+            select(VTally.month, VTally.dim, VTally.code, func.sum(VTally.n), func.sum(VTally.total))
+            .where(*in_months, VTally.dim.in_(("step", "rated", "flagged", "points")))
+            .group_by(VTally.month, VTally.dim, VTally.code))}
+        kept |= {(month, "hours", ""): (int(n or 0), int(total or 0)) for month, n, total in session.execute(
+            select(VTally.month, func.sum(VTally.n), func.sum(VTally.total))
+            .where(*in_months, VTally.dim == "hours").group_by(VTally.month))}
+        known = _counts(kept, periods, settings.satisfaction_counts_basic)
         recent = today - timedelta(days=settings.volunteer.active_days)
         active = session.execute(select(func.count()).select_from(V).where(
             *within(V.community_id, ids), V.active.is_(True), V.last_served_on >= recent)).scalar_one()
@@ -142,7 +133,11 @@ def figures(engine: Engine, period: Period, community_ids: tuple[int, ...] | Non
                      change(current[key], year_ago[key], rate=rate, better=better) if key in year_ago else none)
               for key, rate, better in FIGURES]
     every = [str(period.first.plus(n)) for n in range(period.months)]
-    by_month = pd.DataFrame({"month": every, "hours": [signed_months.get(m, (0, 0))[1] / 10 for m in every]})
+    tenths = {}
+    for (month, dim, _), (_, total) in kept.items():
+        if dim == "hours":
+            tenths[month] = tenths.get(month, 0) + total
+    by_month = pd.DataFrame({"month": every, "hours": [tenths.get(m, 0) / 10 for m in every]})
     if not honour.empty:
         honour["hours"] = honour["hours"].astype(float)
     return VolunteerFigures(result, current["dissatisfied"], by_month, honour)
