@@ -124,6 +124,7 @@ def take(engine: Engine, *, actor: Actor, order_id: int, volunteer_id: int | Non
     with transaction(engine) as session:
         order = _order(session, actor, order_id, Action.TAKE)
         target = next_step(order.step, Action.TAKE)
+        before = _snapshot(order)
         if order.volunteer_id is None:
             chosen = volunteer_id if volunteer_id is not None else getattr(me(session, actor), "id", None)
             members = set(session.execute(select(Volunteer.id).where(
@@ -131,7 +132,6 @@ def take(engine: Engine, *, actor: Actor, order_id: int, volunteer_id: int | Non
             if not is_id(chosen) or chosen not in members:
                 raise ValidationFailed({"volunteer_id": ("volunteer_error.take_for_team", {})})
             order.volunteer_id = chosen
-        before = _snapshot(order)
         order.taken_at = now
         order.take_minutes = int((now - order.dispatched_at).total_seconds() // 60)
         _move(session, order, actor, Action.TAKE, target, now, before)
@@ -184,6 +184,10 @@ def record_service(engine: Engine, *, actor: Actor, order_id: int, rows: object,
                 "first": clock.local(order.taken_at).date().isoformat(), "last": today.isoformat()})})
         ids = [r.get("volunteer_id") for r in rows if isinstance(r, dict)] if isinstance(rows, list | tuple) else []
         known = _active_volunteers(session, order.community_id, ids, lock=True)
+        if not can(actor, MANAGE, order.community_id):  # a volunteer records themselves and their team, no one else
+            team = set(session.execute(select(Volunteer.id).where(Volunteer.team_id == order.team_id)).scalars()) \
+                if order.team_id is not None else set()
+            known &= team | {order.volunteer_id} | {getattr(me(session, actor), "id", None)}
         clean_rows = [r if not isinstance(r, dict) or not is_id(r.get("volunteer_id")) or r["volunteer_id"] in known
                       else {**r, "volunteer_id": None} for r in rows] if isinstance(rows, list | tuple) else rows
         already = dict(session.execute(  # their hours on the day's other orders (a cancelled one served nobody)
@@ -329,8 +333,11 @@ def may_serve(session: Session, actor: Actor, order: VolunteerOrder) -> bool:
         return False
     if order.volunteer_id is not None and order.volunteer_id == volunteer.id:
         return True
-    return order.team_id is not None and can(actor, LEAD, order.community_id) \
-        and led_team(session, actor, volunteer) == order.team_id
+    if order.team_id is None or not can(actor, LEAD, order.community_id) \
+            or led_team(session, actor, volunteer) != order.team_id:
+        return False
+    # a leader's team order: unassigned, or held by one of the team still (not one who has moved team since)
+    return order.volunteer_id is None or session.get(Volunteer, order.volunteer_id).team_id == order.team_id
 
 
 def _order(session: Session, actor: Actor, order_id: object, action: Action) -> VolunteerOrder:

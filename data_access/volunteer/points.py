@@ -129,11 +129,13 @@ def expire(engine: Engine, *, standard: Standard, now: datetime | None = None) -
             due = int(before or 0) - int(left.get(account_id, 0) or 0)
             if due <= 0:
                 continue
-            row = lock(session, session.get(PointsAccount, account_id))[0]  # its balance now, not as summed
-            due = min(due, row.balance)
+            mine = session.get(PointsAccount, account_id)
+            owner = session.get(Volunteer, mine.owner_id)
+            # both accounts at once, in id order as every transfer takes them: a sign-off at the same moment waits
+            row, _ = lock(session, mine, account(session, Holder.ISSUER, owner.community_id, owner.community_id))
+            due = min(due, row.balance)  # its balance now, not as summed
             if due <= 0:
                 continue
-            owner = session.get(Volunteer, row.owner_id)
             transfer(session, Transfer(Account(Holder.VOLUNTEER, row.owner_id),
                                        Account(Holder.ISSUER, owner.community_id), due, Kind.EXPIRE),
                      community_id=owner.community_id, at=now, actor=SYSTEM)

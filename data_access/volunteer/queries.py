@@ -96,7 +96,9 @@ class VolunteerFilter:
     search: str | None = None  # name, the last digits of the phone, or the volunteer's code V000123
 
 
-def _volunteer_conds(flt: VolunteerFilter, ids, today: date, active_days: int) -> list:
+def _volunteer_conds(flt: VolunteerFilter, ids, today: date, active_days: int, actor: Actor) -> list:
+    """The filter's conditions. Digits find a phone's last digits only where the actor may see phones whole
+    (personal.view): elsewhere a search digit by digit would recover a masked number."""
     conds = within(V.community_id, ids)
     if flt.team_id is not None:
         conds.append(id_equals(V.team_id, flt.team_id))
@@ -116,8 +118,10 @@ def _volunteer_conds(flt: VolunteerFilter, ids, today: date, active_days: int) -
     if text:
         code = text.upper().removeprefix(VOLUNTEER_CODE)
         options = [_like(V.name, text)]
-        if text.isdigit() and 4 <= len(text) <= 11:
-            options.append(V.phone.endswith(text, autoescape=True))
+        phones = scope(actor, "personal.view")
+        if text.isdigit() and 4 <= len(text) <= 11 and not phones.empty:
+            options.append(and_(V.phone.endswith(text, autoescape=True),
+                                *within(V.community_id, phones.community_ids())))
         if code.isdigit() and is_id(int(code)):
             options.append(V.id == int(code))
         conds.append(or_(*options))
@@ -132,7 +136,7 @@ def volunteers_page(engine: Engine, *, actor: Actor, flt: VolunteerFilter, setti
     if ids == ():
         return frame([], VOLUNTEER_COLUMNS), 0
     today = today or clock.today()
-    conds = _volunteer_conds(flt, ids, today, settings.volunteer.active_days)
+    conds = _volunteer_conds(flt, ids, today, settings.volunteer.active_days, actor)
     page = select(V.id).where(*conds).order_by(V.community_id, V.name, V.id)
     with reading(engine) as session:
         rows, total = page_of(session, page, offset, limit)
@@ -201,7 +205,7 @@ def volunteer_choices(engine: Engine, *, actor: Actor, community_id: int, search
     if not staff and any(ch.isdigit() for ch in plain(search or "")):
         return []
     conds = [V.community_id == community_id, V.active.is_(True)]
-    conds += _volunteer_conds(VolunteerFilter(search=search), None, clock.today(), 0)
+    conds += _volunteer_conds(VolunteerFilter(search=search), None, clock.today(), 0, actor)
     if team_id is not None:
         conds.append(id_equals(V.team_id, team_id))
     query = (select(V.id, V.name, VT.name).outerjoin(VT, VT.id == V.team_id).where(*conds)

@@ -150,12 +150,13 @@ def service_part(row, detail) -> None:
     if not people:
         st.warning(t("volunteer_mine.nobody"), icon=":material/group_add:")
     field_error(form, "volunteers")
-    text = search_box(t("volunteer_mine.find"), f"mine_find_{oid}", limit=30)
+    team = detail.order.team_id if detail is not None else None  # who served with them: one of the team
+    text = search_box(t("volunteer_mine.find"), f"mine_find_{oid}", limit=30) if team is not None else None
     if text and detail is not None:
         shown = {p[0] for p in people}
         found = [(i, label) for i, label in cached.read(ctx.engine, "volunteer_choices", actor=ctx.actor,
                                                          community_id=detail.order.community_id, search=text,
-                                                         limit=10) if i not in shown]
+                                                         team_id=team, limit=10) if i not in shown]
         if not found:
             st.caption(t("volunteer_mine.none_found", text=md_escape(text)))
         else:

@@ -4,6 +4,7 @@ paged on the server; one order's panel with its loop, timeline and the forms its
 figures open this page with their filter in the address (?step=, ?late=1, ?flagged=1, ?month=, ?team=,
 ?volunteer=)."""
 
+import re
 from datetime import date, time, timedelta
 
 import streamlit as st
@@ -50,7 +51,7 @@ if asked and st.session_state.get("vord_address") != asked:
     if asked.get("community", "").isdigit():
         st.session_state["vord_community"] = int(asked["community"])
     st.session_state.pop(SELECTED, None)
-month = asked.get("month") if len(asked.get("month", "")) == 7 else None
+month = asked.get("month") if re.fullmatch(r"\d{4}-\d{2}", asked.get("month", "")) else None
 volunteer_filter = int(asked["volunteer"]) if asked.get("volunteer", "").isdigit() else None
 address_team = int(asked["team"]) if asked.get("team", "").isdigit() else None
 requested = [date_or_none(asked.get(end)) for end in ("from", "to")]

@@ -90,7 +90,8 @@ with redeem_tab:
             elif len(found) == 1:
                 chosen = next(iter(found))
             else:
-                chosen = st.radio(t("volunteer_store.pick"), list(found), format_func=found.get, key="store_pick")
+                chosen = st.radio(t("volunteer_store.pick"), list(found), format_func=lambda v: md_escape(found[v]),
+                                  key="store_pick")
         else:
             st.caption(t("volunteer_store.find_hint"))
         if chosen is not None:

@@ -19,8 +19,9 @@ from data_access.volunteer import registry
 from domain.volunteer.orders import Step
 from i18n import translate
 from tests.pages_support import page_db, run_page, texts
+from tests.volunteer.support import id_number
 
-ID_A, ID_B = "11010519491231002X", "110105194912310029"
+ID_A, ID_B = "11010519491231002X", id_number(7)
 
 
 def zh(key: str, **params) -> str:
@@ -256,3 +257,44 @@ def test_a_volunteer_is_linked_to_their_login_account_and_an_edit_keeps_the_link
     at.button(key=f"{form}_go").click().run()
     with reading(place.engine) as session:
         assert session.get(Volunteer, helper).user_id is None
+
+
+def test_phone_digits_find_a_volunteer_only_for_those_who_may_see_phones(place):
+    """Searching the last digits of a phone would recover a masked number digit by digit: only an actor holding
+    personal.view there searches phones; the street leader's digits find nothing."""
+    from data_access.volunteer.queries import VolunteerFilter, volunteer_choices, volunteers_page
+
+    volunteer(place)
+    for who, found in (("sec", 1), ("lead", 0)):
+        _, total = volunteers_page(place.engine, actor=place.actor(who), flt=VolunteerFilter(search="1234"))
+        assert total == found, who
+    assert volunteer_choices(place.engine, actor=place.actor("lead"), community_id=place.community,
+                             search="341234") == []
+    assert len(volunteers_page(place.engine, actor=place.actor("lead"), flt=VolunteerFilter(search="王丽"))[0]) == 1
+
+
+def test_a_volunteer_records_hours_for_themselves_and_their_team_only(place):
+    from domain.errors import ValidationFailed
+
+    staff = place.actor("sec")
+    mine, stranger = volunteer(place), volunteer(place, "赵强", ID_B)
+    registry.save_volunteer(place.engine, actor=staff, settings=place.settings, volunteer_id=mine,
+                            data={"name": "王丽", "registered_on": clock.today(), "user_id": place.users["vol"]})
+    wanted = datetime.combine(clock.today() + timedelta(days=1), time(9), tzinfo=clock.ZONE)
+    order = vo.create_order(place.engine, actor=staff, settings=place.settings, data={
+        "community_id": place.community, "service_kind": "elderly", "title": "陪同就医", "place": "3号楼",
+        "wanted_at": wanted, "recipient_name": "李大爷"})
+    vo.dispatch(place.engine, actor=staff, order_id=order.id, data={"volunteer_id": mine, "due_at": wanted})
+    me = place.actor("vol")
+    vo.take(place.engine, actor=me, order_id=order.id)
+    with pytest.raises(ValidationFailed) as refused:
+        vo.record_service(place.engine, actor=me, order_id=order.id,
+                          rows=[{"volunteer_id": mine, "hours": 2}, {"volunteer_id": stranger, "hours": 8}])
+    assert "volunteer.2" in refused.value.errors
+    vo.record_service(place.engine, actor=me, order_id=order.id, rows=[{"volunteer_id": mine, "hours": 2}])
+    vo.record_service(place.engine, actor=staff, order_id=order.id,  # staff record whoever served
+                      rows=[{"volunteer_id": mine, "hours": 2}, {"volunteer_id": stranger, "hours": 1}])
+    with reading(place.engine) as session:
+        taken = session.execute(select(AuditLog.before, AuditLog.after).where(
+            AuditLog.entity_id == order.id, AuditLog.action == "volunteer.order_take")).one()
+    assert taken.before["step"] == Step.DISPATCHED and taken.after["step"] == Step.TAKEN

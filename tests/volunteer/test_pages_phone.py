@@ -237,28 +237,33 @@ def test_hours_beyond_the_day_are_refused_next_to_the_field_keeping_what_was_typ
 
 
 def test_a_volunteer_found_by_name_is_recorded_with_their_own_hours(db):
-    oid = order(db, Step.TAKEN)
-    at = mine(db, "vol")
-    at.text_input(key=f"mine_find_{oid}").input("孙志")
-    mine(db, "vol", at)
+    """Who served with them is one of their team: the leader finds a member by name and records both; a volunteer of
+    no team (or one outside it) is not offered, so no one gives hours and points to a stranger."""
+    oid = order(db, Step.TAKEN, volunteer="lead")
+    at = mine(db, "lead")
+    at.text_input(key=f"mine_find_{oid}").input("孙志")  # not of the team
+    mine(db, "lead", at)
+    assert not [s for s in at.selectbox if s.key == f"mine_pick_{oid}"]
+    at.text_input(key=f"mine_find_{oid}").input("钱队")
+    mine(db, "lead", at)
     button(at, f"mine_add_{oid}").click()
-    mine(db, "vol", at)
-    widget(at.number_input, f"mine_{oid}_hours_{db.vols['vol']}").set_value(2.0)
-    widget(at.number_input, f"mine_{oid}_hours_{db.vols['spare']}").set_value(1.5)
+    mine(db, "lead", at)
+    widget(at.number_input, f"mine_{oid}_hours_{db.vols['lead']}").set_value(2.0)
+    widget(at.number_input, f"mine_{oid}_hours_{db.vols['member']}").set_value(1.5)
     button(at, f"big_record_{oid}").click()
-    mine(db, "vol", at)
+    mine(db, "lead", at)
     with reading(db.engine) as session:
         served = dict(session.execute(select(ServiceRecord.volunteer_id, ServiceRecord.tenths)
                                       .where(ServiceRecord.order_id == oid)).all())
-    assert served == {db.vols["vol"]: 20, db.vols["spare"]: 15}
-    assert "孙志愿" in shown(at)  # the card shows who was recorded
+    assert served == {db.vols["lead"]: 20, db.vols["member"]: 15}
+    assert "钱队员" in shown(at)  # the card shows who was recorded
 
 
 def test_a_volunteer_cannot_search_fellow_volunteers_by_phone_digits(db):
-    oid = order(db, Step.TAKEN)
-    at = mine(db, "vol")
-    at.text_input(key=f"mine_find_{oid}").input("0004")  # 孙志愿's phone ends so
-    mine(db, "vol", at)
+    oid = order(db, Step.TAKEN, volunteer="lead")
+    at = mine(db, "lead")
+    at.text_input(key=f"mine_find_{oid}").input("0003")  # 钱队员's phone ends so
+    mine(db, "lead", at)
     assert not [s for s in at.selectbox if s.key == f"mine_pick_{oid}"]
     assert "没有找到" in shown(at)
 
