@@ -5,9 +5,11 @@ Chinese from w:eastAsia)."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pandas as pd
+from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -19,6 +21,27 @@ TITLE_FONT = "方正小标宋简体"  # song-style bold of official documents (W
 BODY_FONT, HEADING_FONT, LATIN_FONT = "仿宋", "黑体", "Times New Roman"
 BODY_SIZE, TITLE_SIZE, TABLE_SIZE = Pt(16), Pt(22), Pt(14)  # 三号, 二号, 四号
 MARGINS = {"top_margin": Cm(3.7), "bottom_margin": Cm(3.5), "left_margin": Cm(2.8), "right_margin": Cm(2.6)}
+
+
+def titled_document(text: str):
+    """A new Word document in the official layout (A4, its margins and styles) opening with its title."""
+    doc = Document()
+    a4_page(doc)
+    body_styles(doc)
+    title_paragraph(doc, text)
+    return doc
+
+
+def docx_bytes(doc) -> bytes:
+    """The document as the bytes of a .docx file."""
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def strings(lang: str, prefix: str):
+    """t(key, **params): the strings under `prefix` in the document's language."""
+    return lambda key, **params: translate(lang, f"{prefix}.{key}", **params)
 
 
 def fonts(element, east_asia: str, latin: str = LATIN_FONT) -> None:

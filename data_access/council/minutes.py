@@ -7,12 +7,10 @@ trail."""
 from __future__ import annotations
 
 import html
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from sqlalchemy import Engine
 
@@ -21,14 +19,14 @@ from data_access import config as app_config
 from data_access.council.queries import CouncilMeetingDetail, meeting_detail
 from data_access.db import transaction
 from data_access.documents import (
-    a4_page,
     body_paragraph,
-    body_styles,
     day_words,
+    docx_bytes,
     field_paragraph,
     heading_paragraph,
+    strings,
     text_or_none,
-    title_paragraph,
+    titled_document,
 )
 from domain.access import Actor
 from domain.council.rules import CHOICES, RATINGS, REVIEW_KINDS, VOTE_KINDS, Vote, VotingRule, quorum
@@ -121,11 +119,11 @@ def title(detail: CouncilMeetingDetail, settings: Settings | None = None, lang: 
 
 def build_minutes(detail: CouncilMeetingDetail, settings: Settings | None = None, lang: str = "zh") -> bytes:
     """The .docx bytes of a meeting's minutes (no database access)."""
-    t = _t(lang, "council_minutes")
+    t = strings(lang, "council_minutes")
     meeting = detail.meeting
     rule = _rule(detail, settings)
     none = translate(lang, "minutes.none")
-    doc = _document(title(detail, settings, lang))
+    doc = titled_document(title(detail, settings, lang))
 
     field_paragraph(doc, t("kind"), _kind(detail, settings, lang), lang)
     when = day_words(meeting.day, lang)
@@ -194,7 +192,7 @@ def build_minutes(detail: CouncilMeetingDetail, settings: Settings | None = None
     doc.add_paragraph()
     for key in ("sign_chair", "sign_recorder", "sign_members"):
         _signature(doc, t(key))
-    return _bytes(doc)
+    return docx_bytes(doc)
 
 
 # ----------------------------------------------------------------------------------------------- the notice
@@ -223,7 +221,7 @@ def notice_content(detail: CouncilMeetingDetail, lang: str = "zh", *, settings: 
     """The notice of a meeting's passed decisions; council_error.nothing_to_notice when none passed. The period is
     the earliest start to the latest end of the decisions' notices (each decision names its own when they differ);
     the notice is dated its first day (the meeting day when no notice is set)."""
-    t = _t(lang, "council_notice")
+    t = strings(lang, "council_notice")
     passed = detail.decisions[detail.decisions["status"] == "passed"]
     if passed.empty:
         raise DomainError("council_error.nothing_to_notice")
@@ -256,7 +254,7 @@ def notice_content(detail: CouncilMeetingDetail, lang: str = "zh", *, settings: 
 def build_notice(detail: CouncilMeetingDetail, lang: str = "zh", *, settings: Settings | None = None) -> bytes:
     """The .docx bytes of the notice (no database access)."""
     notice = notice_content(detail, lang, settings=settings)
-    doc = _document(notice.title)
+    doc = titled_document(notice.title)
     body_paragraph(doc, notice.intro)
     for item in notice.items:
         body_paragraph(doc, item.heading)
@@ -268,7 +266,7 @@ def build_notice(detail: CouncilMeetingDetail, lang: str = "zh", *, settings: Se
     for text in (notice.issuer, notice.date):
         paragraph = doc.add_paragraph(plain(text))
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return _bytes(doc)
+    return docx_bytes(doc)
 
 
 # ----------------------------------------------------------------------------------------------- shared
@@ -280,24 +278,6 @@ def _audit(engine: Engine, actor: Actor, action: str, detail: CouncilMeetingDeta
         audit.record(session, actor=actor, action=action, entity=ENTITY, entity_id=detail.meeting.id,
                      community_id=detail.meeting.community_id, at=now or clock.now(),
                      after={"lang": lang, "status": detail.meeting.status, "bytes": size})
-
-
-def _t(lang: str, prefix: str):
-    return lambda key, **params: translate(lang, f"{prefix}.{key}", **params)
-
-
-def _document(text: str):
-    doc = Document()
-    a4_page(doc)
-    body_styles(doc)
-    title_paragraph(doc, text)
-    return doc
-
-
-def _bytes(doc) -> bytes:
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
 
 
 def _settings(settings: Settings | None) -> Settings:

@@ -10,11 +10,9 @@ transaction with its audit entry."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Cm, Pt
@@ -27,13 +25,13 @@ from data_access.db import reading, transaction
 from data_access.documents import (
     HEADING_FONT,
     TABLE_SIZE,
-    a4_page,
     body_paragraph,
-    body_styles,
     day_words,
+    docx_bytes,
     field_paragraph,
     fonts,
-    title_paragraph,
+    strings,
+    titled_document,
 )
 from data_access.models import (
     Certificate,
@@ -156,10 +154,10 @@ def hours_text(tenths: int) -> str:
 def build_certificate(row: Certificate, *, volunteer: Volunteer, community: str, kinds: list[KindHours],
                       orders: int, settings: Settings, lang: str = "zh") -> bytes:
     """The .docx bytes of a certificate (no database access)."""
-    t = _t(lang, "volunteer_certificate")
+    t = strings(lang, "volunteer_certificate")
     labels = {k.code: k.label(lang) for k in settings.volunteer.service_kinds}
     community = plain(community)
-    doc = _document(t("title"))
+    doc = titled_document(t("title"))
     serial = doc.add_paragraph(row.serial)
     serial.alignment = WD_ALIGN_PARAGRAPH.CENTER
     serial.paragraph_format.space_after = Pt(16)
@@ -190,7 +188,7 @@ def build_certificate(row: Certificate, *, volunteer: Volunteer, community: str,
     for text in (community, t("seal"), day_words(clock.local(row.issued_at).date(), lang)):
         paragraph = doc.add_paragraph(plain(text))
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return _bytes(doc)
+    return docx_bytes(doc)
 
 
 # ----------------------------------------------------------------------------------------------- the redemption slip
@@ -261,8 +259,8 @@ def _balance_after(session: Session, row: Redemption) -> int:
 
 def build_slip(slip: Slip, lang: str = "zh") -> bytes:
     """The .docx bytes of a slip: A5, the house's fonts (no database access)."""
-    t = _t(lang, "volunteer_slip")
-    doc = _document(t("title"))
+    t = strings(lang, "volunteer_slip")
+    doc = titled_document(t("title"))
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(14.8), Cm(21.0)
     for name in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
@@ -286,7 +284,7 @@ def build_slip(slip: Slip, lang: str = "zh") -> bytes:
     doc.add_paragraph()
     paragraph = doc.add_paragraph(t("signature") + "_" * 12)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return _bytes(doc)
+    return docx_bytes(doc)
 
 
 def _when(at: datetime, lang: str) -> str:
@@ -295,24 +293,6 @@ def _when(at: datetime, lang: str) -> str:
 
 
 # ----------------------------------------------------------------------------------------------- shared
-
-
-def _t(lang: str, prefix: str):
-    return lambda key, **params: translate(lang, f"{prefix}.{key}", **params)
-
-
-def _document(text: str):
-    doc = Document()
-    a4_page(doc)
-    body_styles(doc)
-    title_paragraph(doc, text)
-    return doc
-
-
-def _bytes(doc) -> bytes:
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
 
 
 def _cell(cell, text: str, bold: bool = False) -> None:
