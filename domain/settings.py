@@ -8,6 +8,7 @@ from fractions import Fraction
 from domain.calendar import WorkCalendar, parse_days
 from domain.council.rules import BASES, Threshold, VotingRule
 from domain.errors import ConfigError
+from domain.fund.rules import Tier
 from domain.volunteer.ledger import Standard, standard_from
 
 # what a role in config.yaml may grant (domain.access checks them)
@@ -18,6 +19,7 @@ PERMISSIONS = frozenset({
     "council.read", "council.manage", "council.record",
     "briefing.read", "briefing.display",
     "volunteer.read", "volunteer.manage", "volunteer.serve", "volunteer.lead", "store.redeem",
+    "fund.read", "fund.setup", "fund.manage", "fund.pay",
 })
 
 
@@ -111,6 +113,19 @@ class Volunteer:
 
 
 @dataclass(frozen=True)
+class Fund:
+    """The estate public-welfare fund: the income sources, the purposes of spending, the co-signature rules by amount
+    (the last without a limit), the largest amount one entry may hold and the largest file attached."""
+
+    income_sources: tuple[Option, ...] = ()
+    purposes: tuple[Option, ...] = ()
+    cosign: tuple[Tier, ...] = (Tier(None, None, True),)
+    max_amount_fen: int = 10_000_000 * 100
+    max_file_mb: float = 10
+    request_prefix: str = "ZC"
+
+
+@dataclass(frozen=True)
 class Backup:
     """The daily copies of the SQLite database (`python -m data_access.cli backup --daily`)."""
 
@@ -150,6 +165,7 @@ class Settings:
     briefing: Briefing = field(default_factory=Briefing)
     backup: Backup = field(default_factory=Backup)
     volunteer: Volunteer = field(default_factory=Volunteer)
+    fund: Fund = field(default_factory=Fund)
 
     def channel(self, code: str) -> Channel:
         return _find(self.channels, code)
@@ -276,6 +292,7 @@ def parse_settings(raw: dict, database_url: str | None = None) -> Settings:
         briefing=_briefing(raw.get("briefing") or {}),
         backup=_backup(raw.get("backup") or {}),
         volunteer=_volunteer(raw.get("volunteer") or {}),
+        fund=_fund(raw.get("fund") or {}),
         **_security(security),
     )
 
@@ -340,6 +357,40 @@ def _volunteer(raw: dict) -> Volunteer:
         raise ConfigError("config.bad_option", section="volunteer.points.by_kind", item=", ".join(sorted(unknown)))
     return Volunteer(**values, order_prefix=prefix, service_kinds=kinds,
                      team_kinds=_options(raw.get("team_kinds"), "volunteer.team_kinds"), points=standard)
+
+
+def _fund(raw: dict) -> Fund:
+    """The fund's settings: sources and purposes as options; the co-signature rules in rising order of their limit
+    (yuan), each needing a positive number of approvals or `all`, the last without a limit. Without the section: no
+    fund kinds, and every spending needs all co-managers and a council decision."""
+    if not raw:
+        return Fund()
+    tiers, last = [], 0
+    for position, item in enumerate(raw.get("cosign") or []):
+        where = f"fund.cosign[{position}]"
+        item = item if isinstance(item, dict) else {}
+        up_to, approvals = item.get("up_to"), item.get("approvals")
+        if up_to is not None and (not isinstance(up_to, int) or isinstance(up_to, bool) or up_to <= last):
+            raise ConfigError("config.bad_number", where=f"{where}.up_to", value=up_to)
+        if approvals != "all" and (not isinstance(approvals, int) or isinstance(approvals, bool) or approvals < 1):
+            raise ConfigError("config.bad_number", where=f"{where}.approvals", value=approvals)
+        tiers.append(Tier(None if up_to is None else up_to * 100, None if approvals == "all" else approvals,
+                          bool(item.get("council_decision", False))))
+        last = up_to if up_to is not None else last
+    if not tiers or tiers[-1].up_to_fen is not None or any(t.up_to_fen is None for t in tiers[:-1]):
+        raise ConfigError("config.bad_option", section="fund.cosign", item="the last rule has no up_to")
+    most = raw.get("max_amount_yuan", Fund.max_amount_fen // 100)
+    size = raw.get("max_file_mb", Fund.max_file_mb)
+    if not isinstance(most, int) or isinstance(most, bool) or not 1 <= most <= 10**11:
+        raise ConfigError("config.bad_number", where="fund.max_amount_yuan", value=most)
+    if not isinstance(size, int | float) or isinstance(size, bool) or not 0 < size <= 100:
+        raise ConfigError("config.bad_number", where="fund.max_file_mb", value=size)
+    prefix = raw.get("request_prefix", Fund.request_prefix)
+    if not isinstance(prefix, str) or not prefix.isascii() or not prefix.isalpha() or not 1 <= len(prefix) <= 4:
+        raise ConfigError("config.bad_option", section="fund.request_prefix", item=str(prefix))
+    return Fund(income_sources=_options(raw.get("income_sources"), "fund.income_sources"),
+                purposes=_options(raw.get("purposes"), "fund.purposes"), cosign=tuple(tiers),
+                max_amount_fen=most * 100, max_file_mb=size, request_prefix=prefix)
 
 
 def _backup(raw: dict) -> Backup:

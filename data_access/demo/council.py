@@ -630,7 +630,7 @@ XINGFULI_MEMBERS = [
     MemberSpec("林春梅", "owners_committee", "业委会委员（财务）"),
     MemberSpec("马德胜", "resident", "3号楼居民代表"),
     MemberSpec("黄玉兰", "resident", "7号楼居民代表"),
-    MemberSpec("许文涛", "resident", "12号楼居民代表"),
+    MemberSpec("孙雅琴", "resident", "12号楼居民代表、联席会议记录员"),
 ]
 XINGFULI_ROUNDS = [
     RoundSpec(-364, (

@@ -16,6 +16,7 @@ from data_access.accounts.auth import DEMO_PASSWORD, hash_password
 from data_access.db import sync_id_sequence, transaction
 from data_access.demo import committee as demo_committee
 from data_access.demo import council as demo_council
+from data_access.demo import fund as demo_fund
 from data_access.demo import sample
 from data_access.demo import volunteer as demo_volunteer
 from data_access.models import AuditLog, Community, DisplayLink, Grid, Matter, MatterEvent, Street, User, UserRole
@@ -32,9 +33,11 @@ ACCOUNTS = [
     ("secretary", "康盛社区书记 王丽娟", [("secretary", 0)]),
     ("worker", "康盛社区社工 张敏", [("worker", 0)]),
     ("unitrep", "成员单位代表 赵建国", [("unitrep", 0)]),
-    ("recorder", "议事会记录员 孙雅琴", [("recorder", 0)]),
+    ("recorder", "议事会记录员 孙雅琴", [("recorder", 0), ("fund_manager", 0)]),
     ("volunteer", "志愿者 周晓东", [("volunteer", 0)]),
     ("teamlead", "服务队队长 马桂英", [("team_lead", 0)]),
+    ("convener", "联席会议召集人 周明远", [("fund_manager", 0)]),
+    ("treasurer", "业委会委员 林春梅", [("fund_manager", 0)]),
 ]
 
 
@@ -109,9 +112,10 @@ def seed(engine: Engine, settings: Settings, *, matters: int = 300, now: datetim
         committees = demo_committee.seed(session, settings, random.Random(seed_value + 1), communities, rows, now)
         councils = demo_council.seed(session, settings, random.Random(seed_value + 2), communities, rows, now)
         volunteers = demo_volunteer.seed(session, settings, random.Random(seed_value + 3), communities, rows, now)
+        funds = demo_fund.seed(session, settings, communities, now)
         add_display_link(session, settings, usernames, now)
         audit.record(session, actor=SYSTEM, action="demo.seed", entity="street", entity_id=street.id, at=now,
                      after={"communities": len(COMMUNITIES), "matters": len(rows) + councils["follow_up_matters"],
                             "accounts": len(ACCOUNTS),
-                            **committees, **councils, **volunteers})
+                            **committees, **councils, **volunteers, **funds})
     return True

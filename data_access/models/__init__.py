@@ -41,6 +41,15 @@ from data_access.models.council import (  # noqa: E402
     CouncilReview,
     CouncilTopic,
 )
+from data_access.models.fund import (  # noqa: E402
+    Fund,
+    FundEvent,
+    FundFile,
+    FundIncome,
+    FundManager,
+    FundRequest,
+    FundSignature,
+)
 from data_access.models.org import Community, Grid, Street  # noqa: E402
 from data_access.models.service import Matter, MatterEvent, MatterTally  # noqa: E402
 from data_access.models.volunteer import (  # noqa: E402
@@ -62,7 +71,8 @@ metadata: MetaData = SQLModel.metadata
 
 __all__ = ["ActionItem", "AgendaItem", "Agreement", "AuditLog", "Certificate", "Claim", "CommitteeMeeting", "Community",
            "Council", "CouncilAgendaItem", "CouncilAttendance", "CouncilBallot", "CouncilDecision", "CouncilMeeting",
-           "CouncilMember", "CouncilRating", "CouncilReview", "CouncilTopic", "DisplayLink", "Grid", "Matter",
+           "CouncilMember", "CouncilRating", "CouncilReview", "CouncilTopic", "DisplayLink", "Fund",
+           "FundEvent", "FundFile", "FundIncome", "FundManager", "FundRequest", "FundSignature", "Grid", "Matter",
            "MatterEvent", "MatterTally", "MeetingAttendance", "MemberUnit", "Need", "OrderEvent", "PointsAccount",
            "PointsTransfer", "ProgressUpdate", "Project", "Redemption", "Resource", "ServiceItem", "ServiceRecord",
            "SignOffLink", "StoreGood", "Street", "User", "UserRole", "UserSession", "Volunteer", "VolunteerOrder",
