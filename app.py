@@ -57,7 +57,8 @@ except SQLAlchemyError as err:
         raise
     database_away(err)
 context.sync_cookie()
-# (permission, page file, title key, icon, url): each page is listed only for those who may use it
+# (permission, page file, title key, icon, url): each page is listed only for those who may use it (a tuple of
+# permissions: for those holding any of them)
 SECTIONS = {
     "app.section_service": [
         ("overview.read", "pages/service/overview.py", "page.overview", "monitoring", "overview"),
@@ -93,6 +94,14 @@ SECTIONS = {
         ("volunteer.read", "pages/volunteer/volunteers.py", "page.volunteer_volunteers", "badge", "volunteers"),
         ("store.redeem", "pages/volunteer/store.py", "page.volunteer_store", "storefront", "store"),
     ],
+    "app.section_fund": [
+        (("fund.read", "fund.manage"), "pages/fund/overview.py", "page.fund_overview", "savings", "fund"),
+        (("fund.read", "fund.manage"), "pages/fund/spending.py", "page.fund_spending", "request_quote", "spending"),
+        (("fund.read", "fund.manage"), "pages/fund/income.py", "page.fund_income", "payments", "income"),
+        (("fund.read", "fund.manage"), "pages/fund/statement.py", "page.fund_statement", "receipt_long",
+         "fund-statement"),
+        (("fund.read", "fund.manage"), "pages/fund/funds.py", "page.fund_funds", "account_balance", "funds"),
+    ],
     "app.section_admin": [
         ("account.manage", "pages/admin/users.py", "page.users", "manage_accounts", "users"),
         ("audit.read", "pages/admin/audit.py", "page.audit", "policy", "audit"),
@@ -102,6 +111,11 @@ SECTIONS = {
 
 LOGIN = Path(__file__).parent / "pages" / "account" / "login.py"
 EVERY = [entry for entries in SECTIONS.values() for entry in entries]
+
+
+def allowed(permission: str | tuple[str, ...], held: frozenset[str]) -> bool:
+    """Whether permissions `held` open a page listed with `permission` (one, or any of a tuple)."""
+    return bool(held.intersection((permission,) if isinstance(permission, str) else permission))
 
 
 def login_here() -> None:
@@ -149,14 +163,14 @@ if actor is None:
 else:
     held = actor.permissions()
     pages = {t(section): [st.Page(path, title=t(title), icon=f":material/{icon}:", url_path=url)
-                          for permission, path, title, icon, url in entries if permission in held]
+                          for permission, path, title, icon, url in entries if allowed(permission, held)]
              for section, entries in SECTIONS.items()}
     pages = {section: entries for section, entries in pages.items() if entries}
     if not pages:
         pages = {"": [st.Page("pages/account/no_access.py", title=t("page.no_access"), icon=":material/block:")]}
     # the other pages' addresses answer that this role may not open them (hidden from the menu)
     next(iter(pages.values())).extend(hidden(not_for_this_role, url, title)
-                                      for permission, _, title, _, url in EVERY if permission not in held)
+                                      for permission, _, title, _, url in EVERY if not allowed(permission, held))
     next(iter(pages.values())).extend(unknown_address())
     navigation = st.navigation(pages, expanded=True)  # every section shown: a secretary has 20 pages
     with st.sidebar:

@@ -13,6 +13,7 @@ from data_access.committee import queries as committee_queries
 from data_access.committee import writes as committee_writes
 from data_access.config import settings
 from data_access.council import queries as council_queries
+from data_access.fund import queries as fund_queries
 from data_access.service import kpis as service_kpis
 from data_access.service import queries as service_queries
 from data_access.volunteer import queries as volunteer_queries
@@ -54,6 +55,15 @@ QUERIES = {
     "council_overview": council_queries.overview,
     "council_decisions_of_matter": council_queries.decisions_of_matter,
     "briefing": briefing_content.gather,
+    "fund_funds": fund_queries.funds,
+    "fund_managers": fund_queries.managers,
+    "fund_candidates": fund_queries.candidates,
+    "fund_income": fund_queries.income,
+    "fund_requests": fund_queries.requests,
+    "fund_request": fund_queries.request_record,
+    "fund_decisions": fund_queries.decisions,
+    "fund_statement": fund_queries.statement,
+    "fund_overview": fund_queries.overview,
     "volunteer_communities": volunteer_queries.volunteer_communities,
     "volunteer_volunteers": volunteer_queries.volunteers_page,
     "volunteer_teams": volunteer_queries.teams,

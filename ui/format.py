@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -26,6 +27,14 @@ def pct(value: float | None) -> str:
 
 def num(value: float | None, pattern: str = "#,##0.0") -> str:
     return t("common.none") if value is None else format_decimal(value, pattern, locale=_locale())
+
+
+def money(fen: int | None) -> str:
+    """Whole fen as yuan with the sign and two decimals: ¥1,234.50 (a refund or correction: -¥1,234.50)."""
+    if fen is None:
+        return t("common.none")
+    amount = format_decimal(Decimal(abs(fen)).scaleb(-2), "#,##0.00", locale=_locale())
+    return f"{'-' if fen < 0 else ''}¥{amount}"
 
 
 def day(value: date | None) -> str:

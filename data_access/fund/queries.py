@@ -11,6 +11,7 @@ from sqlalchemy import Engine, and_, extract, func, select
 from sqlalchemy.orm import Session
 
 from data_access import clock
+from data_access.config import settings as app_settings
 from data_access.db import reading
 from data_access.fund import files
 from data_access.fund.access import PAY, SETUP, fund_row, managed_ids, member_counts, visible
@@ -33,6 +34,7 @@ from domain.access import Actor, can
 from domain.errors import DomainError
 from domain.fields import is_id
 from domain.fund.statement import Statement, statement_days
+from domain.settings import Settings
 
 PAGE = 50
 
@@ -77,9 +79,11 @@ def managers(engine: Engine, *, actor: Actor, fund_id: object, today: date | Non
                  "since": r[6], "active": r[7], "counts": bool(r[8]), "user_id": r[9]} for r in rows]
 
 
-def candidates(engine: Engine, *, actor: Actor, fund_id: object, settings, today: date | None = None) -> dict:
+def candidates(engine: Engine, *, actor: Actor, fund_id: object, settings: Settings | None = None,
+               today: date | None = None) -> dict:
     """For naming a co-manager: the council's members in office and the accounts that may co-manage here."""
     today = today or clock.today()
+    settings = settings or app_settings()
     with reading(engine) as session:
         fund = fund_row(session, actor, fund_id, today)
         members = session.execute(

@@ -1,0 +1,1 @@
+"""Widgets of the estate public-welfare fund's pages (issue 17)."""
