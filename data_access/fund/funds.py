@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from data_access import audit, clock
 from data_access.db import transaction
-from data_access.fund.access import MANAGE, SETUP, fund_row
+from data_access.fund.access import MANAGE, READ, SETUP, fund_row
 from data_access.models import Council, CouncilMember, Fund, FundManager, User, UserRole
 from data_access.rows import flush_unique, scoped_row
 from domain.access import Actor, require
@@ -102,7 +102,7 @@ def remove_manager(engine: Engine, *, actor: Actor, manager_id: object, now: dat
     """Remove a co-manager: their signatures stay on the record, but stop counting for requests still open."""
     now = now or clock.now()
     with transaction(engine) as session:
-        row = scoped_row(session, actor, FundManager, manager_id, permission=SETUP)
+        row = scoped_row(session, actor, FundManager, manager_id, permission=READ)
         require(actor, SETUP, row.community_id)
         if not row.active:
             raise DomainError("fund_error.manager_removed")

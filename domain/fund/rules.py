@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from domain.errors import DomainError
 from domain.fields import Errors, form, value_of
@@ -51,15 +51,20 @@ def fen_of(value: object) -> tuple[int | None, str | None]:
         value = repr(value)
     if isinstance(value, str):
         value = value.strip().replace(",", "").replace("，", "").removeprefix("¥").removeprefix("￥").strip()
-    try:
-        number = Decimal(value) if isinstance(value, str | int | Decimal) else None
-    except (InvalidOperation, ValueError):
-        number = None
-    if number is None or not number.is_finite():
+    if not isinstance(value, str | int | Decimal) or (isinstance(value, str) and len(value) > 40):
         return None, "error.not_a_number"
-    if number.as_tuple().exponent < -2 and number != number.quantize(Decimal("0.01")):
-        return None, "fund_error.amount_decimals"
-    return int(number * FEN), None
+    with localcontext() as context:
+        context.prec = 120
+        try:
+            number = Decimal(value)
+            if not number.is_finite():
+                return None, "error.not_a_number"
+            fen = number * FEN
+            if fen != fen.to_integral_value():
+                return None, "fund_error.amount_decimals"
+            return int(fen), None
+        except (InvalidOperation, ValueError, ArithmeticError):
+            return None, "error.not_a_number"
 
 
 def amount(errors: Errors, data: dict, field: str, *, most_fen: int, zero: bool = False) -> int:
