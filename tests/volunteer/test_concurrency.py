@@ -6,13 +6,10 @@ other crosswise. Every attempt ends in success or the project's own error: a dea
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
 from data_access.db import reading
 from data_access.models import (
@@ -28,9 +25,10 @@ from data_access.volunteer import orders as o
 from data_access.volunteer import points
 from data_access.volunteer import registry as r
 from data_access.volunteer import store as s
-from domain.errors import DomainError, ValidationFailed
+from domain.errors import ValidationFailed
 from domain.volunteer.ledger import Holder
 from domain.volunteer.orders import Step
+from tests.racing import N, keys, race, wide
 from tests.volunteer.support import (
     World,
     balance,
@@ -45,7 +43,6 @@ from tests.volunteer.support import (
 )
 
 pytestmark = pytest.mark.db
-N = 20
 
 
 @pytest.fixture
@@ -55,58 +52,6 @@ def w(engine, settings) -> Iterator[World]:
     assert points.check_balances(engine) == []
 
 
-@contextmanager
-def wide(engine):
-    """An engine to race on: on PostgreSQL the same database with a pool that holds every attempt at once (the
-    fixture's engine has 5 + 5), on SQLite the file itself (its writers wait in turn, 15 s at most)."""
-    if engine.dialect.name != "postgresql":
-        yield engine
-        return
-    racing = create_engine(engine.url, pool_size=N + 5, max_overflow=0, pool_pre_ping=True)
-    try:
-        yield racing
-    finally:
-        racing.dispose()
-
-
-def race(calls: list[Callable[[], object]]) -> list[tuple[str, object]]:
-    """Run every call in its own thread, all released at once: ("ok", result), ("refused", DomainError) or
-    ("escaped", any other exception) for each, in order."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[tuple[str, object] | None] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            outcomes[i] = ("ok", calls[i]())
-        except DomainError as error:
-            outcomes[i] = ("refused", error)
-        except BaseException as error:  # noqa: BLE001 - what escaped is the finding
-            outcomes[i] = ("escaped", error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "an attempt hung"
-    escaped = [repr(error) for kind, error in outcomes if kind == "escaped"]
-    assert not escaped, escaped
-    return outcomes
-
-
-def keys(outcomes) -> Counter:
-    """How many attempts succeeded ("ok") and how many were refused with each message key (a field's key for a
-    ValidationFailed)."""
-    found = Counter()
-    for kind, value in outcomes:
-        if kind == "ok":
-            found["ok"] += 1
-        elif isinstance(value, ValidationFailed):
-            found.update(key for key, _ in value.errors.values())
-        else:
-            found[value.key] += 1
-    return found
 
 
 def stock(w: World, good_id: int) -> int:
