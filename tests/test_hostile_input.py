@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from data_access.accounts import audit_trail, auth, sessions, users
 from data_access.briefing import content, display, documents, presentation
@@ -42,6 +42,11 @@ from data_access.council import minutes as council_minutes
 from data_access.council import queries as kq
 from data_access.council import writes as kw
 from data_access.db import reading
+from data_access.fund import documents as fd
+from data_access.fund import funds as ff
+from data_access.fund import income as fi
+from data_access.fund import queries as fq
+from data_access.fund import spending as fs
 from data_access.models import (
     ActionItem,
     AgendaItem,
@@ -52,6 +57,10 @@ from data_access.models import (
     CouncilDecision,
     CouncilMember,
     CouncilTopic,
+    Fund,
+    FundIncome,
+    FundManager,
+    FundRequest,
     Grid,
     Matter,
     MemberUnit,
@@ -1104,11 +1113,124 @@ VOLUNTEER_FILES = {  # the certificate, the slip, Excel in and out, personal dat
         lambda w, volunteer_id: vq.personal(w.engine, actor=w.actor(), volunteer_id=volunteer_id, now=NOW)),
 }
 
+# --- the estate public-welfare fund: the demo fund, its requests and entries ---------------------------------------
+
+def _fund_rows(w: World) -> World:
+    """The demo fund's id, its requests and income entries, its council's passed decisions, its co-managers' rows."""
+    if "fund" in w.ids:
+        return w
+    with reading(w.engine) as session:
+        fund = session.execute(select(Fund).order_by(Fund.id)).scalars().first()
+        w.ids.update({
+            "fund": [fund.id],
+            "fund_request": _ids(session, FundRequest, FundRequest.fund_id == fund.id),
+            "fund_pending": _ids(session, FundRequest, FundRequest.fund_id == fund.id, FundRequest.status == "pending"),
+            "fund_income": _ids(session, FundIncome, FundIncome.fund_id == fund.id),
+            "fund_manager": _ids(session, FundManager, FundManager.fund_id == fund.id),
+            "fund_member": _ids(session, CouncilMember, CouncilMember.council_id == fund.council_id),
+            "fund_decision": _ids(session, CouncilDecision, CouncilDecision.council_id == fund.council_id),
+            "fund_council": _ids(session, Council, Council.community_id == 1),
+        })
+    return w
+
+
+def _fw(w: World, name: str) -> st.SearchStrategy:
+    """Mostly a row of the fund's that exists, else any id or none at all."""
+    rows = _fund_rows(w).of(name)
+    return st.integers(0, 4).flatmap(lambda n: some_id(rows) if n == 0 else st.sampled_from(rows))
+
+
+MONEY = st.one_of(st.sampled_from(["100", "386.50", "1,234.5", "4999.99", "5000.01", "0", "-1", "12.345", "¥88",
+                                   "10000000", "10000000.01", " ", "1e3", "1e-3"]), NUMBER, HOSTILE)
+FILES = st.one_of(st.just([("收据.png", b"\x89PNG\r\n\x1a\n0000")]), st.just([("a.pdf", b"%PDF-1.4")]),
+                  st.lists(st.tuples(TEXT, st.binary(max_size=16)), max_size=2), HOSTILE)
+CO_MANAGER = st.sampled_from(["convener", "treasurer", "recorder"])
+
+
+def word_opens(made: bytes) -> None:
+    assert docx.Document(io.BytesIO(made)).paragraphs
+
+
+def fund_sound(w: World, *_, **__) -> None:
+    """After a success, every fund's kept balance equals opening + income - payments, and the running quarter's
+    statement of the demo fund still builds and balances."""
+    with reading(w.engine) as session:
+        for fund in session.execute(select(Fund)).scalars():
+            received = session.execute(select(func.coalesce(func.sum(FundIncome.amount_fen), 0))
+                                       .where(FundIncome.fund_id == fund.id)).scalar_one()
+            paid = session.execute(select(func.coalesce(func.sum(FundRequest.amount_fen), 0))
+                                   .where(FundRequest.fund_id == fund.id, FundRequest.status == "paid")).scalar_one()
+            assert fund.balance_fen == fund.opening_fen + received - paid >= 0
+    statement = fq.statement(w.engine, actor=w.actor(), fund_id=_fund_rows(w).of("fund")[0], year=2026, quarter=4,
+                             today=TODAY)
+    assert statement.closing_fen == statement.opening_fen + statement.income_fen - statement.spending_fen
+
+
+FUND = {
+    "fund.funds.open_fund": Case(
+        lambda w: {"data": form(name=SOME_TEXT, council_id=_fw(w, "fund_council"),
+                                opened_on=st.one_of(st.just(TODAY), DAY), opening=MONEY)},
+        lambda w, data: ff.open_fund(w.engine, actor=w.actor(), settings=w.settings, data=data, now=NOW), fund_sound),
+    "fund.funds.add_manager": Case(
+        lambda w: {"fund_id": _fw(w, "fund"), "member_id": _fw(w, "fund_member"),
+                   "user_id": st.one_of(st.sampled_from([w.actor(n).id for n in ("convener", "recorder", "worker")]),
+                                        some_id(w.of("user")))},
+        lambda w, fund_id, member_id, user_id: ff.add_manager(w.engine, actor=w.actor(), settings=w.settings,
+                                                               fund_id=fund_id, member_id=member_id, user_id=user_id,
+                                                               now=NOW)),
+    "fund.funds.remove_manager": Case(
+        lambda w: {"manager_id": _fw(w, "fund_manager")},
+        lambda w, manager_id: ff.remove_manager(w.engine, actor=w.actor(), manager_id=manager_id, now=NOW)),
+    "fund.income.record_income": Case(
+        lambda w: {"fund_id": _fw(w, "fund"), "data": form(
+            received_on=st.one_of(st.just(TODAY), DAY), source=st.sampled_from(["grant", "donation", "x"]),
+            payer=SOME_TEXT, amount=MONEY, note=SOME_TEXT, files=FILES)},
+        lambda w, fund_id, data: fi.record_income(w.engine, actor=w.actor("worker"), settings=w.settings,
+                                                  fund_id=fund_id, data=data, now=NOW), fund_sound),
+    "fund.income.reverse_income": Case(
+        lambda w: {"income_id": _fw(w, "fund_income"), "data": form(reason=SOME_TEXT)},
+        lambda w, income_id, data: fi.reverse_income(w.engine, actor=w.actor("worker"), income_id=income_id,
+                                                     data=data, now=NOW), fund_sound),
+    "fund.spending.request_spending": Case(
+        lambda w: {"who": CO_MANAGER, "fund_id": _fw(w, "fund"), "data": form(
+            purpose=st.sampled_from(["hygiene", "relief", "x"]), amount=MONEY, payee=SOME_TEXT, detail=SOME_TEXT,
+            decision_id=st.one_of(st.none(), _fw(w, "fund_decision")), files=FILES)},
+        lambda w, who, fund_id, data: fs.request_spending(w.engine, actor=w.actor(who), settings=w.settings,
+                                                          fund_id=fund_id, data=data, now=NOW), fund_sound),
+    "fund.spending.sign": Case(
+        lambda w: {"who": CO_MANAGER, "request_id": _fw(w, "fund_pending"),
+                   "data": form(choice=st.sampled_from(["approve", "reject"]), comment=SOME_TEXT)},
+        lambda w, who, request_id, data: fs.sign(w.engine, actor=w.actor(who), request_id=request_id, data=data,
+                                                 now=NOW)),
+    "fund.spending.link_decision": Case(
+        lambda w: {"who": CO_MANAGER, "request_id": _fw(w, "fund_pending"), "decision_id": _fw(w, "fund_decision")},
+        lambda w, who, request_id, decision_id: fs.link_decision(w.engine, actor=w.actor(who), request_id=request_id,
+                                                                 decision_id=decision_id, now=NOW)),
+    "fund.spending.withdraw": Case(
+        lambda w: {"who": st.sampled_from(["convener", "treasurer", "recorder", "secretary"]),
+                   "request_id": _fw(w, "fund_pending"), "data": form(reason=SOME_TEXT)},
+        lambda w, who, request_id, data: fs.withdraw(w.engine, actor=w.actor(who), request_id=request_id, data=data,
+                                                     now=NOW)),
+    "fund.spending.pay": Case(
+        lambda w: {"request_id": _fw(w, "fund_request"), "data": form(
+            paid_on=st.one_of(st.just(TODAY), DAY), voucher=SOME_TEXT, files=FILES)},
+        lambda w, request_id, data: fs.pay(w.engine, actor=w.actor("worker"), settings=w.settings,
+                                           request_id=request_id, data=data, now=NOW), fund_sound),
+    "fund.documents.statement_docx": Case(
+        lambda w: {"who": st.sampled_from(["secretary", "recorder", "leader"]), "fund_id": _fw(w, "fund"),
+                   "year": st.one_of(st.integers(2025, 2027), NUMBER, HOSTILE),
+                   "quarter": st.one_of(st.integers(1, 4), NUMBER, HOSTILE)},
+        lambda w, who, fund_id, year, quarter: fd.statement_docx(w.engine, actor=w.actor(who), fund_id=fund_id,
+                                                                 year=year, quarter=quarter, settings=w.settings,
+                                                                 now=NOW),
+        lambda w, made, **_: word_opens(made)),
+}
+
 AREAS = {"service": SERVICE | SERVICE_READS, "committee": COMMITTEE, "committee_meetings": COMMITTEE_MEETINGS,
          "committee_reads": COMMITTEE_READS, "council": COUNCIL, "council_meetings": COUNCIL_MEETINGS,
          "council_reads": COUNCIL_READS, "accounts": ACCOUNTS | AUDIT_READS, "briefing": BRIEFING,
          "volunteer": VOLUNTEER, "volunteer_orders": VOLUNTEER_ORDERS,
-         "volunteer_sign": VOLUNTEER_SIGN, "volunteer_files": VOLUNTEER_FILES}
+         "volunteer_sign": VOLUNTEER_SIGN, "volunteer_files": VOLUNTEER_FILES, "fund": FUND}
 TABLE = {name: case for area in AREAS.values() for name, case in area.items()}
 # Public functions of data_access that open a transaction but take nothing a user typed or an address carried.
 NOT_USER_INPUT = {
