@@ -37,7 +37,8 @@ def test_first_run_creates_schema_and_demo_data(fresh):
     with reading(make_engine(url)) as session:
         assert session.execute(select(func.count()).select_from(Matter)).scalar_one() == 300
         users = set(session.execute(select(User.username)).scalars())
-    listed = {"admin", "leader", "secretary", "worker", "unitrep", "recorder", "volunteer", "teamlead"}
+    listed = {"admin", "leader", "secretary", "worker", "unitrep", "recorder", "volunteer", "teamlead", "convener",
+              "treasurer"}
     assert listed <= users
     assert all(u.startswith("rep_") for u in users - listed), "the other accounts represent member units"
     assert "gongzhi-demo" in " ".join(i.value for i in at.info)

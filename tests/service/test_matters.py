@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, text
 
 from data_access.bootstrap import check_codes, ensure_tally
 from data_access.db import make_engine, migrate, reading, transaction
+from data_access.demo import street
 from data_access.models import (
     AuditLog,
     CouncilMeeting,
@@ -508,6 +509,7 @@ def test_processes_starting_together_migrate_and_seed_once(engine, settings):
         thread.join()
     assert errors == []
     started = make_engine(url)
-    # seeded once: 300 matters, 22 member units, the 8 demo accounts and 21 further unit representatives
-    assert (count(started, Matter), count(started, MemberUnit), count(started, User)) == (300, 22, 29)
+    # seeded once: 300 matters, 22 member units, the demo accounts and 21 further unit representatives
+    assert (count(started, Matter), count(started, MemberUnit), count(started, User)) == (
+        300, 22, len(street.ACCOUNTS) + 21)
     started.dispose()
