@@ -7,6 +7,7 @@
     SHOTS_ONLY=phone .venv/bin/python scripts/screenshots.py     (a grid worker's path at 390x844: phone-<name>.png)
     SHOTS_ONLY=outage .venv/bin/python scripts/screenshots.py    (the calm page of a database away, wide and phone)
     SHOTS_ONLY=volunteer .venv/bin/python scripts/screenshots.py (a volunteer's phone, a resident signing, the store)
+    SHOTS_ONLY=fund_pages .venv/bin/python scripts/screenshots.py (the fund's funds, income and spending pages)
 
 The full run takes every page in Chinese (<name>.png), then in English, then the phone path.
 """
@@ -348,6 +349,73 @@ def volunteer_phone(browser, url: str) -> None:
     page.close()
 
 
+# --- the fund's working pages: funds and co-managers, income, spending and co-signing (issue 17) -------------------
+
+def fund_pages(browser, url: str) -> None:
+    """The secretary's funds and co-managers, the worker's income page with the newest entry reversed, the treasurer's
+    spending page with the request waiting for her signature opened from its card (all 1440 wide), and the recorder
+    co-manager's spending page on a phone (390 wide) with what waits for her and one request opened."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    login(page, "secretary")
+    page.goto(f"{url}/funds")
+    page.get_by_text("共管人").first.wait_for()
+    page.set_viewport_size({"width": 1440, "height": 1250})
+    page.wait_for_timeout(3500)
+    page.screenshot(path=OUT / "fund_funds.png")
+    page.close()
+
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    login(page, "worker")
+    page.goto(f"{url}/income")
+    grid = page.locator("[class*='st-key-fincome_table_'] [data-testid='stDataFrameResizable']")
+    page.set_viewport_size({"width": 1440, "height": 1350})
+    page.wait_for_timeout(2500)
+    click_row(page, grid, 1)  # the newest entry, entered with a wrong amount: reversed with its reason
+    page.locator(".st-key-fincome_panel").wait_for()
+    page.locator(".st-key-fincome_panel summary").click()
+    page.locator('[class*="st-key-fund_reverse_"] textarea').fill("金额录错：本月场地租金为400元，重新登记")
+    page.get_by_role("heading", name="基金收入").click()  # the reason applies when it loses the focus
+    page.wait_for_timeout(1500)
+    page.locator('[class*="st-key-fund_reverse_"] [data-testid="stCheckbox"] label').click()
+    page.wait_for_timeout(1500)
+    page.locator('[class*="st-key-fund_reverse_"][class*="_go"] button').click()
+    page.get_by_text("已冲正，记入").first.wait_for()
+    page.locator('[data-testid="stMain"]').evaluate("main => main.scrollTo(0, 0)")
+    page.wait_for_timeout(3500)
+    page.screenshot(path=OUT / "fund_income.png")
+    page.close()
+
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    login(page, "treasurer")
+    page.goto(f"{url}/spending")
+    page.locator('[class*="st-key-fund_card_open_"] button').first.click()
+    page.locator(".st-key-fund_request_panel").wait_for()
+    page.set_viewport_size({"width": 1440, "height": 2000})
+    page.wait_for_timeout(3500)
+    page.screenshot(path=OUT / "fund_spending.png")
+    page.close()
+
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    phone.set_default_timeout(60_000)
+    phone.goto(url)
+    sign_in(phone, "recorder")
+    phone.wait_for_timeout(2000)  # the session's cookie is written after the first screen
+    phone.goto(f"{url}/spending")
+    phone.locator('[class*="st-key-fund_card_open_"] button').first.click()
+    phone.locator(".st-key-fund_request_panel").wait_for()
+    phone.set_viewport_size({"width": 390, "height": 3200})
+    phone.locator('[data-testid="stMain"]').evaluate("main => main.scrollTo(0, 0)")
+    phone.wait_for_timeout(3500)
+    phone.screenshot(path=OUT / "fund_phone.png")
+    phone.close()
+
+
 def outage(browser) -> None:
     """The page everyone sees while the database cannot be reached (here: a PostgreSQL address nobody answers)."""
     with running_server("postgresql://gongzhi:wrong@127.0.0.1:9/nowhere", demo=False) as url:
@@ -395,6 +463,9 @@ def main() -> None:
         if os.environ.get("SHOTS_ONLY") == "volunteer":
             volunteer_staff(browser, url)
             volunteer_phone(browser, url)
+            return
+        if os.environ.get("SHOTS_ONLY") == "fund_pages":
+            fund_pages(browser, url)
             return
         login(page, "secretary")
         for link, marker, name in [("书记总览", "各步骤事项数", "overview"), ("民情台账", "筛选条件", "ledger"),

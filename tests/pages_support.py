@@ -34,6 +34,7 @@ PAGES |= {f"council_{name}": ROOT / "pages" / "council" / f"{name}.py"
 PAGES |= {f"briefing_{name}": ROOT / "pages" / "briefing" / f"{name}.py" for name in ("cockpit", "screen", "links")}
 PAGES |= {f"volunteer_{name}": ROOT / "pages" / "volunteer" / f"{name}.py"
           for name in ("overview", "orders", "volunteers", "store", "mine", "sign")}
+PAGES |= {f"fund_{name}": ROOT / "pages" / "fund" / f"{name}.py" for name in ("funds", "income", "spending")}
 TIMEOUT = 60
 PASSWORD = "test-password-1"
 

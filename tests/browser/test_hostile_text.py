@@ -41,6 +41,9 @@ TYPED = {
     "volunteer": ["name"], "volunteer_team": ["name"], "store_good": ["name", "donor"],
     "volunteer_order": ["title", "detail", "place", "recipient_name", "cancel_reason", "comment"],
     "order_event": ["actor_name", "note"], "redemption": ["cancel_reason"],
+    "fund": ["name"], "fund_file": ["name"], "fund_income": ["payer", "note", "reason"],
+    "fund_request": ["payee", "detail", "closed_reason", "voucher"], "fund_event": ["note"],
+    "fund_signature": ["comment"],
 }
 # the other text columns: codes, numbers and secrets the application makes or checks (a phone number or an ID number
 # is refused unless it has that form), never free text
@@ -62,6 +65,8 @@ NOT_TYPED = {
     "order_event": ["action"], "volunteer_tally": ["month", "dim", "code"], "points_account": ["holder"],
     "points_transfer": ["kind"], "sign_off_link": ["token_hash"], "redemption": ["number"],
     "certificate": ["serial"],
+    "fund_file": ["kind", "owner"], "fund_income": ["source"], "fund_request": ["number", "purpose", "status"],
+    "fund_event": ["action"], "fund_signature": ["choice"],
 }
 
 # every element and its text, open shadow roots included (the big screen's component); what markup the page made
@@ -114,6 +119,7 @@ def hostile_street(database: str, monkeypatch) -> dict:
         CouncilDecision,
         CouncilMeeting,
         CouncilTopic,
+        FundRequest,
         Matter,
         MeetingAttendance,
         UserRole,
@@ -168,6 +174,10 @@ def hostile_street(database: str, monkeypatch) -> dict:
                     VolunteerOrder.community_id == home, VolunteerOrder.comment.is_not(None))).scalar(),
                 "volunteer": session.execute(sa.select(Volunteer.id).where(Volunteer.community_id == home,
                                                                            Volunteer.hours_tenths > 0)).scalar(),
+                **{f"fund_{status}": session.execute(sa.select(FundRequest.id).where(
+                    FundRequest.community_id == home, FundRequest.status == status)
+                    .order_by(FundRequest.decision_id.is_(None), FundRequest.id)).scalars().first()
+                   for status in ("rejected", "paid")},
             }
             served = session.execute(sa.select(VolunteerOrder.id).where(
                 VolunteerOrder.community_id == home, VolunteerOrder.step == 4)).scalar()
@@ -247,6 +257,16 @@ def test_hostile_text_shows_literally_on_every_page(tmp_path, monkeypatch):
                          f"council-meetings?id={street['review_meeting']}", "audit", "volunteer", "orders",
                          f"orders?id={street['order']}", f"volunteers?id={street['volunteer']}", "store"):
                 visit(page, url, path, problems)
+            for path in ("funds", f"spending?request={street['fund_rejected']}",
+                         f"spending?request={street['fund_paid']}"):
+                visit(page, url, path, problems)
+            visit(page, url, "income", problems)
+            grid = page.locator("[class*='st-key-fincome_table_'] [data-testid='stDataFrameResizable']")
+            box = grid.bounding_box()
+            page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+            expect(page.locator(".st-key-fincome_panel")).to_be_visible()
+            settled(page)
+            check(page, "income (an entry opened)", problems)
             visit(page, url, "units", problems)
             click_first_row(page, "units_table")
             expect(page.locator("[class*='st-key-unit_edit_'][class*='_save']")).to_be_visible()
@@ -271,6 +291,17 @@ def test_hostile_text_shows_literally_on_every_page(tmp_path, monkeypatch):
             expect(page.locator("[class*='st-key-council_live_attendance_status_']").first).to_be_visible()
             settled(page)
             check(page, "council-live (check-in)", problems)
+            page.close()
+
+            # a co-manager of the estate's fund: what waits for her signature, a request opened from its card
+            page = new_page(browser, width=1600, height=1100)
+            page.goto(url)
+            login(page, "recorder")
+            visit(page, url, "spending", problems)
+            page.locator("[class*='st-key-fund_card_open_'] button").first.click()
+            expect(page.locator(".st-key-fund_request_panel")).to_be_visible()
+            settled(page)
+            check(page, "spending (a co-manager's request opened)", problems)
             page.close()
 
             # the street leader: every community at once
