@@ -8,7 +8,7 @@ import streamlit as st
 from ui import cached
 from ui.context import PageContext
 from ui.format import money
-from ui.i18n import labels, md_escape, t
+from ui.i18n import labels, t
 
 __all__ = ["funds", "fund_picker", "source_labels", "purpose_labels", "status_label", "event_label", "money"]
 
@@ -26,8 +26,8 @@ def fund_picker(ctx: PageContext, key: str) -> dict:
         st.stop()
     if st.session_state.get(key) not in known:
         st.session_state.pop(key, None)
-    chosen = st.selectbox(t("fund_ui.fund"), list(known), key=key,
-                          format_func=lambda i: md_escape(known[i]["name"]) if i in known else "")
+    chosen = st.selectbox(t("fund_ui.fund"), list(known), key=key,  # a selectbox's options are plain text
+                          format_func=lambda i: known[i]["name"] if i in known else "")
     return known[chosen]
 
 
