@@ -5,6 +5,7 @@ formatted the Chinese (or English) way by Babel. Pure: no Streamlit, no database
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from babel.numbers import format_decimal, format_percent
 
@@ -48,6 +49,20 @@ class VolunteerFacts:
 
 
 @dataclass(frozen=True)
+class FundFacts:
+    """The public-welfare funds' figures: funds and their balance today, the period's income and spending (fen) with
+    their change against last year, and the requests waiting today."""
+
+    funds: int
+    balance_fen: int
+    income: tuple[int, Change]
+    spending: tuple[int, Change]
+    waiting: int
+    to_pay: int
+    large: int
+
+
+@dataclass(frozen=True)
 class BriefingFacts:
     """What the text states. `service` and `council` map a figure's key to (value, its change against last
     year); names and labels are already in the text's language."""
@@ -62,6 +77,7 @@ class BriefingFacts:
     committee: CommitteeYear | None = None
     council: dict[str, tuple[float | None, Change]] | None = None
     volunteer: VolunteerFacts | None = None
+    fund: FundFacts | None = None
 
 
 def count(lang: str, value: float | None) -> str:
@@ -71,6 +87,12 @@ def count(lang: str, value: float | None) -> str:
 def hours(lang: str, value: float | None) -> str:
     """Hours with their tenth when they have one: "1,234.5", "12"."""
     return translate(lang, "common.none") if value is None else format_decimal(value, "#,##0.#", locale=LOCALES[lang])
+
+
+def money(lang: str, fen: int) -> str:
+    """Whole fen as yuan with two decimals, as the screens show money: ¥1,234.50."""
+    amount = format_decimal(Decimal(abs(fen)).scaleb(-2), "#,##0.00", locale=LOCALES[lang])
+    return f"{'-' if fen < 0 else ''}¥{amount}"
 
 
 def percent(lang: str, value: float | None) -> str:
@@ -108,8 +130,8 @@ def yoy(lang: str, moved: Change, *, rate: bool) -> str:
 
 
 def briefing_text(lang: str, facts: BriefingFacts) -> str:
-    """The briefing as paragraphs: the 365 method, then the joint committee, the resident council and volunteer
-    service."""
+    """The briefing as paragraphs: the 365 method, then the joint committee, the resident council, volunteer service
+    and the public-welfare funds."""
     s = facts.service
     accepted = s["accepted"][0] or 0
     words = {"period": period_words(lang, facts.period), "scope": facts.scope}
@@ -147,6 +169,8 @@ def briefing_text(lang: str, facts: BriefingFacts) -> str:
                                     carried_out=v["carried_out"], in_notice=v["in_notice"], overdue=v["overdue"]))
     if facts.volunteer is not None:
         paragraphs.append(volunteer_text(lang, facts.volunteer))
+    if facts.fund is not None:
+        paragraphs.append(fund_text(lang, facts.fund))
     return "\n\n".join(paragraphs)
 
 
@@ -180,3 +204,16 @@ def volunteer_text(lang: str, facts: VolunteerFacts) -> str:
             translate(lang, key("honour_one"), name=name, hours=hours(lang, served)) for name, served in facts.honour)
         text += translate(lang, key("honour"), count=len(facts.honour), list=listed)
     return text
+
+
+def fund_text(lang: str, facts: FundFacts) -> str:
+    """The public-welfare funds' paragraph: their balance, the period's income and spending with 同比, and the
+    requests waiting for signatures, for payment and for a council decision today."""
+    if not facts.funds:
+        return translate(lang, "briefing_fund.no_funds_text")
+    (income, income_change), (spent, spent_change) = facts.income, facts.spending
+    return translate(lang, "briefing_fund.text", funds=count(lang, facts.funds), balance=money(lang, facts.balance_fen),
+                     income=money(lang, income), income_change=yoy(lang, income_change, rate=False),
+                     spending=money(lang, spent), spending_change=yoy(lang, spent_change, rate=False),
+                     waiting=count(lang, facts.waiting), to_pay=count(lang, facts.to_pay),
+                     large=count(lang, facts.large))

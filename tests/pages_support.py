@@ -35,6 +35,7 @@ PAGES |= {f"briefing_{name}": ROOT / "pages" / "briefing" / f"{name}.py" for nam
 PAGES |= {f"volunteer_{name}": ROOT / "pages" / "volunteer" / f"{name}.py"
           for name in ("overview", "orders", "volunteers", "store", "mine", "sign")}
 PAGES |= {f"fund_{name}": ROOT / "pages" / "fund" / f"{name}.py" for name in ("funds", "income", "spending")}
+PAGES |= {f"fund_{name}": ROOT / "pages" / "fund" / f"{name}.py" for name in ("overview", "statement")}
 TIMEOUT = 60
 PASSWORD = "test-password-1"
 

@@ -2,8 +2,8 @@
 and the shell all read this one `Briefing`, so a figure is the same wherever it appears. Language-free: labels
 and sentences are made from it by the reader (`facts` makes the briefing text's input).
 
-Scope: the actor's, narrowed to one community when `community_id` is given; the committee, the council and
-volunteer service are left out (None) where the actor may not read them.
+Scope: the actor's, narrowed to one community when `community_id` is given; the committee, the council, volunteer
+service and the public-welfare funds are left out (None) where the actor may not read them.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from sqlalchemy import Engine, select
 
 from data_access import clock
 from data_access.briefing import council as council_figures
+from data_access.briefing import fund as fund_figures
 from data_access.briefing import service as service_figures
 from data_access.briefing import volunteer as volunteer_figures
+from data_access.briefing.fund import FundFigures
 from data_access.briefing.service import Figure, first_day
 from data_access.briefing.volunteer import VolunteerFigures
 from data_access.committee.queries import dashboard
@@ -30,7 +32,7 @@ from domain.briefing.changes import Period
 from domain.errors import PermissionDenied
 from domain.settings import Settings
 from i18n import translate
-from i18n.briefing_words import BriefingFacts, CommitteeYear, VolunteerFacts
+from i18n.briefing_words import BriefingFacts, CommitteeYear, FundFacts, VolunteerFacts
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Briefing:
     council: list[Figure] | None     # council.FIGURES, in that order
     meeting_kinds: dict[str, int]    # council meetings held in the period by kind
     volunteer: VolunteerFigures | None  # None without volunteer.read
+    fund: FundFigures | None         # None without fund.read
     ranking: pd.DataFrame            # service.RANKING_COLUMNS
     alerts: list[Alert]
     floor: float                     # the satisfaction floor of config.yaml
@@ -108,6 +111,8 @@ def gather(engine: Engine, period: Period, community_id: int | None, *, actor: A
             moment = clock.day_end(today)
         volunteer = volunteer_figures.figures(engine, period, chosen, actor=actor, today=today, now=moment,
                                               settings=settings)
+    fund = fund_figures.figures(engine, period, chosen, actor=actor, today=today) \
+        if can(actor, "fund.read", community_id) else None
     ranking = service_figures.ranking(engine, period, chosen, actor=actor, today=today, count_basic=basic)
     return Briefing(
         period=period, community_id=community_id, community=None if place is None else place.name, street=street,
@@ -116,7 +121,7 @@ def gather(engine: Engine, period: Period, community_id: int | None, *, actor: A
         top_categories=[(code, n / accepted) for code, n in zip(top["code"], top["count"], strict=True)]
         if accepted else [],
         months=seen.months, committee=committee, council=council, meeting_kinds=kinds, volunteer=volunteer,
-        ranking=ranking,
+        fund=fund, ranking=ranking,
         alerts=alerts(ranking.to_dict("records"), floor=settings.satisfaction_floor,
                       behind=committee.behind if committee else 0,
                       council_overdue=next((int(f.value) for f in council or [] if f.key == "overdue"), 0),
@@ -131,7 +136,7 @@ def scope_name(lang: str, briefing: Briefing) -> str:
 
 def facts(lang: str, briefing: Briefing, category_labels: dict[str, str]) -> BriefingFacts:
     """What the briefing text states, in `lang` (category labels given in that language)."""
-    b, c, v = briefing, briefing.committee, briefing.volunteer
+    b, c, v, f = briefing, briefing.committee, briefing.volunteer, briefing.fund
     return BriefingFacts(
         period=b.period, scope=scope_name(lang, b), service={f.key: (f.value, f.vs_last_year) for f in b.service},
         closed=b.closed, floor=b.floor, below_floor=b.below_floor,
@@ -142,4 +147,8 @@ def facts(lang: str, briefing: Briefing, category_labels: dict[str, str]) -> Bri
         council=None if b.council is None else {f.key: (f.value, f.vs_last_year) for f in b.council},
         volunteer=None if v is None else VolunteerFacts(
             figures={f.key: (f.value, f.vs_last_year) for f in v.figures}, dissatisfied=v.dissatisfied,
-            honour=[(str(r["name"]), float(r["hours"])) for r in v.honour.to_dict("records")]))
+            honour=[(str(r["name"]), float(r["hours"])) for r in v.honour.to_dict("records")]),
+        fund=None if f is None else FundFacts(
+            funds=f.funds, balance_fen=f.balance_fen, income=(int(f.income.value), f.income.vs_last_year),
+            spending=(int(f.spending.value), f.spending.vs_last_year), waiting=f.waiting, to_pay=f.to_pay,
+            large=f.large))

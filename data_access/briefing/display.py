@@ -32,7 +32,8 @@ from domain.fields import Errors, form, is_id, shown
 from domain.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-READS = frozenset({"briefing.read", "overview.read", "committee.read", "council.read", "volunteer.read"})
+READS = frozenset({"briefing.read", "overview.read", "committee.read", "council.read", "volunteer.read",
+                   "fund.read"})
 LIST_COLUMNS = ["id", "name", "community", "slides", "created_by", "created_at", "expires_at", "status",
                 "last_used_on", "token"]
 

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 
-SLIDES = ("overview", "service", "committee", "council", "volunteer", "ranking", "alerts")
+SLIDES = ("overview", "service", "committee", "council", "volunteer", "fund", "ranking", "alerts")
 THEMES = ("dark", "light")
 MIN_INTERVAL, MAX_INTERVAL = 5, 3600  # seconds a slide stays on screen
 

@@ -17,7 +17,7 @@ from i18n.briefing_words import alert_text, briefing_text, period_words
 from ui import cached, widgets
 from ui.briefing.cards import figure_card
 from ui.context import export_actor, page_context
-from ui.format import pct
+from ui.format import money, pct
 from ui.i18n import labels, lang, md_escape, t
 
 ctx = page_context()
@@ -176,6 +176,26 @@ if volunteer is not None:
             "name": st.column_config.TextColumn(t("volunteer_ov.name")),
             "team": st.column_config.TextColumn(t("volunteer_ov.team")),
             "hours": st.column_config.NumberColumn(t("volunteer_ov.hours_total"), format="%.1f")})
+
+fund = briefing.fund
+if fund is not None:
+    st.subheader(t("briefing_fund.title"))
+    none = Change(None, None, None)
+    FUND_CARDS = [  # figure, value shown, note (None: its changes); money in a row, the requests in another
+        (Figure("balance", fund.balance_fen, False, "up", none, none), money(fund.balance_fen),
+         t("briefing_fund.funds_note", count=f"{fund.funds:,}")),
+        (fund.income, money(fund.income.value), None), (fund.spending, money(fund.spending.value), None),
+        *((Figure(key, getattr(fund, key), False, "down", none, none), f"{getattr(fund, key):,}",
+           t("briefing.snapshot")) for key in ("waiting", "to_pay", "large"))]
+    for column, (figure, shown, note) in zip([*st.columns(3), *st.columns(3)], FUND_CARDS, strict=True):
+        with column:
+            figure_card(figure, title=t(f"briefing_fund.{figure.key}"), definition=t(f"briefing_fund.def_{figure.key}"),
+                        why_empty=t("briefing_fund.why_no_funds"), note=note, whole_year=whole_year,
+                        key=f"fund_{figure.key}", shown=shown,
+                        then=partial(records, f"fund_{figure.key}", "pages/fund/overview.py", "fund.read",
+                                     fov_year=period.last.year, fov_fund=widgets.ALL))
+    if not fund.funds:
+        st.caption(t("briefing_fund.no_funds"))
 
 st.subheader(t("briefing.alerts"))
 alerts = [alert_text(lang(), alert, floor=briefing.floor) for alert in briefing.alerts]

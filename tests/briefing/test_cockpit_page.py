@@ -44,6 +44,7 @@ def ranking_table(at):
 
 VOLUNTEER_TITLES = ["居民点单", "已签单", "签单率", "服务满意率", "服务时长（小时）", "发放积分", "兑换积分",
                     "活跃志愿者", "超时未接单"]
+FUND_TITLES = ["基金余额", "期内收入", "期内支出", "待会签申请", "待付款申请", "大额支出待决议"]
 
 
 def test_the_leader_reads_the_street_with_its_changes_ranking_and_alerts(demo_db):
@@ -53,7 +54,8 @@ def test_the_leader_reads_the_street_with_its_changes_ranking_and_alerts(demo_db
     cards = shown_cards(at)
     assert list(cards) == ["受理事项", "办结率", "按期办结率", "满意率", "发回重办率", "当前超期",
                            "认领率", "完成进度", "滞后服务内容", "签订共建协议",
-                           "召开议事会议", "通过决议", "决议已落实", "正在公示", "逾期未落实", *VOLUNTEER_TITLES]
+                           "召开议事会议", "通过决议", "决议已落实", "正在公示", "逾期未落实", *VOLUNTEER_TITLES,
+                           *FUND_TITLES]
     leader = demo_db.actor("leader")
     expected = {f.key: f for f in figures(demo_db.engine, last_three_months(), None, actor=leader,
                                           today=clock.today(), count_basic=demo_db.settings.satisfaction_counts_basic)}
@@ -95,7 +97,8 @@ def test_over_twelve_months_the_months_before_are_last_year_and_only_yoy_is_show
     at = run_page("briefing_cockpit", demo_db.users["leader"], cockpit_period="12m")
     assert not at.exception
     changes = [m.value for m in at.markdown if "同比" in m.value or "环比" in m.value]
-    assert len(changes) == 15, "one line per figure compared (overdue, in notice, active, late are as of today)"
+    assert len(changes) == 17, "one line per figure compared (overdue, in notice, active, late, the funds' balance " \
+                               "and requests are as of today)"
     assert all("同比" in c and "环比" not in c for c in changes)
 
 

@@ -44,7 +44,7 @@ def test_a_street_link_opens_without_login_reads_only_and_its_first_use_each_day
     opened = display.open_link(demo_engine, settings, token, now=NOW)
     assert opened.slides == ("ranking", "service") and opened.community_id is None
     assert opened.actor.permissions() == {"briefing.read", "overview.read", "committee.read", "council.read",
-                                          "volunteer.read"}
+                                          "volunteer.read", "fund.read"}
     assert scope(opened.actor, "matter.read").empty, "a screen never reads matters, so no personal data"
     display.open_link(demo_engine, settings, token, now=NOW + timedelta(hours=3))
     assert len(audit_actions(demo_engine, "display.use")) == 1, "used twice on one day: audited once"

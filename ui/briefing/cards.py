@@ -41,12 +41,13 @@ def change_line(label: str, moved: Change, *, rate: bool) -> str:
 
 
 def figure_card(figure: Figure, *, title: str, definition: str, why_empty: str, note: str | None = None,
-                whole_year: bool = False, key: str | None = None, then: Callable[[], None] | None = None) -> None:
+                whole_year: bool = False, key: str | None = None, then: Callable[[], None] | None = None,
+                shown: str | None = None) -> None:
     """One figure with its changes, or with `note` instead (a count as of today, a figure of the year); for a
     period of twelve months the months before are last year's, so only 同比 is shown. `then` draws more inside
-    the card (the link to the records)."""
+    the card (the link to the records); `shown` is the value's text when it is not a rate or a count (money)."""
     with st.container(border=True, key=f"briefing_figure_{key or figure.key}"):
-        st.metric(title, value_text(figure), help=definition)
+        st.metric(title, value_text(figure) if shown is None else shown, help=definition)
         if figure.value is None:
             st.caption(why_empty)
         elif note:

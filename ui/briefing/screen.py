@@ -17,7 +17,7 @@ from domain.briefing.changes import Change
 from domain.personal import mask_name
 from i18n.briefing_words import COUNCIL_LABELS, SERVICE_LABELS, VOLUNTEER_LABELS, alert_text, period_words
 from ui.briefing.cards import ARROWS, change_text, value_text
-from ui.format import num, pct
+from ui.format import money, num, pct
 from ui.i18n import labels, lang, t
 
 HERE = Path(__file__).parent
@@ -26,6 +26,7 @@ COMPONENT = st.components.v2.component("gongzhi_screen", html="", css=(HERE / "s
 LOCALES = {"zh": "zh-CN", "en": "en-GB"}
 RANKED = 10  # communities on the ranking slide
 ALERTS = 8   # lines on the alerts slide
+LONG_VALUE = 11  # characters of a value beyond which it is set smaller, to stay inside its panel
 
 
 def _e(text: object) -> str:
@@ -39,14 +40,16 @@ def _change(moved: Change, rate: bool, *, label: str) -> str:
 
 
 def _figure(label: str, value: str, *, below: str = "", hero: bool = False) -> str:
-    return f'<div class="fig{" hero" if hero else ""}"><div class="label">{_e(label)}</div>' \
+    long = " long" if len(value) > LONG_VALUE else ""  # a city's money: ¥123,456,789.00
+    return f'<div class="fig{" hero" if hero else ""}{long}"><div class="label">{_e(label)}</div>' \
            f'<div class="value">{_e(value)}</div>{below}</div>'
 
 
-def _compared(figure: Figure, label: str, *, hero: bool = False, snapshot: bool = False) -> str:
+def _compared(figure: Figure, label: str, *, hero: bool = False, snapshot: bool = False,
+              shown: str | None = None) -> str:
     below = f'<div class="note">{_e(t("briefing.snapshot"))}</div>' if snapshot else \
         _change(figure.vs_last_year, figure.rate, label=t("briefing.vs_last_year"))
-    return _figure(label, value_text(figure), below=below, hero=hero)
+    return _figure(label, value_text(figure) if shown is None else shown, below=below, hero=hero)
 
 
 def _slide(name: str, title: str, body: str, *, small: str = "") -> dict:
@@ -130,6 +133,22 @@ def _volunteer(b: Briefing, period: str, *, public: bool) -> dict:
                   f'<div class="split"><div class="grid g3">{cells}</div>{honour}</div>{empty}', small=period)
 
 
+def _fund(b: Briefing, period: str) -> dict:
+    """The funds' balance today, the period's income and spending with 同比, and the requests waiting today."""
+    f = b.fund
+    today = f'<div class="note">{_e(t("briefing.snapshot"))}</div>'
+    cells = [_figure(t("briefing_fund.balance"), money(f.balance_fen),
+                     below=f'<div class="note">{_e(t("briefing_fund.funds_note", count=num(f.funds, "#,##0")))}'
+                           f'</div>'),
+             _compared(f.income, t("briefing_fund.income"), shown=money(f.income.value)),
+             _compared(f.spending, t("briefing_fund.spending"), shown=money(f.spending.value)),
+             *(_figure(t(f"briefing_fund.{key}"), num(getattr(f, key), "#,##0"), below=today)
+               for key in ("waiting", "to_pay", "large"))]
+    empty = "" if f.funds else f'<div class="note">{_e(t("briefing_fund.no_funds"))}</div>'
+    return _slide("fund", t("briefing_fund.title"), f'<div class="grid g3">{"".join(cells)}</div>{empty}',
+                  small=period)
+
+
 def _ranking(b: Briefing, period: str) -> dict:
     rows = b.ranking.sort_values(["accepted", "community_id"], ascending=[False, True]).head(RANKED)
     if rows.empty:
@@ -164,6 +183,7 @@ def slides(b: Briefing, names: tuple[str, ...], kind_labels: dict[str, str], *, 
             "committee": lambda: _committee(b) if b.committee is not None else None,
             "council": lambda: _council(b, period, kind_labels) if b.council is not None else None,
             "volunteer": lambda: _volunteer(b, period, public=public) if b.volunteer is not None else None,
+            "fund": lambda: _fund(b, period) if b.fund is not None else None,
             "ranking": lambda: _ranking(b, period), "alerts": lambda: _alerts(b)}
     return [slide for slide in (made[name]() for name in names) if slide is not None]
 
