@@ -13,7 +13,7 @@ from ui.context import page_context
 from ui.format import money
 from ui.fund.common import funds, purpose_labels, source_labels
 from ui.fund.overview import by_code, by_month, money_cards, open_picked, request_table
-from ui.i18n import md_escape, t
+from ui.i18n import t
 
 ctx = page_context()
 if not ctx.can("fund.manage"):
@@ -31,13 +31,13 @@ if not known:
 
 c1, c2 = st.columns([3, 1])
 with c1:
-    if len(known) > 1:
-        fund_id = widgets.filter_box(t("fund_ui.fund"), {i: md_escape(f["name"]) for i, f in known.items()},
-                                     "fov_fund", t("fund_ov.all_funds"))
+    if len(known) > 1:  # a selectbox's options are plain text: names as typed
+        fund_id = widgets.filter_box(t("fund_ui.fund"), {i: f["name"] for i, f in known.items()}, "fov_fund",
+                                     t("fund_ov.all_funds"))
     else:
         fund_id = next(iter(known))
-        st.selectbox(t("fund_ui.fund"), [fund_id], format_func=lambda i: md_escape(known[i]["name"]),
-                     key="fov_only", disabled=True)
+        st.selectbox(t("fund_ui.fund"), [fund_id], format_func=lambda i: known[i]["name"], key="fov_only",
+                     disabled=True)
 with c2:
     first_year = min(f["opened_on"].year for f in known.values())
     years = list(range(today.year, min(first_year, today.year) - 1, -1))

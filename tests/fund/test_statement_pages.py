@@ -161,3 +161,19 @@ def test_both_pages_in_english(demo_db):
     assert not at.exception
     assert {"Balance", f"Income {year}", "Waiting for signatures", "Large spending awaiting a decision"} <= \
         {m.label for m in at.metric}
+
+
+def test_a_fund_s_typed_name_shows_as_typed(demo_db):
+    from sqlalchemy import update
+
+    from data_access.db import transaction
+    from data_access.models import Fund
+
+    name = "**幸福里** <b>[公益](javascript:x)</b>"
+    with transaction(demo_db.engine) as session:
+        session.execute(update(Fund).values(name=name))
+    at = run_page("fund_overview", demo_db.users["secretary"])
+    assert at.selectbox(key="fov_only").options == [name], "a selectbox's options are plain text"
+    at = run_page("fund_statement", demo_db.users["secretary"])
+    assert f"{name} " in sheet_text(at).replace("&lt;", "<").replace("&gt;", ">")
+    assert "<b>[公益]" not in "".join(h.proto.body for h in at.get("html")), "never markup on the sheet"
