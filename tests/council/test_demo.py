@@ -298,7 +298,8 @@ def test_today_the_estate_holds_a_decision_meeting_for_the_recorder(demo_engine,
         d = Data(session)
         estate = council(session, "幸福里小区联席会议")
         recorder = session.execute(select(User).where(User.username == "recorder")).scalar_one()
-        role = session.execute(select(UserRole).where(UserRole.user_id == recorder.id)).scalar_one()
+        role = session.execute(select(UserRole).where(UserRole.user_id == recorder.id,
+                                                      UserRole.role == "recorder")).scalar_one()
     today = [m for m in d.meetings.values() if m.council_id == estate.id and m.day == TODAY]
     assert len(today) == 1
     meeting = today[0]
