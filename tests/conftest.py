@@ -127,3 +127,9 @@ def actors(demo_engine, settings):
     if demo_engine.dialect.name == "sqlite":
         return dict(_logged_in)
     return _logins(demo_engine, settings)
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (pyproject.toml) runs in one process against PostgreSQL: its tests share the one database, and one
+    of them stops the cluster under the running app."""
+    return 0 if PG_URL else None

@@ -33,6 +33,7 @@ from domain.errors import PermissionDenied
 from domain.fields import is_id, plain
 from domain.personal import MASKS, masked
 from domain.service.workflow import Action
+from domain.volunteer.orders import Action as VolunteerAction
 from i18n import strings, translate
 
 PERMISSION = "audit.read"
@@ -52,18 +53,27 @@ COUNCIL_ACTIONS = [
     "council.topic_update", "council.meeting_plan", "council.meeting_update", "council.meeting_open",
     "council.attendance", "council.minutes", "council.decision", "council.notice", "council.follow_up",
     "council.review", "council.meeting_close", "export.council_minutes", "export.council_notice"]
+VOLUNTEER_ACTIONS = [
+    "volunteer.create", "volunteer.update", "volunteer.import", "volunteer.team_create", "volunteer.team_update",
+    "volunteer.order_create", *(f"volunteer.order_{a.value}" for a in VolunteerAction), "volunteer.link_create",
+    "volunteer.points_expire", "volunteer.good_create", "volunteer.good_update", "volunteer.redeem",
+    "volunteer.redeem_cancel", "volunteer.certificate", "export.volunteers"]
+FUND_ACTIONS = [
+    "fund.open", "fund.manager_add", "fund.manager_remove", "fund.income", "fund.income_reverse", "fund.request",
+    "fund.approve", "fund.reject", "fund.decision", "fund.withdraw", "fund.pay", "export.fund_statement"]
 ACTIONS = ["matter.create", *(f"matter.{a.value}" for a in Action if a is not Action.RECORD),
            "account.login", "account.login_sso", "account.login_failed", "account.login_refused", "account.locked",
            "account.create_first_admin", "user.create", "user.update", "user.roles", "user.password_reset",
            "user.enable", "user.disable", "user.unlock", "community.create", "personal.view",
            "export.ledger", "export.audit", "demo.seed", *COMMITTEE_ACTIONS, *COUNCIL_ACTIONS, "export.briefing",
            "account.logout", "display.create", "display.rename", "display.revoke", "display.use", "database.backup",
-           "database.restore"]
+           "database.restore", *VOLUNTEER_ACTIONS, *FUND_ACTIONS]
 ACTION_GROUPS = sorted({code.split(".", 1)[0] + "." for code in ACTIONS})
 ENTITIES = ["matter", "user", "community", "street", "audit_log", "member_unit", "agreement", "need", "resource",
             "project", "service_item", "claim", "committee_meeting", "action_item", "council", "council_member",
             "council_topic", "council_meeting", "council_decision", "council_review", "briefing", "display_link",
-            "database"]
+            "database", "volunteer", "volunteer_team", "volunteer_order", "store_good", "redemption", "certificate",
+            "points_transfer", "fund", "fund_manager", "fund_income", "fund_request"]
 COLUMNS = ["id", "at", "actor_name", "action", "entity", "entity_id", "community", "summary"]
 # (column, header key, width) of the export
 EXPORT_COLUMNS = [("id", "audit.col_id", 10), ("at", "audit.col_at", 20), ("actor_name", "audit.col_actor", 14),
