@@ -7,7 +7,7 @@
     SHOTS_ONLY=phone .venv/bin/python scripts/screenshots.py     (a grid worker's path at 390x844: phone-<name>.png)
     SHOTS_ONLY=outage .venv/bin/python scripts/screenshots.py    (the calm page of a database away, wide and phone)
     SHOTS_ONLY=volunteer .venv/bin/python scripts/screenshots.py (a volunteer's phone, a resident signing, the store)
-    SHOTS_ONLY=fund_pages .venv/bin/python scripts/screenshots.py (the fund's funds, income and spending pages)
+    SHOTS_ONLY=fund_pages .venv/bin/python scripts/screenshots.py (the fund's pages and its statement)
 
 The full run takes every page in Chinese (<name>.png), then in English, then the phone path.
 """
@@ -353,8 +353,9 @@ def volunteer_phone(browser, url: str) -> None:
 
 def fund_pages(browser, url: str) -> None:
     """The secretary's funds and co-managers, the worker's income page with the newest entry reversed, the treasurer's
-    spending page with the request waiting for her signature opened from its card (all 1440 wide), and the recorder
-    co-manager's spending page on a phone (390 wide) with what waits for her and one request opened."""
+    spending page with the request waiting for her signature opened from its card (all 1440 wide), the recorder
+    co-manager's spending page on a phone (390 wide) with what waits for her and one request opened, and the
+    secretary's fund overview and the running quarter's public statement (1440 wide)."""
     page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
     page.set_default_timeout(60_000)
     page.goto(url)
@@ -414,6 +415,23 @@ def fund_pages(browser, url: str) -> None:
     phone.wait_for_timeout(3500)
     phone.screenshot(path=OUT / "fund_phone.png")
     phone.close()
+
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    login(page, "secretary")
+    page.goto(f"{url}/fund")
+    page.get_by_role("heading", name="等待会签的申请").wait_for()
+    page.set_viewport_size({"width": 1440, "height": 2000})
+    page.wait_for_timeout(4000)
+    page.screenshot(path=OUT / "fund_overview.png")
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(f"{url}/fund-statement")
+    page.locator(".gz-statement").wait_for()
+    page.set_viewport_size({"width": 1440, "height": 1600})
+    page.wait_for_timeout(3500)
+    page.screenshot(path=OUT / "fund_statement.png")
+    page.close()
 
 
 def outage(browser) -> None:
