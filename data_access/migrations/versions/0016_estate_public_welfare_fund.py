@@ -7,6 +7,12 @@ Create Date: 2026-12-04
 The estate public-welfare fund (issue 17): funds held by a council's co-managers, income entries (a correction is a
 reversing entry), spending requests with their signatures, timeline and payment, and the files attached. Money in
 whole fen (BIGINT). New tables only.
+
+Two indexes cover the overview's sums of a year by month over many funds (bench.fund_measure, the city's 1,000 funds,
+SQL floor on SQLite and PostgreSQL): income by source on (fund_id, received_on, source, amount_fen), 0.024 -> 0.019 s
+and 0.019 -> 0.011 s; payments by purpose on (fund_id, status, paid_on, purpose, amount_fen), 0.020 -> 0.015 s and
+0.024 -> 0.010 s. The second also serves a fund's requests by status and the statement's payments and the balance
+before its quarter, in place of (fund_id, status) and (fund_id, paid_on).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -83,7 +89,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('fund_income', schema=None) as batch_op:
         batch_op.create_index('ix_fund_income_community_day', ['community_id', 'received_on'], unique=False)
-        batch_op.create_index('ix_fund_income_fund_day', ['fund_id', 'received_on'], unique=False)
+        batch_op.create_index('ix_fund_income_fund_day', ['fund_id', 'received_on', 'source', 'amount_fen'], unique=False)
 
     op.create_table('fund_manager',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -138,8 +144,7 @@ def upgrade() -> None:
     with op.batch_alter_table('fund_request', schema=None) as batch_op:
         batch_op.create_index('ix_fund_request_community_paid', ['community_id', 'paid_on'], unique=False)
         batch_op.create_index('ix_fund_request_community_status', ['community_id', 'status'], unique=False)
-        batch_op.create_index('ix_fund_request_fund_paid', ['fund_id', 'paid_on'], unique=False)
-        batch_op.create_index('ix_fund_request_fund_status', ['fund_id', 'status'], unique=False)
+        batch_op.create_index('ix_fund_request_fund_status', ['fund_id', 'status', 'paid_on', 'purpose', 'amount_fen'], unique=False)
 
     op.create_table('fund_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -189,7 +194,6 @@ def downgrade() -> None:
     op.drop_table('fund_event')
     with op.batch_alter_table('fund_request', schema=None) as batch_op:
         batch_op.drop_index('ix_fund_request_fund_status')
-        batch_op.drop_index('ix_fund_request_fund_paid')
         batch_op.drop_index('ix_fund_request_community_status')
         batch_op.drop_index('ix_fund_request_community_paid')
 
