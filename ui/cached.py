@@ -60,6 +60,7 @@ QUERIES = {
     "fund_candidates": fund_queries.candidates,
     "fund_income": fund_queries.income,
     "fund_requests": fund_queries.requests,
+    "fund_queue": fund_queries.queue,
     "fund_request": fund_queries.request_record,
     "fund_decisions": fund_queries.decisions,
     "fund_statement": fund_queries.statement,

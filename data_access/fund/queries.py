@@ -73,11 +73,13 @@ def managers(engine: Engine, *, actor: Actor, fund_id: object, today: date | Non
         counts = member_counts(today)
         rows = session.execute(
             select(FundManager.id, CouncilMember.name, CouncilMember.seat, CouncilMember.title, User.username,
-                   User.display_name, FundManager.since, FundManager.active, counts, FundManager.user_id)
+                   User.display_name, FundManager.since, FundManager.active, counts, FundManager.user_id,
+                   FundManager.member_id)
             .join(CouncilMember, CouncilMember.id == FundManager.member_id).join(User, User.id == FundManager.user_id)
             .where(FundManager.fund_id == fund.id).order_by(FundManager.active.desc(), CouncilMember.name))
         return [{"id": r[0], "name": r[1], "seat": r[2], "title": r[3], "username": r[4], "account": r[5],
-                 "since": r[6], "active": r[7], "counts": bool(r[8]), "user_id": r[9]} for r in rows]
+                 "since": r[6], "active": r[7], "counts": bool(r[8]), "user_id": r[9], "member_id": r[10]}
+                for r in rows]
 
 
 def candidates(engine: Engine, *, actor: Actor, fund_id: object, settings: Settings | None = None,
@@ -130,28 +132,52 @@ def requests(engine: Engine, *, actor: Actor, fund_id: object, status: object = 
     with reading(engine) as session:
         fund = fund_row(session, actor, fund_id, today)
         query = (select(FundRequest.id, FundRequest.number, FundRequest.requested_at, FundRequest.purpose,
-                        FundRequest.amount_fen, FundRequest.payee, FundRequest.status, User.display_name,
+                        FundRequest.amount_fen, FundRequest.payee, FundRequest.status, FundRequest.requester_id,
                         FundRequest.needs_decision, FundRequest.decision_id, FundRequest.paid_on)
-                 .join(User, User.id == FundRequest.requester_id)
                  .where(FundRequest.fund_id == fund.id)
                  .order_by(FundRequest.requested_at.desc(), FundRequest.id.desc()))
         if isinstance(status, str) and status:
             query = query.where(FundRequest.status == status)
         rows, total = page_of(session, query, row_offset(offset), limit)
+        names = _names(session, [r[7] for r in rows], fund.id)
         keys = ("id", "number", "requested_at", "purpose", "amount_fen", "payee", "status", "requester",
                 "needs_decision", "decision_id", "paid_on")
-        return [dict(zip(keys, r, strict=True)) for r in rows], total
+        return [dict(zip(keys, (*r[:7], names.get(r[7], ""), *r[8:]), strict=True)) for r in rows], total
 
 
-def _names(session: Session, user_ids) -> dict[int, str]:
-    """Account -> the council member's name they sign as (or the account's display name)."""
+def queue(engine: Engine, *, actor: Actor, fund_id: object, today: date | None = None) -> dict:
+    """What in the fund waits for the actor: the pending requests still short of approvals that they may sign (a
+    co-manager who counts, not the requester, not signed yet), and those whose rule is met that they may pay."""
+    today = today or clock.today()
+    with reading(engine) as session:
+        fund = fund_row(session, actor, fund_id, today)
+        pending = session.execute(select(FundRequest).where(FundRequest.fund_id == fund.id,
+                                                            FundRequest.status == "pending")
+                                  .order_by(FundRequest.requested_at, FundRequest.id)).scalars().all()
+        signer = fund.id in managed_ids(session, actor, today) and can(actor, "fund.manage", fund.community_id)
+        payer = can(actor, PAY, fund.community_id)
+        items = [(r, standing_of(session, r, fund, today)) for r in pending]
+        names = _names(session, [r.requester_id for r, _ in items], fund.id)
+        found = {"to_sign": [], "to_pay": []}
+        for request, stand in items:
+            item = {"request": request, "standing": stand, "requester": names.get(request.requester_id, "")}
+            if signer and actor.id in stand.waiting_for and stand.short:
+                found["to_sign"].append(item)
+            if payer and stand.met and fund.balance_fen >= request.amount_fen:
+                found["to_pay"].append(item)
+        return found
+
+
+def _names(session: Session, user_ids, fund_id: int | None = None) -> dict[int, str]:
+    """Account -> the council member's name they sign as (in `fund_id`, when given), else the account's name."""
     ids = sorted(set(user_ids))
     if not ids:
         return {}
     found = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
     for uid, name in session.execute(select(FundManager.user_id, CouncilMember.name)
                                      .join(CouncilMember, CouncilMember.id == FundManager.member_id)
-                                     .where(FundManager.user_id.in_(ids))):
+                                     .where(FundManager.user_id.in_(ids),
+                                            *([FundManager.fund_id == fund_id] if fund_id else []))):
         found[uid] = name
     return found
 
@@ -172,7 +198,7 @@ def request_record(engine: Engine, *, actor: Actor, request_id: object, today: d
                                  .where(FundEvent.request_id == request.id).order_by(FundEvent.at, FundEvent.id)).all()
         stand = standing_of(session, request, fund, today)
         names = _names(session, [request.requester_id, *(s[0] for s in signatures), *(e[2] for e in events if e[2]),
-                                 *stand.waiting_for, *([request.paid_by] if request.paid_by else [])])
+                                 *stand.waiting_for, *([request.paid_by] if request.paid_by else [])], fund.id)
         decision = None
         if request.decision_id is not None:
             row = session.get(CouncilDecision, request.decision_id)
@@ -252,7 +278,7 @@ def statement(engine: Engine, *, actor: Actor, fund_id: object, year: object, qu
                                                    FundSignature.choice == "approve")
                                             .order_by(FundSignature.at, FundSignature.id)):
                 approvals[rid].append(uid)
-        names = _names(session, [uid for ids in approvals.values() for uid in ids] + [p[9] for p in paid])
+        names = _names(session, [uid for ids in approvals.values() for uid in ids] + [p[9] for p in paid], fund.id)
         result = Statement(
             fund={"id": fund.id, "name": fund.name, "council": council.name, "estate": council.estate,
                   "community_id": fund.community_id},

@@ -106,10 +106,10 @@ def add_manager_form(ctx: PageContext, fund: dict, managers: list[dict]) -> None
     form = ADD_FORM
     form_message(form)
     found = cached.read(ctx.engine, "fund_candidates", actor=ctx.actor, fund_id=fund["id"])
-    busy_members = {m["name"] for m in managers if m["active"]}
+    busy_members = {m["member_id"] for m in managers if m["active"]}
     busy_users = {m["user_id"] for m in managers if m["active"]}
     members = {m["id"]: " · ".join(x for x in (m["name"], m["title"] or "") if x)
-               for m in found["members"] if m["name"] not in busy_members}
+               for m in found["members"] if m["id"] not in busy_members}
     accounts = {a["id"]: f"{a['name']} ({a['username']})" for a in found["accounts"] if a["id"] not in busy_users}
     if not members:
         st.info(t("fund_pages.funds.no_members"), icon=":material/info:")

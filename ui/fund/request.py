@@ -61,11 +61,8 @@ def record(ctx: PageContext, request_id: int | None) -> dict | None:
 
 def waiting(ctx: PageContext, fund_id: int) -> tuple[list[dict], list[dict]]:
     """The fund's pending requests that wait for the actor's signature, and those the actor may pay now."""
-    rows, _ = cached.read(ctx.engine, "fund_requests", actor=ctx.actor, fund_id=fund_id, status="pending")
-    records = [r for r in (record(ctx, row["id"]) for row in rows) if r is not None]
-    to_sign = [r for r in records if r["may_sign"] and r["standing"].short > 0]
-    to_pay = [r for r in records if r["may_pay"]]
-    return to_sign, to_pay
+    found = cached.read(ctx.engine, "fund_queue", actor=ctx.actor, fund_id=fund_id)
+    return found["to_sign"], found["to_pay"]
 
 
 def cards(ctx: PageContext, records: list[dict], *, title: str, button: str, open_request) -> None:
