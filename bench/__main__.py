@@ -8,7 +8,7 @@ postgresql://gongzhi:gongzhi@127.0.0.1:5432/gongzhi_{scale}).
 
 `--only briefing` times only the leadership briefing (bench.briefing_measure, then bench.screens) and updates its
 keys in both files, keeping the other areas' figures of the last full run; `--only volunteer` likewise times only
-volunteer service (bench.volunteer_measure).
+volunteer service (bench.volunteer_measure), `--only fund` the estate funds (bench.fund_measure).
 """
 
 from __future__ import annotations
@@ -24,7 +24,17 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench import briefing_measure, committee, council, database, report, volunteer, volunteer_measure
+from bench import (
+    briefing_measure,
+    committee,
+    council,
+    database,
+    fund,
+    fund_measure,
+    report,
+    volunteer,
+    volunteer_measure,
+)
 from bench.generate import SCALES, checkpoint, ensure
 from data_access import clock
 from data_access.config import load_settings
@@ -145,6 +155,34 @@ def only_volunteer(scale, db: str, args, started: float, volunteer_s: float | No
     print(f"whole run: {time.perf_counter() - started:.0f} s; results in {RESULTS.relative_to(ROOT)}/")
 
 
+def fund_extra(args, db: str, load: dict, started: float) -> dict:
+    """What the details file says about a fund run besides its figures."""
+    return {"fund_app": app_version(), "fund_repeat": args.repeat, "fund_database": database.shown(db),
+            "fund_load_average_1min": load, "fund_wall_s": round(time.perf_counter() - started, 1)}
+
+
+def only_fund(scale, db: str, args, started: float, fund_s: float | None) -> None:
+    """Time the estate funds alone and put their figures into the results files (kept: the other areas'), with the
+    seconds their generation took when this run added them."""
+    load = {"before": os.getloadavg()[0]}
+    print("== estate funds: reads and pages (AppTest)", flush=True)
+    measured = child("bench.fund_measure", db, args.repeat)
+    load["after_fund"] = os.getloadavg()[0]
+    name = f"{scale.name}-{args.db}"
+    engine = make_engine(database.url(db))
+    rows = fund.counts(engine)
+    engine.dispose()
+    fund_measure.write(name, measured, {**fund_extra(args, db, load, started), "fund_machine": report.machine(),
+                                        "fund_rows": rows})
+    details_path = RESULTS / f"{name}-details.json"
+    if fund_s is not None and args.db == "sqlite":  # made in the SQLite file: kept for the next full run
+        details = json.loads(details_path.read_text(encoding="utf-8"))
+        details.setdefault("generation", {})["fund_seconds"] = round(fund_s, 1)
+        details_path.write_text(json.dumps(details, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\n{fund_measure.table(measured)}\n")
+    print(f"whole run: {time.perf_counter() - started:.0f} s; results in {RESULTS.relative_to(ROOT)}/")
+
+
 def app_version() -> str:
     """The commit the app code was at, "+changes" if it had uncommitted changes outside bench/."""
     def git(*args: str) -> str:
@@ -162,6 +200,7 @@ def counts(db: str) -> dict:
     rows.update(committee.counts(engine))
     rows.update(council.counts(engine))
     rows.update(volunteer.counts(engine))
+    rows.update(fund.counts(engine))
     engine.dispose()
     return rows
 
@@ -172,7 +211,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure; the median is reported")
     parser.add_argument("--now", type=datetime.fromisoformat, default=None,
                         help="the generator's clock (ISO, with offset); default: the start of today in Asia/Shanghai")
-    parser.add_argument("--only", choices=["briefing", "volunteer"], default=None,
+    parser.add_argument("--only", choices=["briefing", "volunteer", "fund"], default=None,
                         help="time only this area and update its figures in the existing results files")
     parser.add_argument("--screen-minutes", type=float, default=10,
                         help="how long the briefing's wall screens run (bench.screens); 0: not at all")
@@ -189,11 +228,12 @@ def main() -> None:
 
     print(f"== {scale.name}: {scale.matters:,} matters in {scale.communities} communities", flush=True)
     path, generation_s, trail_s, committee_s = ensure(scale, load_settings(), now)
-    engine = make_engine(f"sqlite:///{path}")  # the resident councils and volunteer service, added once
+    engine = make_engine(f"sqlite:///{path}")  # the resident councils, volunteer service and estate funds, added once
     try:
         council_s = council.ensure(engine, load_settings(), now)
         volunteer_s = volunteer.ensure(engine, load_settings(), now)
-        if council_s is not None or volunteer_s is not None:
+        fund_s = fund.ensure(engine, load_settings(), now)
+        if council_s is not None or volunteer_s is not None or fund_s is not None:
             checkpoint(engine)
     finally:
         engine.dispose()
@@ -207,6 +247,9 @@ def main() -> None:
     if args.only == "volunteer":
         only_volunteer(scale, db, args, started, volunteer_s)
         return
+    if args.only == "fund":
+        only_fund(scale, db, args, started, fund_s)
+        return
     details_path = RESULTS / f"{scale.name}-{args.db}-details.json"
     generated_path = RESULTS / f"{scale.name}-sqlite-details.json"  # the rows are made once, in the SQLite file
     if generated_path.exists():  # reused: keep the time it took to generate
@@ -216,6 +259,7 @@ def main() -> None:
         committee_s = before.get("committee_seconds") if committee_s is None else committee_s
         council_s = before.get("council_seconds") if council_s is None else council_s
         volunteer_s = before.get("volunteer_seconds") if volunteer_s is None else volunteer_s
+        fund_s = before.get("fund_seconds") if fund_s is None else fund_s
     if args.db == "postgresql" and copied is None and details_path.exists():  # reused: keep what the copy took
         copied = json.loads(details_path.read_text(encoding="utf-8"))["generation"].get("copy")
 
@@ -233,6 +277,10 @@ def main() -> None:
     volunteers = child("bench.volunteer_measure", db, args.repeat)
     load["after_volunteer"] = os.getloadavg()[0]
     volunteer_headline, volunteer_details = volunteer_measure.figures(volunteers)
+    print("== estate funds: reads and pages (AppTest)", flush=True)
+    funds = child("bench.fund_measure", db, args.repeat)
+    load["after_fund"] = os.getloadavg()[0]
+    fund_headline, fund_details = fund_measure.figures(funds)
     briefed, screens = briefing_runs(db, args, load)
     briefing_headline, briefing_details = briefing_figures(briefed, screens)
 
@@ -243,7 +291,9 @@ def main() -> None:
               "rows": {"matters": measured["matters"], "audit_log": rows["audit_log"], "users": rows["user_account"],
                        "member_units": rows["member_unit"], "progress_updates": rows["progress_update"],
                        "councils": rows["council"], "council_decisions": rows["council_decision"],
-                       "volunteers": rows["volunteer"], "volunteer_orders": rows["volunteer_order"]},
+                       "volunteers": rows["volunteer"], "volunteer_orders": rows["volunteer_order"],
+                       "funds": rows["fund"], "fund_income": rows["fund_income"],
+                       "fund_requests": rows["fund_request"]},
               "pages": pages,
               "committee_pages": {name: {k: p[k] for k in figures} for name, p in measured["pages"].items()
                                   if name.startswith("committee_")},
@@ -251,6 +301,7 @@ def main() -> None:
               "council_pages": {name: {k: p[k] for k in figures} for name, p in councils["pages"].items()},
               "council": {name: {k: v[k] for k in figures} for name, v in councils["reads"]["views"].items()},
               **volunteer_headline,
+              **fund_headline,
               **briefing_headline,
               "naive_overview_s": naive["median_s"], "peak_rss_mb": measured["peak_rss_mb"]}
     details = {
@@ -259,6 +310,7 @@ def main() -> None:
                        "committee_seconds": None if committee_s is None else round(committee_s, 1),
                        "council_seconds": None if council_s is None else round(council_s, 1),
                        "volunteer_seconds": None if volunteer_s is None else round(volunteer_s, 1),
+                       "fund_seconds": None if fund_s is None else round(fund_s, 1),
                        "file_mb": round(path.stat().st_size / 2**20), "rows": rows,
                        **({"database": database.shown(db), "database_mb": database.database_size_mb(db),
                            "copy": copied} if args.db == "postgresql" else {})},
@@ -272,6 +324,7 @@ def main() -> None:
         "council_today": councils["today"], "peak_rss_council_mb": councils["peak_rss_mb"],
         "peak_rss_after_council_reads_mb": councils["peak_rss_after_reads_mb"],
         **volunteer_details, "volunteer_repeat": args.repeat,
+        **fund_details, "fund_repeat": args.repeat,
         **briefing_details, "briefing_peak_rss_mb": briefed["peak_rss_mb"],
         "machine": report.machine(), "load_average_1min": load,
         **({"postgresql": database.server(db)} if args.db == "postgresql" else {}),
@@ -291,6 +344,7 @@ def main() -> None:
     print(f"\n{report.markdown(result)}\n")
     print(f"{briefing_table(briefed, screens)}\n")
     print(f"{volunteer_measure.table(volunteers)}\n")
+    print(f"{fund_measure.table(funds)}\n")
     print(f"naive peer: {naive['median_s']:.2f} s, peak RSS {naive['peak_rss_mb']:.0f} MB, "
           f"counts agree with ours: {naive['counts_agree']}")
     made = "unknown (reused)" if generation_s is None else f"{generation_s:.0f} s"
@@ -298,8 +352,9 @@ def main() -> None:
     joint = "unknown (reused)" if committee_s is None else f"{committee_s:.0f} s"
     councils_made = "unknown (reused)" if council_s is None else f"{council_s:.0f} s"
     volunteers_made = "unknown (reused)" if volunteer_s is None else f"{volunteer_s:.0f} s"
+    funds_made = "unknown (reused)" if fund_s is None else f"{fund_s:.0f} s"
     print(f"generation: {made}; accounts and audit trail: {added}; committees: {joint}; councils: {councils_made}; "
-          f"volunteer service: {volunteers_made}; whole run: {details['wall_s']:.0f} s; "
+          f"volunteer service: {volunteers_made}; estate funds: {funds_made}; whole run: {details['wall_s']:.0f} s; "
           f"results in {RESULTS.relative_to(ROOT)}/")
 
 

@@ -263,18 +263,18 @@ def _copy_table(source: sqlite3.Connection, conn, table: str, cols: list[tuple[s
 
 def ensure_postgresql(path: Path, db: str, matters: int, log: Callable[[str], None]) -> dict | None:
     """The PostgreSQL database `db` as a copy of the SQLite file `path` (already at head, with its trail, committees,
-    councils and volunteer service), copied unless it already holds `matters` matters and all of those; brought to
-    head either way.
+    councils, volunteer service and estate funds), copied unless it already holds `matters` matters and all of
+    those; brought to head either way.
 
     Returns what the copy took (copy_sqlite_to_postgresql), None if the database was reused."""
-    from bench import council, trail, volunteer
+    from bench import council, fund, trail, volunteer
     from data_access.bootstrap import ensure_tally
     from data_access.db import make_engine, migrate
 
     if matter_count(db) == matters:
         engine = make_engine(db)
         try:
-            if trail.present(engine) and council.present(engine) and volunteer.present(engine):
+            if trail.present(engine) and council.present(engine) and volunteer.present(engine) and fund.present(engine):
                 migrate(engine)  # a newer migration (an index, say) is built here, not in the first timed page
                 ensure_tally(engine)
                 log(f"Reusing {shown(db)} ({matters:,} matters), schema at head.")
