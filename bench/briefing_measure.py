@@ -283,14 +283,16 @@ def screen_data(at) -> dict | None:
 
 def check_page(view: str, at, e: Expect) -> None:
     """Fail unless the cockpit shows this year's accepted matters of its scope as its first figure, or the big
-    screen was sent its six slides with that figure on the first."""
+    screen was sent every slide (domain.briefing.screen.SLIDES) with that figure on the first."""
+    from domain.briefing.screen import SLIDES
+
     if at.exception:
         raise RuntimeError(f"{view}: {at.exception[0].value}")
     who = PAGES[view][1]
     if view.startswith("briefing_screen"):
         data = screen_data(at)
         slides = data["slides"] if data else []
-        if len(slides) != 6 or f">{e.accepted[who]:,}<" not in slides[0]["html"]:
+        if [s.get("name") for s in slides] != list(SLIDES) or f">{e.accepted[who]:,}<" not in slides[0]["html"]:
             raise RuntimeError(f"{view} did not send the expected slides: {[s.get('name') for s in slides]}")
         return
     if not at.metric or at.metric[0].value.replace(",", "") != str(e.accepted[who]) or not at.dataframe:
