@@ -41,9 +41,9 @@ class PageContext:
     def can(self, permission: str, community_id: int | None = None, grid_id: int | None = None) -> bool:
         return access.can(self.actor, permission, community_id, grid_id)
 
-    def require(self, permission: str) -> None:
-        """Stop the page with a message unless the actor holds `permission` somewhere."""
-        if not self.can(permission):
+    def require(self, *permissions: str) -> None:
+        """Stop the page with a message unless the actor holds one of `permissions` somewhere."""
+        if not any(self.can(permission) for permission in permissions):
             st.error(t("error.page_not_allowed"), icon=":material/block:")
             st.stop()
 

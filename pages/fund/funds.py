@@ -17,9 +17,7 @@ from ui.i18n import join, md_escape, t
 PICK, SETUP_COMMUNITY = "ffunds_fund", "ffunds_setup_community"
 
 ctx = page_context()
-if not (ctx.can("fund.read") or ctx.can("fund.manage")):
-    st.error(t("error.page_not_allowed"), icon=":material/block:")
-    st.stop()
+ctx.require("fund.read", "fund.manage")
 st.title(t("page.fund_funds"))
 st.caption(t("fund_pages.funds.intro"))
 seen = funds(ctx)

@@ -17,9 +17,7 @@ from ui.i18n import md_escape, t
 SELECTED, PICK = "fincome_selected", "fincome_fund"
 
 ctx = page_context()
-if not (ctx.can("fund.read") or ctx.can("fund.manage")):
-    st.error(t("error.page_not_allowed"), icon=":material/block:")
-    st.stop()
+ctx.require("fund.read", "fund.manage")
 st.title(t("page.fund_income"))
 st.caption(t("fund_pages.income.intro"))
 fund = fund_picker(ctx, PICK)

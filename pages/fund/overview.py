@@ -16,8 +16,7 @@ from ui.fund.overview import by_code, by_month, money_cards, open_picked, reques
 from ui.i18n import t
 
 ctx = page_context()
-if not ctx.can("fund.manage"):
-    ctx.require("fund.read")
+ctx.require("fund.read", "fund.manage")
 today = clock.today()
 st.title(t("page.fund_overview"))
 st.caption(t("fund_ov.intro"))

@@ -19,9 +19,7 @@ SELECTED, PICK, STATUS, SHOWN_AT = "fspend_selected", "fspend_fund", "fspend_sta
 CHOICES = ["all", *STATUSES]
 
 ctx = page_context()
-if not (ctx.can("fund.read") or ctx.can("fund.manage")):
-    st.error(t("error.page_not_allowed"), icon=":material/block:")
-    st.stop()
+ctx.require("fund.read", "fund.manage")
 st.title(t("page.fund_spending"))
 st.caption(t("fund_pages.spending.intro"))
 

@@ -20,8 +20,7 @@ from ui.i18n import error_text, lang, t
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 ctx = page_context()
-if not ctx.can("fund.manage"):
-    ctx.require("fund.read")
+ctx.require("fund.read", "fund.manage")
 today = clock.today()
 st.title(t("page.fund_statement"))
 st.caption(t("fund_statement.intro"))
