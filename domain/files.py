@@ -3,6 +3,7 @@ rather than their name, each within a size limit. Pure: no storage, no Streamlit
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from domain.fields import Errors, shown, text_of, value_of
@@ -60,7 +61,7 @@ def clean_attachments(errors: Errors, data: dict, field: str, *, max_mb: float) 
         content = bytes(content)
         if len(content) > max_mb * 1024 * 1024:
             errors.add(field, "file_error.too_large", name=shown(name), most=f"{max_mb:g}",
-                       size=f"{len(content) / 1024 / 1024:.1f}")
+                       size=f"{math.ceil(len(content) / 1024 / 1024 * 100) / 100:.2f}")  # 10.01, never "10.0"
             return []
         kind = kind_of(content)
         if kind is None:

@@ -32,7 +32,7 @@ from data_access.models import (
     User,
 )
 from domain.access import Actor
-from domain.fund.rules import tier_for
+from domain.fund.rules import fen_of, tier_for
 from domain.fund.statement import quarter_days, quarter_of
 from domain.settings import Settings
 
@@ -52,7 +52,7 @@ class Spend:
     day: int
     by: str
     purpose: str
-    yuan: float
+    yuan: str
     payee: str
     detail: str
     approvers: tuple[str, ...] = ()
@@ -62,38 +62,38 @@ class Spend:
 
 
 SPENDING = [
-    Spend(12, C, "hygiene", 386.50, "康盛日用品商店", "购买楼道消毒液、垃圾袋", (T,), 3),
-    Spend(30, T, "culture", 2680, "幸福里老年协会", "重阳节敬老活动：慰问品和茶点", (C, R), 4),
-    Spend(47, R, "upkeep", 1980, "安居照明工程部", "更换小区主干道路灯12盏", (C, T), 5),
-    Spend(70, C, "relief", 3000, "困难家庭（4户）", "春节慰问困难家庭，每户750元", (T, R), 3),
-    Spend(95, T, "hygiene", 450, "绿康消杀服务部", "楼道及垃圾房灭蚊灭蝇", (R,), 2),
-    Spend(118, R, "upkeep", 4800, "健乐体育器材公司", "更换中心花园健身器材3件",
+    Spend(12, C, "hygiene", "386.50", "康盛日用品商店", "购买楼道消毒液、垃圾袋", (T,), 3),
+    Spend(30, T, "culture", "2680", "幸福里老年协会", "重阳节敬老活动：慰问品和茶点", (C, R), 4),
+    Spend(47, R, "upkeep", "1980", "安居照明工程部", "更换小区主干道路灯12盏", (C, T), 5),
+    Spend(70, C, "relief", "3000", "困难家庭（4户）", "春节慰问困难家庭，每户750元", (T, R), 3),
+    Spend(95, T, "hygiene", "450", "绿康消杀服务部", "楼道及垃圾房灭蚊灭蝇", (R,), 2),
+    Spend(118, R, "upkeep", "4800", "健乐体育器材公司", "更换中心花园健身器材3件",
           rejected=(T, "先请物业评估能否维修，维修不了再换")),
-    Spend(140, C, "culture", 1260, "幸福里小区居民活动队", "端午节包粽子活动材料", (R, T), 4),
-    Spend(165, T, "upkeep", 4350, "盛和物业工程部", "维修5个单元门禁", (C, R), 6),
-    Spend(200, R, "culture", 3200, "康盛文化传媒", "中秋联欢晚会舞台和音响",
+    Spend(140, C, "culture", "1260", "幸福里小区居民活动队", "端午节包粽子活动材料", (R, T), 4),
+    Spend(165, T, "upkeep", "4350", "盛和物业工程部", "维修5个单元门禁", (C, R), 6),
+    Spend(200, R, "culture", "3200", "康盛文化传媒", "中秋联欢晚会舞台和音响",
           withdrawn="活动改由共建单位赞助，不再使用基金"),
-    Spend(230, C, "hygiene", 298.80, "康盛日用品商店", "垃圾分类宣传袋", (R,), 2),
-    Spend(262, T, "relief", 2000, "12号楼独居老人", "独居老人家中水管爆裂应急维修补助", (C, R), 1),
-    Spend(300, R, "hygiene", 480, "绿康消杀服务部", "秋季楼道消杀", (C,), 3),
-    Spend(-35, T, "culture", 2860, "幸福里老年协会", "重阳节敬老活动：慰问品和茶点", (C, R), 3),
-    Spend(-25, C, "hygiene", 420, "绿康消杀服务部", "入冬前楼道及垃圾房消杀", (R,), 2),
-    Spend(-6, C, "hygiene", 320, "康盛日用品商店", "冬季楼道防滑垫", ()),
-    Spend(-4, T, "culture", 2400, "幸福里老年协会", "元旦联欢活动奖品和茶点", (C,)),
-    Spend(-3, R, "relief", 1500, "8号楼困难家庭", "冬季取暖补助", (C, T)),
-    Spend(-2, C, "upkeep", 24000, "智安门禁科技公司", "更换损坏最严重的12个单元门禁（刷卡加人脸识别）", (T, R)),
+    Spend(230, C, "hygiene", "298.80", "康盛日用品商店", "垃圾分类宣传袋", (R,), 2),
+    Spend(262, T, "relief", "2000", "12号楼独居老人", "独居老人家中水管爆裂应急维修补助", (C, R), 1),
+    Spend(300, R, "hygiene", "480", "绿康消杀服务部", "秋季楼道消杀", (C,), 3),
+    Spend(-35, T, "culture", "2860", "幸福里老年协会", "重阳节敬老活动：慰问品和茶点", (C, R), 3),
+    Spend(-25, C, "hygiene", "420", "绿康消杀服务部", "入冬前楼道及垃圾房消杀", (R,), 2),
+    Spend(-6, C, "hygiene", "320", "康盛日用品商店", "冬季楼道防滑垫", ()),
+    Spend(-4, T, "culture", "2400", "幸福里老年协会", "元旦联欢活动奖品和茶点", (C,)),
+    Spend(-3, R, "relief", "1500", "8号楼困难家庭", "冬季取暖补助", (C, T)),
+    Spend(-2, C, "upkeep", "24000", "智安门禁科技公司", "更换损坏最严重的12个单元门禁（刷卡加人脸识别）", (T, R)),
 ]
-GARDEN_SPEND = Spend(0, T, "upkeep", 18600, "盛和物业绿化部",
+GARDEN_SPEND = Spend(0, T, "upkeep", "18600", "盛和物业绿化部",
                      "中心花园绿化改造一期：补植草皮和灌木约600平方米，修缮步道（联席会议决议）", (C, R))
 
-# (day from opening, source, payer, yuan, note)
+# (day from opening, source, payer, yuan (whole, or text with its fen), note)
 INCOME = [
     (3, "grant", "康盛街道办事处", 50_000, "小区公益基金启动资金"),
     (20, "donation", "万家便利店（爱心商户）", 2_000, None),
     (21, "donation", "万家便利店（爱心商户）", 2_000, None),  # entered twice: reversed below
     (55, "donation", "幸福里小区居民 张先生", 500, "指定用于困难家庭帮扶"),
     (150, "donation", "康盛银行营业网点（共建单位）", 5_000, None),
-    (280, "donation", "幸福里小区居民（爱心捐款箱）", 1_236.50, "重阳节募集"),
+    (280, "donation", "幸福里小区居民（爱心捐款箱）", "1236.50", "重阳节募集"),
 ]
 REVERSED = 2  # the position in INCOME of the entry entered twice
 PROPERTY_SHARE = [6_800, 7_200, 7_500, 7_350]  # 盛和物业's share of each quarter's income, paid the month after
@@ -131,10 +131,11 @@ class _Book:
                                   owner_id=owner_id, name=name, kind="image/png", size=len(self.receipt),
                                   data=self.receipt, created_by=actor.id, created_at=at))
 
-    def income(self, day: date, source: str, payer: str, yuan: float, note: str | None, actor: Actor) -> FundIncome:
+    def income(self, day: date, source: str, payer: str, yuan: int | str, note: str | None,
+               actor: Actor) -> FundIncome:
         at = self.at(day, 10)
         entry = FundIncome(fund_id=self.fund.id, community_id=self.fund.community_id, received_on=day, source=source,
-                           payer=payer, amount_fen=round(yuan * 100), note=note, created_by=actor.id, created_at=at)
+                           payer=payer, amount_fen=fen_of(yuan)[0], note=note, created_by=actor.id, created_at=at)
         self.session.add(entry)
         self.session.flush()
         self.fund.balance_fen += entry.amount_fen
@@ -164,7 +165,7 @@ class _Book:
     def request(self, spend: Spend, day: date, decision_id: int | None = None) -> FundRequest:
         actor = self.actors[spend.by]
         at = self.at(day, 9, 30)
-        fen = round(spend.yuan * 100)
+        fen = fen_of(spend.yuan)[0]
         tier = tier_for(fen, self.settings.fund.cosign)
         request = FundRequest(fund_id=self.fund.id, community_id=self.fund.community_id, purpose=spend.purpose,
                               amount_fen=fen, payee=spend.payee, detail=spend.detail, requester_id=actor.id,

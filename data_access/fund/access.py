@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from data_access.models import CouncilMember, Fund, FundManager
+from data_access.config import settings
+from data_access.models import CouncilMember, Fund, FundManager, User, UserRole
 from domain.access import Actor, can, require, scope
 from domain.errors import DomainError
 
@@ -18,9 +19,18 @@ READ, SETUP, MANAGE, PAY = "fund.read", "fund.setup", "fund.manage", "fund.pay"
 
 
 def member_counts(today: date):
-    """The SQL condition of a co-manager who counts on `today` (joined with their council member)."""
+    """The SQL condition of a co-manager who counts on `today` (joined with their council member): named and not
+    removed, still on the council, and signing with an account that is active and still holds a role granting
+    fund.manage in the fund's community (or street-wide)."""
+    roles = sorted(code for code, role in settings().roles.items() if MANAGE in role.can)
+    account = (select(User.id).where(User.id == FundManager.user_id, User.is_active.is_(True))
+               .correlate_except(User).exists())
+    here = or_(UserRole.community_id.is_(None), UserRole.community_id == FundManager.community_id)
+    role = (select(UserRole.id).where(UserRole.user_id == FundManager.user_id, UserRole.role.in_(roles),
+                                      UserRole.grid_id.is_(None), here)
+            .correlate_except(UserRole).exists())
     return and_(FundManager.active.is_(True), CouncilMember.active.is_(True),
-                or_(CouncilMember.term_end.is_(None), CouncilMember.term_end >= today))
+                or_(CouncilMember.term_end.is_(None), CouncilMember.term_end >= today), account, role)
 
 
 def counting(session: Session, fund_id: int, today: date) -> list[tuple[int, int, str]]:

@@ -82,15 +82,17 @@ def add_manager(engine: Engine, *, actor: Actor, settings: Settings, fund_id: ob
         same = [r for r in rows if r.member_id == member.id or r.user_id == user_id]
         if any(r.active for r in same):
             raise ValidationFailed({"member_id": ("fund_error.manager_already", {})})
-        row = next((r for r in same if r.member_id == member.id and r.user_id == user_id), None)
-        if row is None and same:
-            raise ValidationFailed({"user_id": ("fund_error.manager_already", {})})
+        by_member = next((r for r in same if r.member_id == member.id), None)
+        by_user = next((r for r in same if r.user_id == user_id), None)
+        if by_member is not None and by_user is not None and by_member is not by_user:
+            raise ValidationFailed({"user_id": ("fund_error.account_was_other_member", {})})
+        row = by_member or by_user  # named again: the row comes back, with the account they sign with now
         before = audit.snapshot(row, MANAGER_FIELDS) if row else None
         if row is None:
             row = FundManager(fund_id=fund.id, community_id=fund.community_id, member_id=member.id, user_id=user_id,
                               since=today, updated_at=now)
             session.add(row)
-        row.active, row.since, row.updated_at = True, today, now
+        row.member_id, row.user_id, row.active, row.since, row.updated_at = member.id, user_id, True, today, now
         flush_unique(session, "member_id", "fund_error.manager_already")
         audit.record(session, actor=actor, action="fund.manager_add", entity="fund_manager", entity_id=row.id,
                      community_id=fund.community_id, at=now, before=before,

@@ -6,6 +6,7 @@ the second finds the balance already down."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime
 
 from sqlalchemy import Engine, select
@@ -15,7 +16,7 @@ from data_access import audit, clock
 from data_access.db import transaction
 from data_access.fund import files
 from data_access.fund.access import PAY, SETUP, counting, fund_row, manager_of
-from data_access.models import CouncilDecision, Fund, FundEvent, FundRequest, FundSignature
+from data_access.models import CouncilDecision, Fund, FundEvent, FundIncome, FundRequest, FundSignature
 from data_access.rows import flush_unique
 from domain.access import Actor, can, require
 from domain.errors import DomainError, PermissionDenied, ValidationFailed
@@ -29,6 +30,7 @@ from domain.fund.rules import (
     clean_request,
     clean_signature,
     decision_problem,
+    ready_on,
     standing,
     tier_for,
 )
@@ -44,8 +46,10 @@ def _event(session: Session, request: FundRequest, action: str, actor: Actor, at
                           by_id=actor.id, at=at))
 
 
-def _decision(session: Session, fund: Fund, decision_id: int | None, today: date, *, field: str) -> None:
-    """A decision linked to a request must be the fund's council's and passed (its notice may still run)."""
+def _decision(session: Session, fund: Fund, decision_id: int | None, today: date, *, field: str,
+              request_id: int | None = None) -> None:
+    """A decision linked to a request must be the fund's council's and passed (its notice may still run), and back
+    no other request still open or paid: one decision, one spending."""
     if decision_id is None:
         return
     row = session.get(CouncilDecision, decision_id)
@@ -53,6 +57,42 @@ def _decision(session: Session, fund: Fund, decision_id: int | None, today: date
         raise ValidationFailed({field: ("fund_error.decision_other_council", {})})
     if row.status != "passed":
         raise ValidationFailed({field: ("fund_error.decision_not_passed", {})})
+    used = session.execute(select(FundRequest.number).where(
+        FundRequest.decision_id == decision_id, FundRequest.status.in_(("pending", "paid")),
+        *([FundRequest.id != request_id] if request_id else []))).scalars().first()
+    if used is not None:
+        raise ValidationFailed({field: ("fund_error.decision_used", {"number": used})})
+
+
+def _ready_on(session: Session, request: FundRequest, stand: Standing) -> date:
+    """The first day the request could have been paid: its last counted approval, the day after its decision's
+    notice (a payment is never dated before either)."""
+    approved = session.execute(select(FundSignature.at).where(FundSignature.request_id == request.id,
+                                                              FundSignature.user_id.in_(stand.approved_by))).scalars()
+    notice_end = None
+    if request.needs_decision and request.decision_id is not None:
+        notice_end = session.get(CouncilDecision, request.decision_id).notice_end
+    return ready_on(requested_on=clock.local(request.requested_at).date(),
+                    approved_on=[clock.local(at).date() for at in approved], notice_end=notice_end)
+
+
+def _short_since(session: Session, fund: Fund, day: date, amount_fen: int) -> bool:
+    """Whether paying `amount_fen` on `day` would take the fund below zero on that day or any day since: the balance
+    at the end of each day from `day` on, less the amount, must stay at or above zero."""
+    moves = defaultdict(int)
+    for on, fen in session.execute(select(FundIncome.received_on, FundIncome.amount_fen)
+                                   .where(FundIncome.fund_id == fund.id, FundIncome.received_on >= day)):
+        moves[on] += fen
+    for on, fen in session.execute(select(FundRequest.paid_on, FundRequest.amount_fen)
+                                   .where(FundRequest.fund_id == fund.id, FundRequest.status == "paid",
+                                          FundRequest.paid_on >= day)):
+        moves[on] -= fen
+    balance = fund.balance_fen - sum(moves.values())  # at the start of `day`
+    lowest = balance
+    for on in sorted(moves):
+        balance += moves[on]
+        lowest = min(lowest, balance) if on > day else balance  # the first day's own moves count for that day
+    return lowest < amount_fen
 
 
 def standing_of(session: Session, request: FundRequest, fund: Fund, today: date) -> Standing:
@@ -152,12 +192,20 @@ def link_decision(engine: Engine, *, actor: Actor, request_id: object, decision_
         manager_of(session, actor, fund, today)
         if request.status != "pending":
             raise DomainError(f"fund_error.request_{request.status}")
+        if not request.needs_decision:
+            raise DomainError("fund_error.decision_not_needed")
+        signed = session.execute(select(FundSignature.id).where(FundSignature.request_id == request.id)).first()
+        if request.decision_id is not None and signed:
+            raise DomainError("fund_error.decision_relink_signed")
         if not is_id(decision_id):
             raise ValidationFailed({"decision_id": ("error.required", {})})
-        _decision(session, fund, decision_id, today, field="decision_id")
+        _decision(session, fund, decision_id, today, field="decision_id", request_id=request.id)
         before = audit.snapshot(request, FIELDS)
         request.decision_id, request.updated_at = decision_id, now
         _event(session, request, "decision", actor, now)
+        session.flush()
+        if standing_of(session, request, fund, today).met:
+            _event(session, request, "ready", actor, now)
         audit.record(session, actor=actor, action="fund.decision", entity="fund_request", entity_id=request.id,
                      community_id=request.community_id, at=now, before=before, after=audit.snapshot(request, FIELDS))
     return request
@@ -192,12 +240,19 @@ def pay(engine: Engine, *, actor: Actor, settings: Settings, request_id: object,
     with transaction(engine) as session:
         request, fund = _locked_request(session, actor, request_id, today)
         require(actor, PAY, fund.community_id)
-        values = clean_payment(data, today=today, requested_on=clock.local(request.requested_at).date(),
-                               max_file_mb=settings.fund.max_file_mb)
+        parties = {request.requester_id, *session.execute(select(FundSignature.user_id).where(
+            FundSignature.request_id == request.id)).scalars()}
+        if actor.id in parties:
+            raise PermissionDenied("fund_error.payer_is_party")
         fund = session.execute(select(Fund).where(Fund.id == fund.id).with_for_update()
                                .execution_options(populate_existing=True)).scalars().one()
-        check_payment(status=request.status, standing=standing_of(session, request, fund, today),
-                      balance_fen=fund.balance_fen, amount_fen=request.amount_fen)
+        stand = standing_of(session, request, fund, today)
+        check_payment(status=request.status, standing=stand, balance_fen=fund.balance_fen,
+                      amount_fen=request.amount_fen)
+        values = clean_payment(data, today=today, ready_on=_ready_on(session, request, stand),
+                               max_file_mb=settings.fund.max_file_mb)
+        if _short_since(session, fund, values["paid_on"], request.amount_fen):
+            raise ValidationFailed({"paid_on": ("fund_error.balance_short_since", {})})
         before = audit.snapshot(request, FIELDS) | {"balance_fen": fund.balance_fen}
         request.status, request.paid_on, request.voucher = "paid", values["paid_on"], values["voucher"]
         request.paid_by, request.paid_at, request.updated_at = actor.id, now, now

@@ -18,6 +18,7 @@ class Fund(SQLModel, table=True):
     `opened_on` with `opening_fen`. `balance_fen` is kept by every entry and payment."""
 
     __table_args__ = (UniqueConstraint("council_id", name="uq_fund_council_id"),
+                      UniqueConstraint("community_id", "name", name="uq_fund_community_name"),
                       CheckConstraint("balance_fen >= 0", name="no_negative_balance"))
     id: int | None = Field(default=None, primary_key=True)
     community_id: int = Field(foreign_key="community.id", index=True)

@@ -4,9 +4,10 @@ request stands against it; and the council decision a large spending waits for. 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation, localcontext
 
 from domain.errors import DomainError
@@ -16,6 +17,8 @@ from domain.files import clean_attachments
 LIMITS = {"name": 60, "payer": 60, "payee": 60, "detail": 1000, "note": 500, "reason": 300, "comment": 300,
           "voucher": 40}
 FEN = 100
+# an amount as typed: digits with thousands commas in their places (or none) and a decimal point, e.g. 1,234.50
+TYPED_AMOUNT = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 STATUSES = ("pending", "rejected", "withdrawn", "paid")
 OPEN = "pending"
 
@@ -50,8 +53,11 @@ def fen_of(value: object) -> tuple[int | None, str | None]:
     if isinstance(value, float):
         value = repr(value)
     if isinstance(value, str):
-        value = value.strip().replace(",", "").replace("，", "").removeprefix("¥").removeprefix("￥").strip()
-    if not isinstance(value, str | int | Decimal) or (isinstance(value, str) and len(value) > 40):
+        value = value.strip().removeprefix("¥").removeprefix("￥").strip()
+        if len(value) > 40 or not TYPED_AMOUNT.fullmatch(value):
+            return None, "error.not_a_number"
+        value = value.replace(",", "")
+    if not isinstance(value, str | int | Decimal):
         return None, "error.not_a_number"
     with localcontext() as context:
         context.prec = 120
@@ -103,7 +109,7 @@ def clean_income(data: object, *, sources: Collection[str], most_fen: int, today
     """An income entry: the day (not before the fund opened, not after today), source, payer, amount, note and
     receipt files (images or PDF)."""
     data, errors = form(data), _Errors()
-    received = errors.day(data, "received_on", required=True, today=today)
+    received = errors.day(data, "received_on", required=True, today=today, recent=True)
     if received and received < opened_on:
         errors.add("received_on", "fund_error.before_opening", opened=opened_on.isoformat())
     values = {"received_on": received, "source": errors.choice(data, "source", sources),
@@ -146,12 +152,13 @@ def clean_signature(data: object) -> dict:
     return {"choice": choice, "comment": comment or None}
 
 
-def clean_payment(data: object, *, today: date, requested_on: date, max_file_mb: float) -> dict:
-    """A payment: the day paid (not before the request, not after today), the voucher number, the voucher's file."""
+def clean_payment(data: object, *, today: date, ready_on: date, max_file_mb: float) -> dict:
+    """A payment: the day paid (not before the day its rule was met: its last counted approval, and the day after
+    its council decision's notice; not after today), the voucher number, the voucher's file."""
     data, errors = form(data), _Errors()
-    paid = errors.day(data, "paid_on", required=True, today=today)
-    if paid and paid < requested_on:
-        errors.add("paid_on", "fund_error.before_request", requested=requested_on.isoformat())
+    paid = errors.day(data, "paid_on", required=True, today=today, recent=True)
+    if paid and paid < ready_on:
+        errors.add("paid_on", "fund_error.paid_before_ready", ready=ready_on.isoformat())
     values = {"paid_on": paid, "voucher": errors.text(data, "voucher", required=True),
               "files": clean_attachments(errors, data, "files", max_mb=max_file_mb)}
     errors.raise_if_any()
@@ -219,6 +226,14 @@ def check_payment(*, status: str, standing: Standing, balance_fen: int, amount_f
         raise DomainError("fund_error.not_approved", short=standing.short)
     if amount_fen > balance_fen:
         raise DomainError("fund_error.balance_too_low")
+
+
+def ready_on(*, requested_on: date, approved_on: Iterable[date], notice_end: date | None) -> date:
+    """The first day a request could be paid: its last counted approval, and the day after its decision's notice."""
+    days = [requested_on, *approved_on]
+    if notice_end is not None:
+        days.append(notice_end + timedelta(days=1))
+    return max(days)
 
 
 def decision_problem(*, council_id: int, fund_council_id: int, status: str, notice_end: date | None,

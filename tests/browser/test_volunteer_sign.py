@@ -114,6 +114,7 @@ def test_a_volunteer_shows_the_qr_code_and_the_resident_signs_on_their_own_phone
             assert theirs.locator('[data-testid="stSidebar"]').count() == 0 \
                 or not theirs.locator('[data-testid="stSidebar"]').is_visible()
             theirs.get_by_text("满意", exact=True).click()
+            expect(theirs.get_by_role("radio", name="满意", exact=True)).to_be_checked()  # taken before the rest
             theirs.locator(".st-key-sign_comment textarea").fill("小张很耐心")
             theirs.locator(".st-key-big_sign button").click()
             expect(theirs.get_by_text("签单成功，感谢您的评价！")).to_be_visible()

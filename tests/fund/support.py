@@ -34,8 +34,23 @@ def books(engine, fund_id: int) -> int:
 
 
 def garden_decision(engine) -> CouncilDecision:
+    """The decision the demo's large spending rests on."""
+    return decision(engine, GARDEN)
+
+
+def decision(engine, starts: str) -> CouncilDecision:
     with reading(engine) as session:
-        return session.execute(select(CouncilDecision).where(CouncilDecision.text.startswith(GARDEN))).scalars().one()
+        return session.execute(select(CouncilDecision).where(CouncilDecision.text.startswith(starts))).scalars().one()
+
+
+def garden_number(engine) -> str:
+    """The number of the demo's request paid on the garden decision."""
+    with reading(engine) as session:
+        return session.execute(select(FundRequest.number).where(
+            FundRequest.decision_id == garden_decision(engine).id)).scalar_one()
+
+
+PUBLIC_INCOME = "公共收益收支每季度在公告栏公示"  # a passed decision of 幸福里 no spending rests on yet
 
 
 def counts(engine) -> tuple[int, int, int]:

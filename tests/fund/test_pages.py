@@ -16,7 +16,6 @@ from streamlit.testing.v1 import AppTest
 from data_access import clock
 from data_access.council import writes as council_writes
 from data_access.db import reading
-from data_access.demo.fund import GARDEN
 from data_access.fund import funds as fund_writes
 from data_access.models import (
     AuditLog,
@@ -31,7 +30,7 @@ from data_access.models import (
     FundSignature,
 )
 from i18n import translate
-from tests.fund.support import PDF, PNG, balance, books, demo_fund
+from tests.fund.support import PDF, PNG, PUBLIC_INCOME, balance, books, demo_fund
 from tests.pages_support import PAGES, TIMEOUT, page_db, run_page, texts
 
 
@@ -407,7 +406,7 @@ def test_a_large_request_waits_for_a_decision_and_is_not_payable_yet(demo):
     at.button(key=f"{link}_go").click().run()
     assert zh("error.required") in texts(at.error)
     with reading(demo.engine) as session:
-        decision = session.execute(select(CouncilDecision.id).where(CouncilDecision.text.startswith(GARDEN))) \
+        decision = session.execute(select(CouncilDecision.id).where(CouncilDecision.text.startswith(PUBLIC_INCOME))) \
             .scalar_one()
     at.selectbox(key=f"{link}_decision_id").select(decision)
     at.button(key=f"{link}_go").click().run()

@@ -39,6 +39,8 @@ def test_amounts_typed_in_yuan_are_kept_as_whole_fen(typed, fen):
 
 
 @pytest.mark.parametrize("typed, key", [("12.345", "fund_error.amount_decimals"), (1.005, "fund_error.amount_decimals"),
+                                        ("1e3", "error.not_a_number"), ("1_000", "error.not_a_number"),
+                                        ("12,3.4", "error.not_a_number"), ("12.", "error.not_a_number"),
                                         ("abc", "error.not_a_number"), (float("nan"), "error.not_a_number"),
                                         (Decimal("sNaN"), "error.not_a_number"), (None, "error.not_a_number"),
                                         (True, "error.not_a_number"), ([1], "error.not_a_number")])

@@ -12,13 +12,26 @@ import pytest
 from sqlalchemy import select
 
 from data_access import clock
+from data_access.accounts import users
+from data_access.accounts.auth import login
 from data_access.council import writes as council_writes
 from data_access.db import reading
 from data_access.fund import funds, income, queries, spending
 from data_access.models import AuditLog, Council, CouncilMember, FundManager
 from domain.errors import DomainError, PermissionDenied, ValidationFailed
 from tests.conftest import NOW
-from tests.fund.support import PDF, PNG, balance, books, counts, demo_fund, garden_decision
+from tests.fund.support import (
+    PDF,
+    PNG,
+    PUBLIC_INCOME,
+    balance,
+    books,
+    counts,
+    decision,
+    demo_fund,
+    garden_decision,
+    garden_number,
+)
 
 pytestmark = pytest.mark.db
 TODAY = NOW.date()
@@ -114,7 +127,7 @@ def test_a_payment_before_approval_is_refused_and_writes_nothing(demo_engine, se
 
 def test_a_large_spending_waits_for_a_passed_decision_and_its_notice(demo_engine, settings, actors):
     fund = demo_fund(demo_engine)
-    garden = garden_decision(demo_engine)
+    garden = decision(demo_engine, PUBLIC_INCOME)
     asked = clock.day_start(garden.notice_start).replace(hour=10)  # asked while the decision is in its notice
     request = spending.request_spending(demo_engine, actor=actors["treasurer"], settings=settings, fund_id=fund.id,
                                         now=asked, data={"purpose": "upkeep", "amount": "18600", "payee": "盛和物业",
@@ -129,7 +142,91 @@ def test_a_large_spending_waits_for_a_passed_decision_and_its_notice(demo_engine
                            now=asked)
     _refused("fund_error.decision_missing", _pay, demo_engine, actors["worker"], settings, request.id, now=asked)
     after = clock.day_start(garden.notice_end + timedelta(days=1)).replace(hour=9)
+    early = garden.notice_end  # dated back into the notice period: refused next to the day
+    with pytest.raises(ValidationFailed) as refused:
+        _pay(demo_engine, actors["worker"], settings, request.id, now=after, paid_on=early)
+    assert refused.value.errors["paid_on"][0] == "fund_error.paid_before_ready"
     assert _pay(demo_engine, actors["worker"], settings, request.id, now=after).status == "paid"
+    record = queries.request_record(demo_engine, actor=actors["secretary"], request_id=request.id, today=after.date())
+    assert [e["action"] for e in record["timeline"]] == ["requested", "approved", "approved", "decision", "paid"]
+
+
+def test_one_decision_backs_one_spending_and_is_not_swapped_after_signatures(demo_engine, settings, actors):
+    fund = demo_fund(demo_engine)
+    garden = garden_decision(demo_engine)   # the demo's garden renovation was paid on it
+    other = decision(demo_engine, PUBLIC_INCOME)
+    request = _request(demo_engine, actors["convener"], settings, fund.id, "20000", purpose="upkeep")
+    with pytest.raises(ValidationFailed) as refused:
+        spending.link_decision(demo_engine, actor=actors["convener"], request_id=request.id, decision_id=garden.id,
+                               now=NOW)
+    assert refused.value.errors["decision_id"] == ("fund_error.decision_used", {"number": garden_number(demo_engine)})
+    spending.link_decision(demo_engine, actor=actors["convener"], request_id=request.id, decision_id=other.id, now=NOW)
+    spending.sign(demo_engine, actor=actors["treasurer"], request_id=request.id, data={"choice": "approve"}, now=NOW)
+    _refused("fund_error.decision_relink_signed", spending.link_decision, demo_engine, actor=actors["convener"],
+             request_id=request.id, decision_id=other.id, now=NOW)
+    small = _request(demo_engine, actors["convener"], settings, fund.id, "200")
+    _refused("fund_error.decision_not_needed", spending.link_decision, demo_engine, actor=actors["convener"],
+             request_id=small.id, decision_id=other.id, now=NOW)
+    second = _request(demo_engine, actors["treasurer"], settings, fund.id, "30000", purpose="upkeep")
+    with pytest.raises(ValidationFailed) as refused:
+        spending.link_decision(demo_engine, actor=actors["treasurer"], request_id=second.id, decision_id=other.id,
+                               now=NOW)
+    assert refused.value.errors["decision_id"][0] == "fund_error.decision_used"
+
+
+def test_a_payment_is_never_dated_where_the_balance_would_have_been_short(demo_engine, settings, actors):
+    fund, _, _ = _second_fund(demo_engine, settings, actors, opening="100", opened=TODAY - timedelta(days=30))
+    asked = NOW - timedelta(days=10)
+    request = spending.request_spending(demo_engine, actor=actors["convener"], settings=settings, fund_id=fund.id,
+                                        now=asked, data={"purpose": "relief", "amount": "300", "payee": "困难家庭",
+                                                         "detail": "取暖补助"})
+    spending.sign(demo_engine, actor=actors["treasurer"], request_id=request.id, data={"choice": "approve"}, now=asked)
+    income.record_income(demo_engine, actor=actors["worker"], settings=settings, fund_id=fund.id, now=NOW,
+                         data={"received_on": TODAY - timedelta(days=2), "source": "donation", "payer": "爱心企业",
+                               "amount": "500"})
+    with pytest.raises(ValidationFailed) as refused:   # on that day the fund held ¥100
+        _pay(demo_engine, actors["worker"], settings, request.id, paid_on=TODAY - timedelta(days=5))
+    assert refused.value.errors["paid_on"][0] == "fund_error.balance_short_since"
+    _pay(demo_engine, actors["worker"], settings, request.id, paid_on=TODAY - timedelta(days=2))
+    assert balance(demo_engine, fund.id) == 30_000 == books(demo_engine, fund.id)
+
+
+def test_neither_the_requester_nor_a_co_signer_records_the_payment(demo_engine, settings, actors):
+    fund = demo_fund(demo_engine)
+    request = _request(demo_engine, actors["convener"], settings, fund.id, "150")
+    spending.sign(demo_engine, actor=actors["recorder"], request_id=request.id, data={"choice": "approve"}, now=NOW)
+    for who in ("convener", "recorder"):   # each given the worker's role as well
+        users.set_roles(demo_engine, actor=actors["admin"], settings=settings, user_id=actors[who].id, now=NOW,
+                        roles=[{"role": "fund_manager", "community_id": fund.community_id},
+                               {"role": "worker", "community_id": fund.community_id}])
+    for who in ("convener", "recorder"):
+        both = login(demo_engine, settings, who, "gongzhi-demo", now=NOW).actor
+        with pytest.raises(PermissionDenied) as refused:
+            _pay(demo_engine, both, settings, request.id)
+        assert refused.value.key == "fund_error.payer_is_party"
+    assert _pay(demo_engine, actors["worker"], settings, request.id).status == "paid"
+
+
+def test_a_disabled_account_stops_counting_and_a_member_signs_with_a_new_one(demo_engine, settings, actors):
+    fund = demo_fund(demo_engine)
+    request = _request(demo_engine, actors["convener"], settings, fund.id, "2500", purpose="culture")
+    spending.sign(demo_engine, actor=actors["treasurer"], request_id=request.id, data={"choice": "approve"}, now=NOW)
+    spending.sign(demo_engine, actor=actors["recorder"], request_id=request.id, data={"choice": "approve"}, now=NOW)
+    users.set_active(demo_engine, actor=actors["admin"], user_id=actors["treasurer"].id, active=False, now=NOW)
+    _refused("fund_error.not_approved", _pay, demo_engine, actors["worker"], settings, request.id)
+    with reading(demo_engine) as session:
+        row = session.execute(select(FundManager).where(FundManager.fund_id == fund.id,
+                                                        FundManager.user_id == actors["treasurer"].id)).scalars().one()
+    funds.remove_manager(demo_engine, actor=actors["secretary"], manager_id=row.id, now=NOW)
+    users.set_roles(demo_engine, actor=actors["admin"], settings=settings, user_id=actors["teamlead"].id, now=NOW,
+                    roles=[{"role": "team_lead", "community_id": fund.community_id},
+                           {"role": "fund_manager", "community_id": fund.community_id}])
+    named = funds.add_manager(demo_engine, actor=actors["secretary"], settings=settings, fund_id=fund.id,
+                              member_id=row.member_id, user_id=actors["teamlead"].id, now=NOW)
+    assert named.id == row.id and named.active   # 林春梅's seat, signing with her new account
+    new_login = login(demo_engine, settings, "teamlead", "gongzhi-demo", now=NOW).actor
+    spending.sign(demo_engine, actor=new_login, request_id=request.id, data={"choice": "approve"}, now=NOW)
+    assert _pay(demo_engine, actors["worker"], settings, request.id).status == "paid"
 
 
 def test_only_a_passed_decision_of_the_funds_council(demo_engine, settings, actors):
@@ -195,7 +292,7 @@ def test_income_and_its_correction_move_the_balance(demo_engine, settings, actor
              fund_id=fund.id, data={}, now=NOW)
 
 
-def _second_fund(engine, settings, actors, opening="0"):
+def _second_fund(engine, settings, actors, opening="0", opened=TODAY):
     """A fund of 康盛社区居民议事会 with `convener` and `treasurer` signing as two of its members."""
     with reading(engine) as session:
         council = session.execute(select(Council).where(Council.name == "康盛社区居民议事会")).scalars().one()
@@ -203,7 +300,7 @@ def _second_fund(engine, settings, actors, opening="0"):
                                                                  CouncilMember.active.is_(True))
                                   .order_by(CouncilMember.id)).scalars().all()
     fund = funds.open_fund(engine, actor=actors["secretary"], settings=settings, now=NOW,
-                           data={"name": "康盛社区公益基金", "council_id": council.id, "opened_on": TODAY,
+                           data={"name": "康盛社区公益基金", "council_id": council.id, "opened_on": opened,
                                  "opening": opening})
     for member, who in zip(members, ("convener", "treasurer"), strict=False):
         funds.add_manager(engine, actor=actors["secretary"], settings=settings, fund_id=fund.id, member_id=member,

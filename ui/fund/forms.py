@@ -23,16 +23,18 @@ from ui.fund.common import purpose_labels, source_labels
 from ui.fund.tables import rule_text
 from ui.i18n import md_escape, t
 
-FILE_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "heic", "pdf"]
 OPEN_FORM, ADD_FORM, REMOVE_FORM, INCOME_FORM, REQUEST_FORM = (
     "fund_open", "fund_manager_add", "fund_manager_remove", "fund_income_new", "fund_request_new")
 
 
 def files_field(ctx: PageContext, form: str, label: str) -> None:
-    """Several images or PDFs (receipts, quotes, invoices, vouchers), told by their bytes when saved."""
+    """Several images or PDFs (receipts, quotes, invoices, vouchers), told by their bytes when saved: the browser
+    takes any file somewhat above the limit, so that a wrong kind or size is refused in Chinese next to the field
+    (domain.files) rather than in Streamlit's English."""
     most = ctx.settings.fund.max_file_mb
-    st.file_uploader(label, key=widget_key(form, "files"), type=FILE_TYPES, accept_multiple_files=True,
-                     max_upload_size=max(1, math.ceil(most)), help=t("fund_pages.files_help", mb=f"{most:g}"))
+    st.file_uploader(label, key=widget_key(form, "files"), accept_multiple_files=True,
+                     max_upload_size=math.ceil(most) + 5)
+    st.caption(t("fund_pages.files_help", mb=f"{most:g}"))
     field_error(form, "files")
 
 

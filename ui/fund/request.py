@@ -231,7 +231,7 @@ def sign_form(ctx: PageContext, item: dict) -> None:
     request = item["request"]
     form = f"fund_sign_{request.id}"
     st.radio(t("fund_pages.request.choice"), ["approve", "reject"], key=widget_key(form, "choice"), horizontal=True,
-             format_func=lambda c: t(f"fund_pages.request.choice_{c}"))
+             index=None, format_func=lambda c: t(f"fund_pages.request.choice_{c}"))  # chosen, never a default
     field_error(form, "choice")
     st.text_area(t("fund_pages.request.comment"), key=widget_key(form, "comment"), height=70,
                  placeholder=t("fund_pages.request.comment_placeholder"))

@@ -42,6 +42,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['council_id'], ['council.id'], name=op.f('fk_fund_council_id_council')),
     sa.ForeignKeyConstraint(['created_by'], ['user_account.id'], name=op.f('fk_fund_created_by_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fund')),
+    sa.UniqueConstraint('community_id', 'name', name='uq_fund_community_name'),
     sa.UniqueConstraint('council_id', name='uq_fund_council_id')
     )
     with op.batch_alter_table('fund', schema=None) as batch_op:
