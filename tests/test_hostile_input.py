@@ -43,6 +43,7 @@ from data_access.council import queries as kq
 from data_access.council import writes as kw
 from data_access.db import reading
 from data_access.fund import documents as fd
+from data_access.fund import files as ff_files
 from data_access.fund import funds as ff
 from data_access.fund import income as fi
 from data_access.fund import queries as fq
@@ -1216,6 +1217,10 @@ FUND = {
             paid_on=st.one_of(st.just(TODAY), DAY), voucher=SOME_TEXT, files=FILES)},
         lambda w, request_id, data: fs.pay(w.engine, actor=w.actor("worker"), settings=w.settings,
                                            request_id=request_id, data=data, now=NOW), fund_sound),
+    "fund.files.content": Case(
+        lambda w: {"who": st.sampled_from(["secretary", "recorder", "leader", "volunteer"]),
+                   "file_id": some_id(list(range(1, 40)))},
+        lambda w, who, file_id: ff_files.content(w.engine, actor=w.actor(who), file_id=file_id, now=NOW)),
     "fund.documents.statement_docx": Case(
         lambda w: {"who": st.sampled_from(["secretary", "recorder", "leader"]), "fund_id": _fw(w, "fund"),
                    "year": st.one_of(st.integers(2025, 2027), NUMBER, HOSTILE),

@@ -60,7 +60,8 @@ VOLUNTEER_ACTIONS = [
     "volunteer.redeem_cancel", "volunteer.certificate", "export.volunteers"]
 FUND_ACTIONS = [
     "fund.open", "fund.manager_add", "fund.manager_remove", "fund.income", "fund.income_reverse", "fund.request",
-    "fund.approve", "fund.reject", "fund.decision", "fund.withdraw", "fund.pay", "export.fund_statement"]
+    "fund.approve", "fund.reject", "fund.decision", "fund.withdraw", "fund.pay", "export.fund_statement",
+    "export.fund_file"]
 ACTIONS = ["matter.create", *(f"matter.{a.value}" for a in Action if a is not Action.RECORD),
            "account.login", "account.login_sso", "account.login_failed", "account.login_refused", "account.locked",
            "account.create_first_admin", "user.create", "user.update", "user.roles", "user.password_reset",
@@ -73,7 +74,7 @@ ENTITIES = ["matter", "user", "community", "street", "audit_log", "member_unit",
             "project", "service_item", "claim", "committee_meeting", "action_item", "council", "council_member",
             "council_topic", "council_meeting", "council_decision", "council_review", "briefing", "display_link",
             "database", "volunteer", "volunteer_team", "volunteer_order", "store_good", "redemption", "certificate",
-            "points_transfer", "fund", "fund_manager", "fund_income", "fund_request"]
+            "points_transfer", "fund", "fund_manager", "fund_income", "fund_request", "fund_file"]
 COLUMNS = ["id", "at", "actor_name", "action", "entity", "entity_id", "community", "summary"]
 # (column, header key, width) of the export
 EXPORT_COLUMNS = [("id", "audit.col_id", 10), ("at", "audit.col_at", 20), ("actor_name", "audit.col_actor", 14),

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from data_access import clock
-from data_access.db import reading
+from data_access import audit, clock
+from data_access.db import transaction
 from data_access.fund.access import fund_row
 from data_access.models import FundFile
 from domain.access import Actor
@@ -42,13 +42,18 @@ def listed(session: Session, owner: str, owner_ids: list[int]) -> dict[int, list
     return found
 
 
-def content(engine: Engine, *, actor: Actor, file_id: object) -> tuple[str, str, bytes]:
-    """(name, media type, bytes) of one file, if the actor may read its fund."""
-    with reading(engine) as session:
+def content(engine: Engine, *, actor: Actor, file_id: object, now: datetime | None = None) -> tuple[str, str, bytes]:
+    """(name, media type, bytes) of one file, if the actor may read its fund. A receipt or a voucher may carry the
+    personal data of those helped: each download is in the audit trail (its name and size, not its content)."""
+    now = now or clock.now()
+    with transaction(engine) as session:
         row = None
         if isinstance(file_id, int) and not isinstance(file_id, bool) and 0 < file_id < 2**31:
             row = session.get(FundFile, file_id)
         if row is None:
             raise DomainError("error.not_found")
-        fund_row(session, actor, row.fund_id, clock.today())
+        fund_row(session, actor, row.fund_id, clock.local(now).date())
+        audit.record(session, actor=actor, action="export.fund_file", entity="fund_file", entity_id=row.id,
+                     community_id=row.community_id, at=now,
+                     after={"name": row.name, "size": row.size, "owner": row.owner, "owner_id": row.owner_id})
         return row.name, row.kind, row.data

@@ -366,7 +366,7 @@ def overview(engine: Engine, *, actor: Actor, year: object, fund_id: object = No
         waiting, large, to_pay = [], [], []
         standings = list(zip(pending, _standings(session, pending, ids, today), strict=True))
         names = _names(session, [uid for _, s in standings for uid in s.waiting_for]
-                       + [r.requester_id for r, _ in standings])
+                       + [r.requester_id for r, _ in standings], fund_id if is_id(fund_id) else None)
         for request, stand in standings:
             row = {"id": request.id, "number": request.number, "fund": request.fund, "fund_id": request.fund_id,
                    "purpose": request.purpose, "amount_fen": request.amount_fen, "payee": request.payee,

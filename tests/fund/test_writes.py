@@ -422,3 +422,23 @@ def test_opening_a_fund_and_naming_co_managers(demo_engine, settings, actors):
     listed = queries.managers(demo_engine, actor=actors["secretary"], fund_id=second.id, today=TODAY)
     assert [(m["name"], m["counts"]) for m in listed][-1][1] is False
     _refused("error.not_found", _request, demo_engine, actors["treasurer"], settings, second.id, "1")
+
+
+def test_a_file_download_is_audited_by_name_and_only_for_those_who_read_the_fund(demo_engine, settings, actors):
+    from data_access.fund import files
+
+    fund = demo_fund(demo_engine)
+    entry = income.record_income(demo_engine, actor=actors["worker"], settings=settings, fund_id=fund.id, now=NOW,
+                                 data={"received_on": TODAY, "source": "donation", "payer": "王女士", "amount": "50",
+                                       "files": [("收据.pdf", PDF)]})
+    with reading(demo_engine) as session:
+        from data_access.models import FundFile
+        file_id = session.execute(select(FundFile.id).where(FundFile.owner == "income",
+                                                            FundFile.owner_id == entry.id)).scalar_one()
+    assert files.content(demo_engine, actor=actors["recorder"], file_id=file_id, now=NOW) == (
+        "收据.pdf", "application/pdf", PDF)
+    _refused("error.not_found", files.content, demo_engine, actor=actors["volunteer"], file_id=file_id, now=NOW)
+    with reading(demo_engine) as session:
+        trail = session.execute(select(AuditLog).where(AuditLog.action == "export.fund_file")).scalars().all()
+    assert [(a.actor_name, a.entity_id, a.after["name"], a.after["size"]) for a in trail] == [
+        ("recorder", file_id, "收据.pdf", len(PDF))]
