@@ -340,15 +340,9 @@ def probes(db: str, e: Expect, actors: dict, repeat: int, recorder) -> dict:
 def time_balance_check(db: str, repeat: int, log) -> dict:
     """bench.fund.wrong_balances over the whole city on a new engine each time: its samples and what it found."""
     from bench.fund import wrong_balances
-    from data_access.db import make_engine
+    from bench.measure import time_city_check
 
-    samples, wrong = [], None
-    for _ in range(repeat):
-        engine = make_engine(url(db))
-        start = time.perf_counter()
-        wrong = wrong_balances(engine)
-        samples.append(time.perf_counter() - start)
-        engine.dispose()
+    samples, wrong = time_city_check(url(db), repeat, wrong_balances)
     if wrong:
         raise RuntimeError(f"{len(wrong)} funds' balances are wrong (fund, balance, expected): {wrong[:5]}")
     log(f"  fund wrong_balances (whole city) {median(samples):7.3f} s, every balance equals its entries, none below 0")

@@ -64,6 +64,20 @@ def median(samples: list[float]) -> float:
     return round(statistics.median(samples), 4)
 
 
+def time_city_check(db_url: str, repeat: int, check: Callable) -> tuple[list[float], object]:
+    """Run check(engine) over the whole city `repeat` times, each on a new engine: its samples and its last result."""
+    from data_access.db import make_engine
+
+    samples, found = [], None
+    for _ in range(repeat):
+        engine = make_engine(db_url)
+        start = time.perf_counter()
+        found = check(engine)
+        samples.append(time.perf_counter() - start)
+        engine.dispose()
+    return samples, found
+
+
 def timed(fn: Callable, *args, **kwargs) -> float:
     start = time.perf_counter()
     fn(*args, **kwargs)

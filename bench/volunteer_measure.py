@@ -329,16 +329,10 @@ def probes(db: str, e: Expect, actors: dict, repeat: int, recorder) -> dict:
 
 def time_ledger_check(db: str, repeat: int, log) -> dict:
     """check_balances over the whole city on a new engine each time: its samples and the accounts it found wrong."""
-    from data_access.db import make_engine
+    from bench.measure import time_city_check
     from data_access.volunteer.points import check_balances
 
-    samples, wrong = [], None
-    for _ in range(repeat):
-        engine = make_engine(url(db))
-        start = time.perf_counter()
-        wrong = check_balances(engine)
-        samples.append(time.perf_counter() - start)
-        engine.dispose()
+    samples, wrong = time_city_check(url(db), repeat, check_balances)
     if wrong:
         raise RuntimeError(f"check_balances found {len(wrong)} accounts whose kept balance is not their sum: "
                            f"{wrong[:5]}")
